@@ -1,0 +1,1 @@
+"""Domain logic with no Dagster import: unit-tested directly, reused by assets and the CLI."""

@@ -1,0 +1,59 @@
+"""Where outputs live and which partitions exist, from the environment, so a user can move or wipe them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from miracle_dagster.core.schema import DEFAULT_SPECIALTIES, DEFAULT_YEARS
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def miracle_home() -> Path:
+    """The one data root: `MIRACLE_HOME`, else `.miracle/` in the project (or the working directory)."""
+    if env := os.environ.get("MIRACLE_HOME"):
+        return Path(env).expanduser().resolve()
+    base = PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").exists() else Path.cwd()
+    return base / ".miracle"
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def specialties() -> list[str]:
+    """`MIRACLE_SPECIALTIES` as a comma list, else the defaults."""
+    env = os.environ.get("MIRACLE_SPECIALTIES")
+    return _split(env) if env else list(DEFAULT_SPECIALTIES)
+
+
+def years() -> list[str]:
+    """`MIRACLE_YEARS` as `2018-2026` or a comma list, else the defaults."""
+    env = os.environ.get("MIRACLE_YEARS", "").strip()
+    if not env:
+        return list(DEFAULT_YEARS)
+    if "-" in env and "," not in env:
+        first, last = (int(part) for part in env.split("-", 1))
+        if first > last:
+            raise ValueError(f"MIRACLE_YEARS range is empty: {env!r}")
+        return [str(y) for y in range(first, last + 1)]
+    values = _split(env)
+    bad = [v for v in values if not (v.isdigit() and len(v) == 4)]
+    if bad:
+        raise ValueError(f"MIRACLE_YEARS must hold four-digit years, got {bad}")
+    return values
+
+
+def sample_source_dir() -> Path:
+    return miracle_home() / "sample_source"
+
+
+def models_dir() -> Path:
+    """`MIRACLE_MODELS_DIR`, else `models/` under the data root (models are big: share them between roots)."""
+    env = os.environ.get("MIRACLE_MODELS_DIR")
+    return Path(env).expanduser().resolve() if env else miracle_home() / "models"
+
+
+def dagster_home() -> Path:
+    return Path(os.environ.get("DAGSTER_HOME") or miracle_home() / "dagster")

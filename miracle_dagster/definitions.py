@@ -1,0 +1,24 @@
+"""The one place that assembles assets, checks, resources, jobs and sensors."""
+
+import dagster as dg
+
+from miracle_dagster.assets import ingest_assets
+from miracle_dagster.checks import section_checks
+from miracle_dagster.partitions import report_partitions
+from miracle_dagster.resources import build_resources
+from miracle_dagster.sensors import new_documents_sensor
+
+ingest_job = dg.define_asset_job(
+    "ingest_job",
+    selection=dg.AssetSelection.assets(*ingest_assets),
+    partitions_def=report_partitions,
+    description="Source files -> validated reports -> sections and passages, for the chosen partitions.",
+)
+
+defs = dg.Definitions(
+    assets=ingest_assets,
+    asset_checks=section_checks,
+    jobs=[ingest_job],
+    sensors=[new_documents_sensor],
+    resources=build_resources(),
+)

@@ -1,0 +1,24 @@
+"""Small builders for the metadata analysts read in the UI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import dagster as dg
+
+
+def md_table(headers: Iterable[str], rows: Iterable[Iterable[object]], empty: str = "Nothing to show.") -> dg.MetadataValue:
+    """A Markdown table, or `empty` when there are no rows."""
+    rows = [list(r) for r in rows]
+    if not rows:
+        return dg.MetadataValue.md(empty)
+    headers = list(headers)
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return dg.MetadataValue.md("\n".join(lines))
+
+
+def count_table(counts: Mapping[str, int], label: str, empty: str = "Nothing to show.") -> dg.MetadataValue:
+    """Counts per label, largest first."""
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return md_table([label, "count"], ordered, empty=empty)

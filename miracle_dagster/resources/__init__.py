@@ -1,0 +1,39 @@
+"""Resources bound once for the whole code location, configured from the environment."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+from miracle_dagster.core import settings
+from miracle_dagster.resources.embedder import EmbeddingModels
+from miracle_dagster.resources.source import ReportSource
+from miracle_dagster.resources.storage import DataRoot, ParquetIOManager
+
+
+def build_source() -> ReportSource:
+    """A folder (the sample corpus by default) or, with MIRACLE_SOURCE_KIND=sql, a warehouse query."""
+    if os.environ.get("MIRACLE_SOURCE_KIND", "folder") == "sql":
+        query = os.environ.get("MIRACLE_SOURCE_SQL_QUERY")
+        return ReportSource(
+            kind="sql",
+            sql_url=dg.EnvVar("MIRACLE_SOURCE_SQL_URL"),
+            column_map_json=os.environ.get("MIRACLE_SOURCE_COLUMN_MAP", "{}"),
+            **({"sql_query": query} if query else {}),
+        )
+    return ReportSource(kind="folder", folder=os.environ.get("MIRACLE_SOURCE_DIR", str(settings.sample_source_dir())))
+
+
+def build_resources() -> dict[str, object]:
+    home = settings.miracle_home()
+    return {
+        "io_manager": ParquetIOManager(base_dir=str(home / "assets")),
+        "data_root": DataRoot(path=str(home)),
+        "source": build_source(),
+        "embedder": EmbeddingModels(
+            models_dir=str(settings.models_dir()),
+            default_model=os.environ.get("MIRACLE_EMBEDDER", "multilingual-e5-small"),
+            registry_json=os.environ.get("MIRACLE_MODELS", ""),
+        ),
+    }

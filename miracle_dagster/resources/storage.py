@@ -1,0 +1,54 @@
+"""Every asset is a Parquet file per partition under the data root, so analysts can open them with any tool."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+from dagster._core.storage.upath_io_manager import UPathIOManager
+from upath import UPath
+
+
+class _ParquetUPathIOManager(UPathIOManager):
+    extension = ".parquet"
+
+    def dump_to_path(self, context: dg.OutputContext, obj: pd.DataFrame, path: UPath) -> None:
+        if not isinstance(obj, pd.DataFrame):
+            raise TypeError(f"{context.asset_key.to_user_string()} must return a pandas DataFrame, got {type(obj)}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".parquet.tmp")
+        obj.to_parquet(tmp, index=False)
+        tmp.rename(path)  # readers never see a half-written file
+
+    def load_from_path(self, context: dg.InputContext, path: UPath) -> pd.DataFrame:
+        return pd.read_parquet(path)
+
+
+class ParquetIOManager(dg.ConfigurableIOManagerFactory):
+    """Writes `<base_dir>/<asset>/<specialty>/<year>.parquet`."""
+
+    base_dir: str
+
+    def create_io_manager(self, context: dg.InitResourceContext) -> _ParquetUPathIOManager:
+        return _ParquetUPathIOManager(base_path=UPath(self.base_dir))
+
+
+def partition_file(base_dir: str | Path, asset_name: str, specialty: str, year: str) -> Path:
+    """Where the IO manager keeps one partition (dimensions sorted by name: specialty, then year)."""
+    return Path(base_dir) / asset_name / specialty / f"{year}.parquet"
+
+
+class DataRoot(dg.ConfigurableResource):
+    """The data root (`MIRACLE_HOME`): assets read earlier versions of themselves through it."""
+
+    path: str
+
+    @property
+    def assets_dir(self) -> Path:
+        return Path(self.path) / "assets"
+
+    def previous(self, asset_name: str, specialty: str, year: str, columns: list[str] | None = None) -> pd.DataFrame | None:
+        """The partition as last written, or None before the first materialization."""
+        file = partition_file(self.assets_dir, asset_name, specialty, year)
+        return pd.read_parquet(file, columns=columns) if file.exists() else None

@@ -1,0 +1,38 @@
+"""New or changed source files trigger ingestion of just their partitions."""
+
+import dagster as dg
+
+from miracle_dagster.assets.ingest import SOURCE_FINGERPRINT, ingest_reports
+from miracle_dagster.assets.sections import report_sections
+from miracle_dagster.core import settings
+from miracle_dagster.partitions import partition_key
+from miracle_dagster.resources.source import ReportSource
+
+
+def _ingested_fingerprint(instance: dg.DagsterInstance, key: dg.MultiPartitionKey) -> str | None:
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey("raw_reports"), asset_partitions=[str(key)]), limit=1
+    ).records
+    if not records:
+        return None
+    value = records[0].asset_materialization.metadata.get(SOURCE_FINGERPRINT)
+    return value.value if value is not None else None
+
+
+@dg.sensor(
+    target=[ingest_reports, report_sections],
+    minimum_interval_seconds=300,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="Compares each source partition's content hash with the one recorded at its last ingestion.",
+)
+def new_documents_sensor(context: dg.SensorEvaluationContext, source: ReportSource):
+    if source.kind != "folder":
+        return dg.SkipReason("Only folder sources carry content hashes; schedule SQL sources instead.")
+    requests = []
+    for specialty in settings.specialties():
+        for year in settings.years():
+            current = source.fingerprint(specialty, year)
+            key = partition_key(specialty, year)
+            if current and current != _ingested_fingerprint(context.instance, key):
+                requests.append(dg.RunRequest(partition_key=str(key), run_key=f"{key}:{current[:16]}"))
+    return requests or dg.SkipReason("No new or changed source partitions.")

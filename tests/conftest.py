@@ -1,0 +1,30 @@
+"""Tests never touch the user's data root: each session gets its own MIRACLE_HOME, models shared within it."""
+
+import os
+import tempfile
+from pathlib import Path
+
+_SESSION_ROOT = Path(tempfile.mkdtemp(prefix="miracle-tests-"))
+os.environ["MIRACLE_HOME"] = str(_SESSION_ROOT / "home")
+os.environ.setdefault("MIRACLE_MODELS_DIR", str(_SESSION_ROOT / "models"))
+os.environ["DAGSTER_HOME"] = str(_SESSION_ROOT / "home" / "dagster")
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["TOKENIZERS_PARALLELISM"] = "false"
+for _var in ("MIRACLE_SPECIALTIES", "MIRACLE_YEARS", "MIRACLE_SOURCE_KIND", "MIRACLE_SOURCE_DIR", "MIRACLE_EMBEDDER", "MIRACLE_MODELS"):
+    os.environ.pop(_var, None)
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def models_dir() -> Path:
+    return Path(os.environ["MIRACLE_MODELS_DIR"])
+
+
+@pytest.fixture(scope="session")
+def sample_corpus():
+    """A small deterministic corpus shared by the pipeline tests."""
+    from miracle_dagster.core.sample_corpus import generate_corpus
+
+    return generate_corpus(n_patients=12, seed=7)

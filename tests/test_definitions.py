@@ -1,0 +1,90 @@
+"""The code location loads, the instance settings are valid, and the sensor only asks for changed partitions."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from miracle_dagster.core import settings
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def test_definitions_load_and_validate():
+    from miracle_dagster.definitions import defs
+
+    dg.Definitions.validate_loadable(defs)
+    graph = defs.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert {"raw_reports", "rejected_reports", "report_sections"} <= keys
+    assert defs.resolve_job_def("ingest_job") is not None
+    partitions = graph.get(dg.AssetKey("report_sections")).partitions_def
+    assert len(partitions.get_partition_keys()) == len(settings.specialties()) * len(settings.years()) == 63
+    check_names = {key.name for key in graph.asset_check_keys}
+    assert {"rows_accounted_for", "passages_fit_model", "passage_ids_unique", "passages_match_source"} <= check_names
+
+
+def test_partitions_follow_environment(monkeypatch):
+    monkeypatch.setenv("MIRACLE_SPECIALTIES", "radiology, pathology")
+    monkeypatch.setenv("MIRACLE_YEARS", "2020-2022")
+    import miracle_dagster.partitions as partitions
+
+    try:
+        reloaded = importlib.reload(partitions)
+        keys = {str(k) for k in reloaded.report_partitions.get_partition_keys()}
+        assert keys == {f"{s}|{y}" for s in ("radiology", "pathology") for y in ("2020", "2021", "2022")}
+    finally:
+        monkeypatch.undo()
+        importlib.reload(partitions)
+
+
+def test_bad_years_are_a_clear_error(monkeypatch):
+    monkeypatch.setenv("MIRACLE_YEARS", "2022-2020")
+    with pytest.raises(ValueError, match="MIRACLE_YEARS"):
+        settings.years()
+    monkeypatch.setenv("MIRACLE_YEARS", "20x1")
+    with pytest.raises(ValueError, match="four-digit"):
+        settings.years()
+
+
+def test_instance_settings_queue_rate_limited_services(tmp_path):
+    shutil.copyfile(PROJECT / "dagster.yaml", tmp_path / "dagster.yaml")
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        coordinator = instance.run_coordinator
+        assert type(coordinator).__name__ == "QueuedRunCoordinator"
+        limits = {(limit["key"], limit["value"]): limit["limit"] for limit in coordinator.get_run_queue_config().tag_concurrency_limits}
+        assert limits[("miracle/service", "llm")] == 1
+
+
+def test_sensor_requests_only_new_or_changed_partitions(tmp_path, sample_corpus):
+    from miracle_dagster.core.sample_corpus import write_sample_source
+    from miracle_dagster.resources.source import ReportSource
+    from miracle_dagster.sensors import new_documents_sensor
+
+    write_sample_source(tmp_path / "src", sample_corpus)
+    source = ReportSource(folder=str(tmp_path / "src"))
+    with dg.instance_for_test() as instance:
+        first = new_documents_sensor(dg.build_sensor_context(instance=instance, resources={"source": source}))
+        requested = {r.partition_key for r in first}
+        on_disk = {f"{p.parent.name}|{p.name}" for p in (tmp_path / "src").glob("*/*") if p.parent.name != "_meta"}
+        assert requested == on_disk
+
+        # Record an ingestion of one partition with its current fingerprint: it is no longer requested.
+        done = sorted(requested)[0]
+        specialty, year = done.split("|")
+        instance.report_runless_asset_event(
+            dg.AssetMaterialization(
+                "raw_reports", partition=done, metadata={"source_fingerprint": source.fingerprint(specialty, year)}
+            )
+        )
+        second = new_documents_sensor(dg.build_sensor_context(instance=instance, resources={"source": source}))
+        assert {r.partition_key for r in second} == requested - {done}
+
+        # A new file in that partition makes it due again.
+        (tmp_path / "src" / specialty / year / "late_arrivals.jsonl").write_text("{}\n")
+        third = new_documents_sensor(dg.build_sensor_context(instance=instance, resources={"source": source}))
+        assert done in {r.partition_key for r in third}

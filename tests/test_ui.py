@@ -1,0 +1,124 @@
+"""`make ui` for real: webserver and daemon on localhost answer GraphQL, and a one-year backfill runs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+PROJECT = Path(__file__).resolve().parents[1]
+DAGSTER = Path(sys.executable).parent / "dagster"
+
+ASSET_GRAPH = "{ assetNodes { assetKey { path } groupName isPartitioned } }"
+LAUNCH_BACKFILL = """
+mutation($params: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $params) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on PythonError { message }
+  }
+}"""
+BACKFILL_STATUS = """
+query($id: String!) {
+  partitionBackfillOrError(backfillId: $id) {
+    ... on PartitionBackfill { status partitionNames }
+  }
+}"""
+RUNS = "{ runsOrError { ... on Runs { results { status tags { key value } } } } }"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def dagster_ui(tmp_path_factory, sample_corpus):
+    from miracle_dagster.core.sample_corpus import write_sample_source
+    from miracle_dagster.resources.embedder import EmbeddingModels
+
+    EmbeddingModels(models_dir=os.environ["MIRACLE_MODELS_DIR"]).provision()  # runs must not race to convert
+    home = tmp_path_factory.mktemp("ui-home")
+    write_sample_source(home / "sample_source", sample_corpus)
+    (home / "dagster").mkdir()
+    shutil.copyfile(PROJECT / "dagster.yaml", home / "dagster" / "dagster.yaml")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "MIRACLE_HOME": str(home),
+        "DAGSTER_HOME": str(home / "dagster"),
+        "MIRACLE_SPECIALTIES": "radiology,internal_medicine",
+        "MIRACLE_YEARS": "2021,2022",
+    }
+    process = subprocess.Popen(
+        [str(DAGSTER), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(home / "dagster-dev.log", "wb"),
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/graphql"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            assert process.poll() is None, (home / "dagster-dev.log").read_text()[-3000:]
+            try:
+                if requests.post(url, json={"query": ASSET_GRAPH}, timeout=5).json().get("data", {}).get("assetNodes"):
+                    break
+            except (requests.ConnectionError, requests.Timeout, ValueError):
+                pass
+            time.sleep(1)
+        else:
+            pytest.fail("dagster dev did not answer in time:\n" + (home / "dagster-dev.log").read_text()[-3000:])
+        yield url, home
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _gql(url: str, query: str, **variables) -> dict:
+    body = requests.post(url, json={"query": query, "variables": variables}, timeout=30).json()
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+def test_graphql_serves_the_asset_graph(dagster_ui):
+    url, _ = dagster_ui
+    nodes = {"/".join(n["assetKey"]["path"]): n for n in _gql(url, ASSET_GRAPH)["assetNodes"]}
+    assert {"raw_reports", "rejected_reports", "report_sections"} <= set(nodes)
+    assert nodes["report_sections"]["isPartitioned"] and nodes["raw_reports"]["groupName"] == "ingest"
+
+
+def test_backfill_of_one_year_from_the_ui(dagster_ui):
+    url, home = dagster_ui
+    partitions = ["radiology|2022", "internal_medicine|2022"]
+    params = {
+        "assetSelection": [{"path": ["raw_reports"]}, {"path": ["rejected_reports"]}, {"path": ["report_sections"]}],
+        "partitionNames": partitions,
+    }
+    launched = _gql(url, LAUNCH_BACKFILL, params=params)["launchPartitionBackfill"]
+    assert launched["__typename"] == "LaunchBackfillSuccess", launched
+    deadline = time.monotonic() + 400
+    status = None
+    while time.monotonic() < deadline:
+        status = _gql(url, BACKFILL_STATUS, id=launched["backfillId"])["partitionBackfillOrError"]["status"]
+        if status in {"COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED"}:
+            break
+        time.sleep(2)
+    assert status in {"COMPLETED", "COMPLETED_SUCCESS"}, (status, (home / "dagster-dev.log").read_text()[-3000:])
+    for partition in partitions:
+        specialty, year = partition.split("|")
+        assert (home / "assets" / "report_sections" / specialty / f"{year}.parquet").exists()
