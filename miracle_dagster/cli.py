@@ -26,7 +26,11 @@ def ensure_dagster_home() -> Path:
 
 
 def cmd_provision_models(args: argparse.Namespace) -> int:
+    from transformers.utils import logging as transformers_logging
+
     from miracle_dagster.core import models
+
+    transformers_logging.disable_progress_bar()
 
     registry = models.parse_registry_overrides(os.environ["MIRACLE_MODELS"]) if os.environ.get("MIRACLE_MODELS") else models.DEFAULT_MODELS
     for name in args.models or DEFAULT_MODELS:

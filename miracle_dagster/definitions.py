@@ -1,4 +1,4 @@
-"""The one place that assembles assets, checks, resources, jobs and sensors."""
+"""The one place that assembles assets, checks, resources, jobs, schedules and sensors."""
 
 import dagster as dg
 
@@ -6,6 +6,7 @@ from miracle_dagster.assets import ingest_assets
 from miracle_dagster.checks import section_checks
 from miracle_dagster.partitions import report_partitions
 from miracle_dagster.resources import build_resources
+from miracle_dagster.schedules import nightly_ingest_schedule
 from miracle_dagster.sensors import new_documents_sensor
 
 ingest_job = dg.define_asset_job(
@@ -19,6 +20,7 @@ defs = dg.Definitions(
     assets=ingest_assets,
     asset_checks=section_checks,
     jobs=[ingest_job],
+    schedules=[nightly_ingest_schedule],
     sensors=[new_documents_sensor],
     resources=build_resources(),
 )

@@ -10,13 +10,16 @@ import dagster as dg
 
 from miracle_dagster.core import settings
 from miracle_dagster.partitions import partition_key
+from miracle_dagster.resources.source import ReportSource
 
 WEB_URL = "http://127.0.0.1:3000"
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}  # the full event log is in the UI
 
 
-def source_partitions(root: Path) -> list[tuple[str, str]]:
-    """The configured partitions whose source folder exists."""
-    return [(s, y) for s in settings.specialties() for y in settings.years() if (root / s / y).is_dir()]
+def source_partitions(source: ReportSource) -> list[tuple[str, str]]:
+    """The configured partitions; for a folder source only those whose folder exists."""
+    every = [(s, y) for s in settings.specialties() for y in settings.years()]
+    return [(s, y) for s, y in every if source.kind != "folder" or (Path(source.folder) / s / y).is_dir()]
 
 
 def _metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict:
@@ -29,14 +32,16 @@ def run(verbose: bool = False) -> int:
 
     job = defs.resolve_job_def("ingest_job")
     instance = dg.DagsterInstance.get()
-    partitions = source_partitions(Path(defs.resources["source"].folder))
+    partitions = source_partitions(defs.resources["source"])
     totals: Counter = Counter()
     reasons: Counter = Counter()
     failed = []
     started = time.perf_counter()
     for i, (specialty, year) in enumerate(partitions, 1):
         key = partition_key(specialty, year)
-        result = job.execute_in_process(partition_key=str(key), instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            partition_key=str(key), instance=instance, raise_on_error=False, run_config=QUIET
+        )
         if not result.success:
             failed.append(str(key))
             continue

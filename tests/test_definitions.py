@@ -88,3 +88,17 @@ def test_sensor_requests_only_new_or_changed_partitions(tmp_path, sample_corpus)
         (tmp_path / "src" / specialty / year / "late_arrivals.jsonl").write_text("{}\n")
         third = new_documents_sensor(dg.build_sensor_context(instance=instance, resources={"source": source}))
         assert done in {r.partition_key for r in third}
+
+
+def test_nightly_schedule_requests_every_specialty_of_the_current_year():
+    import datetime as dt
+
+    from miracle_dagster.schedules import nightly_ingest_schedule
+
+    context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2025, 3, 1, 2, 0))
+    requests = nightly_ingest_schedule(context)
+    assert {r.partition_key for r in requests} == {f"{s}|2025" for s in settings.specialties()}
+    assert len({r.run_key for r in requests}) == len(requests)
+
+    outside = nightly_ingest_schedule(dg.build_schedule_context(scheduled_execution_time=dt.datetime(2031, 1, 1)))
+    assert isinstance(outside, dg.SkipReason)

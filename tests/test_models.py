@@ -274,3 +274,14 @@ def test_registry_overrides_merge_over_defaults():
 def test_registry_override_errors_are_clear(text, message):
     with pytest.raises(ValueError, match=message):
         models.parse_registry_overrides(text)
+
+
+def test_shallow_check_catches_missing_or_truncated_files_and_deep_catches_same_size_damage(tmp_path):
+    folder = models.provision(MINILM, tmp_path)
+    target = folder / "vocab.txt"
+    original = target.read_bytes()
+    target.write_bytes(original[:-1] + (b"X" if original[-1:] != b"X" else b"Y"))  # same size, other bytes
+    assert models._is_intact(folder, MINILM, deep=False)
+    assert not models._is_intact(folder, MINILM, deep=True)
+    target.write_bytes(original[:-100])
+    assert not models._is_intact(folder, MINILM, deep=False)

@@ -191,11 +191,13 @@ def _write_json(path: Path, obj) -> None:
 # ------------------------------------------------------------------ provisioning
 
 
-def provision(spec: ModelSpec, models_dir: Path, *, force: bool = False) -> Path:
-    """Materialize spec under models_dir once; later calls re-hash and return the intact folder.
+def provision(spec: ModelSpec, models_dir: Path, *, force: bool = False, deep: bool = True) -> Path:
+    """Materialize spec under models_dir once; later calls check and return the intact folder.
 
     Written to a temp folder, verified, then renamed into place, so a crash never leaves a
     half-written model that a later run would trust. `path:` models are checked, never copied.
+    `deep` re-hashes every file and the source (seconds for large models); loaders pass
+    `deep=False`, which compares file sizes only, so each Dagster run does not re-read gigabytes.
     """
     if spec.source.startswith("path:"):
         return _check_local_model(spec, load=True)
@@ -203,7 +205,7 @@ def provision(spec: ModelSpec, models_dir: Path, *, force: bool = False) -> Path
     models_dir.mkdir(parents=True, exist_ok=True)
     dest = models_dir / _dir_name(spec.name)
     with _lock(models_dir / f".{dest.name}.lock"):
-        if not force and _is_intact(dest, spec):
+        if not force and _is_intact(dest, spec, deep=deep):
             return dest
         staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=models_dir))
         try:
@@ -277,7 +279,7 @@ def _provisioned_folder(spec: ModelSpec, models_dir: Path) -> Path:
     """Like provision, but path: models only get a cheap structural check (the caller loads them anyway)."""
     if spec.source.startswith("path:"):
         return _check_local_model(spec, load=False)
-    return provision(spec, models_dir)
+    return provision(spec, models_dir, deep=False)
 
 
 def _load_st(spec: ModelSpec, folder: Path, device: str):
@@ -369,6 +371,7 @@ def _write_provenance(folder: Path, spec: ModelSpec, source: dict, checks: dict)
         "source": source,
         "verification": checks,
         "files": _hash_tree(folder),
+        "sizes": {rel: (folder / rel).stat().st_size for rel in _hash_tree_names(folder)},
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     _write_json(folder / PROVENANCE_FILE, record)
@@ -382,11 +385,16 @@ def read_provenance(folder: Path) -> dict | None:
         return None
 
 
-def _is_intact(folder: Path, spec: ModelSpec) -> bool:
-    """Same spec, same source, and every recorded file present with its recorded hash."""
+def _is_intact(folder: Path, spec: ModelSpec, deep: bool = True) -> bool:
+    """Same spec and every recorded file present; `deep` also compares the source and every file's hash."""
     record = read_provenance(folder)
     if not record or record.get("spec") != json.loads(json.dumps(asdict(spec))):
         return False
+    if not deep:
+        sizes = record.get("sizes") or {}
+        return bool(sizes) and all(
+            (folder / rel).is_file() and (folder / rel).stat().st_size == size for rel, size in sizes.items()
+        )
     source = record.get("source", {})
     if any(source.get(k) != v for k, v in _source_fingerprint(spec).items()):
         return False
@@ -396,12 +404,14 @@ def _is_intact(folder: Path, spec: ModelSpec) -> bool:
     )
 
 
+def _hash_tree_names(folder: Path) -> list[str]:
+    return [
+        p.relative_to(folder).as_posix() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != PROVENANCE_FILE
+    ]
+
+
 def _hash_tree(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): _sha256(p)
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != PROVENANCE_FILE
-    }
+    return {rel: _sha256(folder / rel) for rel in _hash_tree_names(folder)}
 
 
 def _sha256(path: Path) -> str:

@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from miracle_dagster.core.schema import DOCUMENT_TYPES, SECTION_HEADINGS
+from miracle_dagster.core.schema import DOCUMENT_TYPES, REQUIRED_REPORT_COLUMNS, SECTION_HEADINGS
 
 __all__ = [
     "HEAD_SECTION",
@@ -80,12 +80,7 @@ TEXT_SECTION = "Text"  # the whole document when it has no heading
 PASSAGE_COLUMNS = (
     "passage_id",
     "section_id",
-    "document_id",
-    "patient_id",
-    "case_id",
-    "specialty",
-    "document_type",
-    "date",
+    *(column for column in REQUIRED_REPORT_COLUMNS if column != "text"),
     "section_name",
     "section_heading",
     "section_ordinal",

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import dagster as dg
-from pydantic import PrivateAttr
 
 from miracle_dagster.core import models
+
+
+@lru_cache(maxsize=8)
+def _tokenizer(spec: models.ModelSpec, models_dir: str):
+    """Process-wide: consecutive in-process runs (the demo, tests) load each tokenizer once."""
+    return models.load_tokenizer(spec, Path(models_dir))
+
+
+@lru_cache(maxsize=2)
+def _sentence_transformer(spec: models.ModelSpec, models_dir: str):
+    return models.load_sentence_transformer(spec, Path(models_dir))
 
 
 class EmbeddingModels(dg.ConfigurableResource):
@@ -17,8 +28,6 @@ class EmbeddingModels(dg.ConfigurableResource):
     default_model: str = "multilingual-e5-small"
     registry_json: str = ""
 
-    _cache: dict = PrivateAttr(default_factory=dict)
-
     def registry(self) -> dict[str, models.ModelSpec]:
         return models.parse_registry_overrides(self.registry_json) if self.registry_json else dict(models.DEFAULT_MODELS)
 
@@ -26,14 +35,10 @@ class EmbeddingModels(dg.ConfigurableResource):
         return models.resolve_model(name or self.default_model, self.registry())
 
     def provision(self, name: str | None = None) -> Path:
-        return models.provision(self.spec(name), Path(self.models_dir))
+        return models.provision(self.spec(name), Path(self.models_dir), deep=False)
 
     def tokenizer(self, name: str | None = None):
-        spec = self.spec(name)
-        key = ("tokenizer", spec.name)
-        if key not in self._cache:
-            self._cache[key] = models.load_tokenizer(spec, Path(self.models_dir))
-        return self._cache[key]
+        return _tokenizer(self.spec(name), self.models_dir)
 
     def max_seq_length(self, name: str | None = None) -> int:
         """The passage limit the model really applies (sentence-transformers' setting, else the tokenizer's)."""
@@ -41,8 +46,4 @@ class EmbeddingModels(dg.ConfigurableResource):
         return spec.max_seq_length or models.max_seq_length(self.provision(name)) or self.tokenizer(name).model_max_length
 
     def sentence_transformer(self, name: str | None = None):
-        spec = self.spec(name)
-        key = ("st", spec.name)
-        if key not in self._cache:
-            self._cache[key] = models.load_sentence_transformer(spec, Path(self.models_dir))
-        return self._cache[key]
+        return _sentence_transformer(self.spec(name), self.models_dir)

@@ -1,0 +1,44 @@
+"""The `miracle` command as a user runs it: a subprocess with its own data root."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+MIRACLE = [sys.executable, "-m", "miracle_dagster.cli"]
+
+
+def _run(args: list[str], home: Path, **env: str) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "MIRACLE_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"), **env}
+    return subprocess.run(MIRACLE + args, env=full_env, capture_output=True, text=True, timeout=600)
+
+
+def test_sample_corpus_command_writes_the_source_layout(tmp_path):
+    out = tmp_path / "src"
+    done = _run(["sample-corpus", "--patients", "4", "--seed", "3", "--out", str(out), "--format", "parquet"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    files = sorted(out.glob("*/*/documents.parquet"))
+    assert files and sum(len(pd.read_parquet(f)) for f in files) == json.loads((out / "_meta" / "manifest.json").read_text())["n_documents"]
+    again = _run(["sample-corpus", "--out", str(out)], tmp_path)
+    assert "already" in again.stdout, "an existing corpus is kept unless --force"
+
+
+def test_demo_materializes_every_source_partition_into_the_instance(tmp_path):
+    env = {"MIRACLE_SPECIALTIES": "radiology,surgery", "MIRACLE_YEARS": "2021-2023"}
+    done = _run(["demo", "--patients", "10"], tmp_path, **env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    partitions = {(p.parent.name, p.name) for p in (tmp_path / "sample_source").glob("*/*") if p.parent.name != "_meta"}
+    assert f"{len(partitions)}/{len(partitions)} partitions" in done.stdout
+    assert "rejected: empty_text: 1" in done.stdout and "http://127.0.0.1:3000" in done.stdout
+    for specialty, year in partitions:
+        assert (tmp_path / "assets" / "report_sections" / specialty / f"{year}.parquet").exists()
+    assert (tmp_path / "dagster" / "dagster.yaml").exists()
+    with dg.DagsterInstance.from_config(str(tmp_path / "dagster")) as instance:
+        runs = instance.get_runs()
+        assert len(runs) == len(partitions) and all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
