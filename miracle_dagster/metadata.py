@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 import dagster as dg
+import pandas as pd
 
 
 def md_table(headers: Iterable[str], rows: Iterable[Iterable[object]], empty: str = "Nothing to show.") -> dg.MetadataValue:
@@ -22,3 +23,8 @@ def count_table(counts: Mapping[str, int], label: str, empty: str = "Nothing to 
     """Counts per label, largest first."""
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return md_table([label, "count"], ordered, empty=empty)
+
+
+def column_schema(frame: pd.DataFrame) -> dg.TableSchema:
+    """The columns and dtypes the UI shows on the asset's overview."""
+    return dg.TableSchema(columns=[dg.TableColumn(str(name), str(dtype)) for name, dtype in frame.dtypes.items()])

@@ -72,6 +72,7 @@ def test_materialize_one_partition(tmp_path, models_dir, source_dir):
     raw_meta = _metadata(result, "raw_reports")
     assert raw_meta["rows_in"] == raw_meta["rows_out"] + raw_meta["rows_rejected"]
     assert raw_meta["source_fingerprint"]
+    assert [c.name for c in raw_meta["dagster/column_schema"].columns] == list(raw.columns)
     sections_meta = _metadata(result, "report_sections")
     assert sections_meta["passages"] == len(passages) == sections_meta["passages_new"]
     assert sections_meta["tokens_max"] <= sections_meta["max_tokens"]

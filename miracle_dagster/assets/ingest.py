@@ -3,7 +3,7 @@
 import dagster as dg
 
 from miracle_dagster.core import ingest
-from miracle_dagster.metadata import count_table
+from miracle_dagster.metadata import column_schema, count_table
 from miracle_dagster.partitions import partition_dims, report_partitions
 from miracle_dagster.resources.source import ReportSource
 
@@ -54,6 +54,7 @@ def ingest_reports(context: dg.AssetExecutionContext, source: ReportSource):
             "rows_out": len(result.valid),
             "rows_rejected": len(result.rejected),
             "dagster/row_count": len(result.valid),
+            "dagster/column_schema": column_schema(result.valid),
             "patients": result.valid["patient_id"].nunique() if len(result.valid) else 0,
             "document_types": count_table(result.valid["document_type"].value_counts().to_dict(), "document type"),
         },

@@ -4,7 +4,7 @@ import dagster as dg
 import pandas as pd
 
 from miracle_dagster.core import sections
-from miracle_dagster.metadata import count_table
+from miracle_dagster.metadata import column_schema, count_table
 from miracle_dagster.partitions import partition_dims, report_partitions
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.storage import DataRoot
@@ -62,6 +62,7 @@ def report_sections(
             "tokenizer_model": spec.name,
             "id_version": sections.ID_VERSION,
             "dagster/row_count": len(passages),
+            "dagster/column_schema": column_schema(passages),
             "sections_by_name": count_table(
                 passages.drop_duplicates("section_id")["section_name"].value_counts().to_dict(), "section"
             ),
