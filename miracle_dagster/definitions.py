@@ -23,4 +23,6 @@ defs = dg.Definitions(
     schedules=[nightly_ingest_schedule],
     sensors=[new_documents_sensor],
     resources=build_resources(),
+    # Steps of one partition are sequential and share loaded models; runs, not steps, are the unit of parallelism.
+    executor=dg.in_process_executor,
 )
