@@ -2,26 +2,26 @@
 
 import dagster as dg
 
-from miracle_dagster.assets import ingest_assets
+from miracle_dagster.assets import index_assets, index_checks, ingest_assets, partitioned_assets
 from miracle_dagster.checks import section_checks
 from miracle_dagster.partitions import report_partitions
 from miracle_dagster.resources import build_resources
 from miracle_dagster.schedules import nightly_ingest_schedule
-from miracle_dagster.sensors import new_documents_sensor
+from miracle_dagster.sensors import automation_sensor, new_documents_sensor
 
 ingest_job = dg.define_asset_job(
     "ingest_job",
-    selection=dg.AssetSelection.assets(*ingest_assets),
+    selection=dg.AssetSelection.assets(*partitioned_assets),
     partitions_def=report_partitions,
-    description="Source files -> validated reports -> sections and passages, for the chosen partitions.",
+    description="Source files -> validated reports -> passages -> their points in Qdrant, for chosen partitions.",
 )
 
 defs = dg.Definitions(
-    assets=ingest_assets,
-    asset_checks=section_checks,
+    assets=[*ingest_assets, *index_assets],
+    asset_checks=[*section_checks, *index_checks],
     jobs=[ingest_job],
     schedules=[nightly_ingest_schedule],
-    sensors=[new_documents_sensor],
+    sensors=[new_documents_sensor, automation_sensor],
     resources=build_resources(),
     # Steps of one partition are sequential and share loaded models; runs, not steps, are the unit of parallelism.
     executor=dg.in_process_executor,

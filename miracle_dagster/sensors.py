@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from miracle_dagster.assets.ingest import SOURCE_FINGERPRINT, ingest_reports
-from miracle_dagster.assets.sections import report_sections
+from miracle_dagster.assets import partitioned_assets
+from miracle_dagster.assets.ingest import SOURCE_FINGERPRINT
 from miracle_dagster.core import settings
 from miracle_dagster.partitions import partition_key
 from miracle_dagster.resources.source import ReportSource
@@ -20,7 +20,7 @@ def _ingested_fingerprint(instance: dg.DagsterInstance, key: dg.MultiPartitionKe
 
 
 @dg.sensor(
-    target=[ingest_reports, report_sections],
+    target=partitioned_assets,
     minimum_interval_seconds=300,
     default_status=dg.DefaultSensorStatus.STOPPED,
     description="Compares each source partition's content hash with the one recorded at its last ingestion.",
@@ -36,3 +36,9 @@ def new_documents_sensor(context: dg.SensorEvaluationContext, source: ReportSour
             if current and current != _ingested_fingerprint(context.instance, key):
                 requests.append(dg.RunRequest(partition_key=str(key), run_key=f"{key}:{current[:16]}"))
     return requests or dg.SkipReason("No new or changed source partitions.")
+
+
+# Runs what AutomationCondition asks for, e.g. a collection's alias after its points change; on by default.
+automation_sensor = dg.AutomationConditionSensorDefinition(
+    "miracle_automation", target=dg.AssetSelection.all(), default_status=dg.DefaultSensorStatus.RUNNING
+)

@@ -56,8 +56,12 @@ def test_instance_settings_queue_rate_limited_services(tmp_path):
     with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
         coordinator = instance.run_coordinator
         assert type(coordinator).__name__ == "QueuedRunCoordinator"
-        limits = {(limit["key"], limit["value"]): limit["limit"] for limit in coordinator.get_run_queue_config().tag_concurrency_limits}
+        concurrency = instance.get_concurrency_config()
+        queue = concurrency.run_queue_config
+        limits = {(limit["key"], limit["value"]): limit["limit"] for limit in queue.tag_concurrency_limits}
         assert limits[("miracle/service", "llm")] == 1
+        assert queue.max_concurrent_runs == 4
+        assert concurrency.pool_config.default_pool_limit == 1, "the embedded Qdrant store takes one writer"
 
 
 def test_sensor_requests_only_new_or_changed_partitions(tmp_path, sample_corpus):

@@ -1,6 +1,16 @@
 """One module per pipeline stage; each asset reads inputs, calls the core, writes output, reports metadata."""
 
+import dagster as dg
+
+from miracle_dagster.assets.index import build_index_assets
 from miracle_dagster.assets.ingest import ingest_reports
 from miracle_dagster.assets.sections import report_sections
+from miracle_dagster.core import settings
 
 ingest_assets = [ingest_reports, report_sections]
+_index = [definition for model in settings.index_models() for definition in build_index_assets(model)]
+index_assets = [d for d in _index if not isinstance(d, dg.AssetChecksDefinition)]
+index_checks = [d for d in _index if isinstance(d, dg.AssetChecksDefinition)]
+
+# Everything that runs per specialty x year: what the sensor, the nightly schedule and ingest_job target.
+partitioned_assets = [*ingest_assets, *(a for a in index_assets if a.partitions_def is not None)]

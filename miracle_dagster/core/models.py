@@ -443,3 +443,13 @@ def _lock(path: Path):
 
 def _dir_name(name: str) -> str:
     return re.sub(r"[^\w.-]+", "--", name).strip(".-") or "model"
+
+
+def model_version(folder: Path) -> str:
+    """Short content version of a model folder: provisioned files' hashes, else names and sizes (path: models)."""
+    folder = Path(folder)
+    record = read_provenance(folder)
+    content = record["files"] if record and record.get("files") else {
+        rel: (folder / rel).stat().st_size for rel in _hash_tree_names(folder)
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:10]

@@ -45,6 +45,12 @@ def years() -> list[str]:
     return values
 
 
+def index_models() -> list[str]:
+    """Models that get a Qdrant collection: `MIRACLE_INDEX_MODELS` as a comma list, else the default embedder."""
+    env = os.environ.get("MIRACLE_INDEX_MODELS")
+    return _split(env) if env else [os.environ.get("MIRACLE_EMBEDDER", "multilingual-e5-small")]
+
+
 def sample_source_dir() -> Path:
     return miracle_home() / "sample_source"
 

@@ -8,6 +8,7 @@ import dagster as dg
 
 from miracle_dagster.core import settings
 from miracle_dagster.resources.embedder import EmbeddingModels
+from miracle_dagster.resources.qdrant import QdrantResource
 from miracle_dagster.resources.source import ReportSource
 from miracle_dagster.resources.storage import DataRoot, ParquetIOManager
 
@@ -25,12 +26,21 @@ def build_source() -> ReportSource:
     return ReportSource(kind="folder", folder=os.environ.get("MIRACLE_SOURCE_DIR", str(settings.sample_source_dir())))
 
 
+def build_qdrant() -> QdrantResource:
+    """Embedded under the data root, or the server at MIRACLE_QDRANT_URL (key from MIRACLE_QDRANT_API_KEY)."""
+    home = settings.miracle_home()
+    url = os.environ.get("MIRACLE_QDRANT_URL", "")
+    api_key = dg.EnvVar("MIRACLE_QDRANT_API_KEY") if os.environ.get("MIRACLE_QDRANT_API_KEY") else None
+    return QdrantResource(path=str(home / "qdrant"), url=url, api_key=api_key)
+
+
 def build_resources() -> dict[str, object]:
     home = settings.miracle_home()
     return {
         "io_manager": ParquetIOManager(base_dir=str(home / "assets")),
         "data_root": DataRoot(path=str(home)),
         "source": build_source(),
+        "qdrant": build_qdrant(),
         "embedder": EmbeddingModels(
             models_dir=str(settings.models_dir()),
             default_model=os.environ.get("MIRACLE_EMBEDDER", "multilingual-e5-small"),

@@ -47,3 +47,20 @@ class EmbeddingModels(dg.ConfigurableResource):
 
     def sentence_transformer(self, name: str | None = None):
         return _sentence_transformer(self.spec(name), self.models_dir)
+
+    def version(self, name: str | None = None) -> str:
+        """Content version of the provisioned files: a new version gets a new Qdrant collection."""
+        return models.model_version(self.provision(name))
+
+    def encoder(self, name: str | None = None, kind: str = "passage", batch_size: int = 32):
+        """texts -> unit vectors, with the model's `query: ` / `passage: ` prompt where it has one."""
+        spec = self.spec(name)
+        model = self.sentence_transformer(name)
+        prompt = (spec.query_prompt if kind == "query" else spec.passage_prompt) or None
+
+        def encode(texts: list[str]):
+            return model.encode(
+                texts, prompt=prompt, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
+            )
+
+        return encode

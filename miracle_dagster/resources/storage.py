@@ -48,6 +48,10 @@ class DataRoot(dg.ConfigurableResource):
     def assets_dir(self) -> Path:
         return Path(self.path) / "assets"
 
+    def partitions(self, asset_name: str) -> list[tuple[str, str]]:
+        """(specialty, year) of every partition written so far."""
+        return sorted((f.parent.name, f.stem) for f in (self.assets_dir / asset_name).glob("*/*.parquet"))
+
     def previous(self, asset_name: str, specialty: str, year: str, columns: list[str] | None = None) -> pd.DataFrame | None:
         """The partition as last written, or None before the first materialization."""
         file = partition_file(self.assets_dir, asset_name, specialty, year)

@@ -1,0 +1,136 @@
+"""Per index model: `qdrant_points` keeps each partition's points equal to its passages; `qdrant_collection`
+moves the model's alias to the current collection version once every ingested partition is in it."""
+
+import re
+
+import dagster as dg
+import pandas as pd
+
+from miracle_dagster.core import vector_index
+from miracle_dagster.metadata import md_table
+from miracle_dagster.partitions import partition_dims, report_partitions
+from miracle_dagster.resources.embedder import EmbeddingModels
+from miracle_dagster.resources.qdrant import QdrantResource
+from miracle_dagster.resources.storage import DataRoot
+
+
+class EmbeddingConfig(dg.Config):
+    batch_size: int = 32
+
+
+def asset_prefix(model_name: str) -> str:
+    return re.sub(r"\W+", "_", model_name).strip("_").lower()
+
+
+def target_collection(embedder: EmbeddingModels, model_name: str) -> tuple[str, int]:
+    """The collection this model version writes to, and its dimension."""
+    dim = embedder.sentence_transformer(model_name).get_embedding_dimension()
+    return vector_index.collection_name(embedder.spec(model_name).name, embedder.version(model_name), dim), dim
+
+
+def coverage(client, collection: str, data_root: DataRoot) -> list[tuple[str, str, int, int]]:
+    """(specialty, year, passages, points) for every ingested partition."""
+    rows = []
+    for specialty, year in data_root.partitions("report_sections"):
+        passages = len(data_root.previous("report_sections", specialty, year, columns=["passage_id"]))
+        points = client.count(collection, count_filter=vector_index.partition_filter(specialty, year), exact=True).count
+        rows.append((specialty, year, passages, points))
+    return rows
+
+
+def build_index_assets(model_name: str) -> list:
+    prefix = asset_prefix(model_name)
+
+    @dg.asset(
+        key=[prefix, "qdrant_points"],
+        ins={"report_sections": dg.AssetIn("report_sections")},
+        partitions_def=report_partitions,
+        group_name="index",
+        kinds={"qdrant"},
+        pool="qdrant",
+        automation_condition=dg.AutomationCondition.eager(),
+        description=f"Passages of one partition embedded with {model_name}; only new passages are embedded.",
+    )
+    def qdrant_points(
+        context: dg.AssetExecutionContext,
+        config: EmbeddingConfig,
+        report_sections: pd.DataFrame,
+        embedder: EmbeddingModels,
+        qdrant: QdrantResource,
+    ) -> dg.MaterializeResult:
+        specialty, year = partition_dims(context)
+        collection, dim = target_collection(embedder, model_name)
+        encode = embedder.encoder(model_name, "passage", config.batch_size)
+        with qdrant.open() as client:
+            created = vector_index.ensure_collection(client, collection, dim)
+            stats = vector_index.sync_partition(
+                client, collection, report_sections, specialty, year, encode, batch_size=config.batch_size
+            )
+        return dg.MaterializeResult(
+            metadata={
+                "collection": collection,
+                "collection_created": created,
+                "passages": stats.passages,
+                "embedded": stats.embedded,
+                "unchanged": stats.unchanged,
+                "deleted": stats.deleted,
+                "passages_per_second": round(stats.passages_per_second, 1),
+                "embed_seconds": round(stats.embed_seconds, 2),
+                "upsert_seconds": round(stats.upsert_seconds, 2),
+                "model": model_name,
+                "qdrant": qdrant.describe(),
+            }
+        )
+
+    @dg.asset(
+        key=[prefix, "qdrant_collection"],
+        deps=[qdrant_points],
+        group_name="index",
+        kinds={"qdrant"},
+        pool="qdrant",
+        automation_condition=dg.AutomationCondition.eager(),
+        description=f"The live {model_name} collection: its alias moves only to a complete collection version.",
+    )
+    def qdrant_collection(embedder: EmbeddingModels, qdrant: QdrantResource, data_root: DataRoot) -> dg.MaterializeResult:
+        collection, dim = target_collection(embedder, model_name)
+        alias = vector_index.alias_name(embedder.spec(model_name).name)
+        with qdrant.open() as client:
+            vector_index.ensure_collection(client, collection, dim)
+            rows = coverage(client, collection, data_root)
+            incomplete = [r for r in rows if r[2] != r[3]]
+            previous = dropped = None
+            if not incomplete:
+                previous = vector_index.switch_alias(client, alias, collection)
+                dropped = vector_index.drop_old_versions(client, alias, keep=[collection, previous or collection])
+            total = client.count(collection, exact=True).count
+        return dg.MaterializeResult(
+            metadata={
+                "alias": alias,
+                "collection": collection,
+                "alias_moved": not incomplete,
+                "previous_collection": previous or "",
+                "dropped_collections": ", ".join(dropped or []),
+                "points": total,
+                "dimension": dim,
+                "incomplete_partitions": len(incomplete),
+                "partitions": md_table(["specialty", "year", "passages", "points"], rows),
+                "qdrant": qdrant.describe(),
+            }
+        )
+
+    @dg.asset_check(asset=qdrant_collection, blocking=True, description="The alias serves a collection holding every passage.")
+    def alias_serves_complete_collection(
+        embedder: EmbeddingModels, qdrant: QdrantResource, data_root: DataRoot
+    ) -> dg.AssetCheckResult:
+        collection, _ = target_collection(embedder, model_name)
+        alias = vector_index.alias_name(embedder.spec(model_name).name)
+        with qdrant.open() as client:
+            served = {a.alias_name: a.collection_name for a in client.get_aliases().aliases}.get(alias)
+            rows = coverage(client, collection, data_root) if served == collection else []
+        missing = sum(abs(r[2] - r[3]) for r in rows)
+        return dg.AssetCheckResult(
+            passed=served == collection and missing == 0,
+            metadata={"alias": alias, "serves": served or "", "expected": collection, "points_off": missing},
+        )
+
+    return [qdrant_points, qdrant_collection, alias_serves_complete_collection]
