@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from miracle_dagster.core import settings
@@ -25,12 +27,17 @@ def ensure_dagster_home() -> Path:
     return home
 
 
-def cmd_provision_models(args: argparse.Namespace) -> int:
+def quiet_model_loading() -> None:
+    """No per-load progress bars from transformers in a terminal command's output."""
     from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()
+
+
+def cmd_provision_models(args: argparse.Namespace) -> int:
     from miracle_dagster.core import models
 
-    transformers_logging.disable_progress_bar()
+    quiet_model_loading()
 
     registry = models.parse_registry_overrides(os.environ["MIRACLE_MODELS"]) if os.environ.get("MIRACLE_MODELS") else models.DEFAULT_MODELS
     for name in args.models or DEFAULT_MODELS:
@@ -65,8 +72,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
     cmd_provision_models(argparse.Namespace(models=None))
     print("2/3 sample corpus")
     cmd_sample_corpus(argparse.Namespace(out=None, patients=args.patients, seed=args.seed, format="jsonl", bad_rows=True, force=args.fresh))
-    print("3/3 materializing raw_reports -> report_sections per partition")
+    print("3/3 materializing raw_reports -> report_sections -> Qdrant points per partition, then the collections")
     return demo.run(verbose=args.verbose)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from miracle_dagster import search
+
+    quiet_model_loading()
+    try:
+        hits = search.search(
+            args.query, model=args.model, patient_id=args.patient, specialty=args.specialty, year=args.year, top_k=args.top_k
+        )
+    except search.SearchError as error:
+        print(f"miracle search: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False, indent=2))
+        return 0
+    for rank, hit in enumerate(hits, 1):
+        snippet = " ".join(hit.text.split())
+        print(f"{rank:>2}. {hit.score:.3f}  {hit.document_id}  {hit.date}  {hit.specialty}/{hit.document_type}  [{hit.section_name}]")
+        print(f"    patient {hit.patient_id}: {snippet[:200]}{'…' if len(snippet) > 200 else ''}")
+    if not hits:
+        print("no passages match")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("demo", help="provision models, write the sample corpus, materialize every partition")
-    p.add_argument("--patients", type=int, default=60)
+    p.add_argument("--patients", type=int, default=30, help="~5 documents each; embedding dominates the run time")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--fresh", action="store_true", help="regenerate the sample corpus")
     p.add_argument("--verbose", action="store_true")
@@ -92,6 +122,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--bad-rows", action="store_true", help="add invalid rows that ingestion must reject")
     p.add_argument("--force", action="store_true")
     p.set_defaults(func=cmd_sample_corpus)
+
+    p = sub.add_parser("search", help="the best passages for a query, with scores and document metadata")
+    p.add_argument("query")
+    p.add_argument("--model", help="index model (default: MIRACLE_EMBEDDER)")
+    p.add_argument("--patient", help="only this patient's passages (patient-centred search)")
+    p.add_argument("--specialty")
+    p.add_argument("--year", type=int)
+    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_search)
 
     args = parser.parse_args(argv)
     return args.func(args)

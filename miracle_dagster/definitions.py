@@ -16,10 +16,16 @@ ingest_job = dg.define_asset_job(
     description="Source files -> validated reports -> passages -> their points in Qdrant, for chosen partitions.",
 )
 
+collections_job = dg.define_asset_job(
+    "collections_job",
+    selection=dg.AssetSelection.assets(*(a for a in index_assets if a.partitions_def is None)),
+    description="Move each index model's alias to its current collection version once every partition is in.",
+)
+
 defs = dg.Definitions(
     assets=[*ingest_assets, *index_assets],
     asset_checks=[*section_checks, *index_checks],
-    jobs=[ingest_job],
+    jobs=[ingest_job, collections_job],
     schedules=[nightly_ingest_schedule],
     sensors=[new_documents_sensor, automation_sensor],
     resources=build_resources(),

@@ -22,8 +22,13 @@ def source_partitions(source: ReportSource) -> list[tuple[str, str]]:
     return [(s, y) for s, y in every if source.kind != "folder" or (Path(source.folder) / s / y).is_dir()]
 
 
-def _metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict:
-    events = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(asset)]
+def _points_keys(result: dg.ExecuteInProcessResult) -> list[dg.AssetKey]:
+    return [e.asset_key for e in result.get_asset_materialization_events() if e.asset_key.path[-1] == "qdrant_points"]
+
+
+def _metadata(result: dg.ExecuteInProcessResult, asset: str | dg.AssetKey) -> dict:
+    key = asset if isinstance(asset, dg.AssetKey) else dg.AssetKey(asset)
+    events = [e for e in result.get_asset_materialization_events() if e.asset_key == key]
     return {k: v.value for k, v in events[-1].materialization.metadata.items()} if events else {}
 
 
@@ -52,19 +57,30 @@ def run(verbose: bool = False) -> int:
             rejected=raw.get("rows_rejected", 0),
             passages=sections.get("passages", 0),
             new_passages=sections.get("passages_new", 0),
+            embedded=sum(_metadata(result, key).get("embedded", 0) for key in _points_keys(result)),
         )
         reasons.update(_rejections(result))
         if verbose:
             print(f"  [{i}/{len(partitions)}] {key}: {raw.get('rows_out', 0)} docs, {sections.get('passages', 0)} passages")
+    collections = defs.resolve_job_def("collections_job").execute_in_process(
+        instance=instance, raise_on_error=False, run_config=QUIET
+    )
+    if not collections.success:
+        failed.append("collections_job")
     elapsed = time.perf_counter() - started
     print(f"\nmiracle demo: {len(partitions) - len(failed)}/{len(partitions)} partitions in {elapsed:.0f}s")
     print(f"  documents read {totals['documents_in']}, kept {totals['documents']}, rejected {totals['rejected']}")
     for reason, n in reasons.most_common():
         print(f"    rejected: {reason}: {n}")
-    print(f"  passages {totals['passages']} ({totals['new_passages']} new this run)")
+    print(f"  passages {totals['passages']} ({totals['new_passages']} new this run), {totals['embedded']} embedded")
+    for event in collections.get_asset_materialization_events():
+        meta = {k: v.value for k, v in event.materialization.metadata.items()}
+        state = "live" if meta["alias_moved"] else f"NOT live: {meta['incomplete_partitions']} partitions incomplete"
+        print(f"  Qdrant alias {meta['alias']} -> {meta['collection']} ({meta['points']} points, {state})")
     print(f"  outputs under {settings.miracle_home()}")
     if failed:
         print(f"  FAILED partitions: {', '.join(failed)}")
+    print('  try: miracle search "V.a. Pneumonie" --top-k 3')
     print(f"\nBrowse lineage, metadata and checks: `make ui`, then open {WEB_URL}")
     return 1 if failed else 0
 

@@ -39,6 +39,19 @@ def test_demo_materializes_every_source_partition_into_the_instance(tmp_path):
     for specialty, year in partitions:
         assert (tmp_path / "assets" / "report_sections" / specialty / f"{year}.parquet").exists()
     assert (tmp_path / "dagster" / "dagster.yaml").exists()
+    assert "Qdrant alias multilingual-e5-small ->" in done.stdout and "live)" in done.stdout
     with dg.DagsterInstance.from_config(str(tmp_path / "dagster")) as instance:
         runs = instance.get_runs()
-        assert len(runs) == len(partitions) and all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
+        assert len(runs) == len(partitions) + 1 and all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
+
+    # Search the live collection, then the same query restricted to one patient.
+    found = _run(["search", "Beurteilung Befund", "--top-k", "4", "--json"], tmp_path, **env)
+    assert found.returncode == 0, found.stderr
+    hits = json.loads(found.stdout)
+    assert len(hits) == 4 and hits[0]["score"] >= hits[-1]["score"]
+    patient = hits[-1]["patient_id"]
+    mine = json.loads(_run(["search", "Beurteilung Befund", "--patient", patient, "--json"], tmp_path, **env).stdout)
+    assert mine and {h["patient_id"] for h in mine} == {patient}
+
+    missing = _run(["search", "x", "--model", "all-MiniLM-L6-v2"], tmp_path, **env)
+    assert missing.returncode == 2 and "no live collection" in missing.stderr

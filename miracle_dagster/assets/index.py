@@ -101,7 +101,8 @@ def build_index_assets(model_name: str) -> list:
             previous = dropped = None
             if not incomplete:
                 previous = vector_index.switch_alias(client, alias, collection)
-                dropped = vector_index.drop_old_versions(client, alias, keep=[collection, previous or collection])
+                if previous != collection:  # keep the version it replaced, for rollback; drop older ones
+                    dropped = vector_index.drop_old_versions(client, alias, keep=[collection, previous or collection])
             total = client.count(collection, exact=True).count
         return dg.MaterializeResult(
             metadata={

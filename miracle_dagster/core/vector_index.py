@@ -34,7 +34,8 @@ def point_id(passage_id: str) -> str:
 
 def alias_name(model_name: str) -> str:
     """What searches use: the model name, made safe for Qdrant."""
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", model_name).strip("-").lower()
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", model_name).strip("-").lower()
+    return re.sub(r"_{2,}", "_", safe)  # "__" separates alias, version and dimension in collection names
 
 
 def collection_name(model_name: str, version: str, dim: int) -> str:
