@@ -21,11 +21,20 @@ def test_definitions_load_and_validate():
     graph = defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert {"raw_reports", "rejected_reports", "report_sections"} <= keys
+    assert {"multilingual_e5_small/qdrant_points", "multilingual_e5_small/qdrant_collection"} <= keys
+    assert defs.resolve_job_def("collections_job") is not None
+    assert defs.resolve_sensor_def("miracle_automation").default_status == dg.DefaultSensorStatus.RUNNING
     assert defs.resolve_job_def("ingest_job") is not None
     partitions = graph.get(dg.AssetKey("report_sections")).partitions_def
     assert len(partitions.get_partition_keys()) == len(settings.specialties()) * len(settings.years()) == 63
     check_names = {key.name for key in graph.asset_check_keys}
-    assert {"rows_accounted_for", "passages_fit_model", "passage_ids_unique", "passages_match_source"} <= check_names
+    assert {
+        "rows_accounted_for",
+        "passages_fit_model",
+        "passage_ids_unique",
+        "passages_match_source",
+        "alias_serves_complete_collection",
+    } <= check_names
 
 
 def test_partitions_follow_environment(monkeypatch):
