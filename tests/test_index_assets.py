@@ -107,3 +107,17 @@ def test_rerunning_a_live_collection_keeps_the_rollback_version(env, monkeypatch
     _, _, resources, _ = env
     with resources["qdrant"].open() as client:
         assert client.collection_exists(v1["collection"]), "a no-op re-run must not drop the rollback version"
+
+
+def test_busy_embedded_store_gives_a_clear_error(tmp_path):
+    from qdrant_client import QdrantClient
+
+    holder = QdrantClient(path=str(tmp_path / "q"))
+    try:
+        with pytest.raises(RuntimeError, match="in use by another process.*MIRACLE_QDRANT_URL"):
+            with QdrantResource(path=str(tmp_path / "q"), lock_timeout_s=1).open():
+                pass
+    finally:
+        holder.close()
+    with QdrantResource(path=str(tmp_path / "q")).open() as client:  # released: opens at once
+        assert client.get_collections().collections == []
