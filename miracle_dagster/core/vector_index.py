@@ -110,6 +110,7 @@ def sync_partition(
     stale = sorted(present - wanted.keys())
     embed_seconds = upsert_seconds = 0.0
     rows = passages.iloc[[wanted[pid] for pid in new]] if new else passages.iloc[0:0]
+    rows = rows.iloc[np.argsort(rows["text"].str.len().to_numpy(), kind="stable")]  # similar lengths: less padding
     for start in range(0, len(rows), batch_size):
         batch = rows.iloc[start : start + batch_size]
         started = time.perf_counter()
