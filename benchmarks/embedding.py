@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import shutil
@@ -48,7 +47,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workdir", default="", help="empty or new folder for source, data root and Qdrant "
                         "(default: a temp dir, removed afterwards)")
     parser.add_argument("--no-diagnostics", action="store_true",
-                        help="skip the extra bare-encode variants (per asset batch, whole corpus in one call)")
+                        help="skip the extra bare-encode variants (the asset's own encode calls, whole corpus in one call)")
     parser.add_argument("--json", default="", help="also write all numbers to this JSON file")
     return parser.parse_args(argv)
 
@@ -67,6 +66,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import dagster as dg  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from miracle_dagster.assets import ingest_assets  # noqa: E402
@@ -130,6 +130,43 @@ def time_encode(model, groups: list[list[str]], prompt: str | None, batch_size: 
         if texts:
             model.encode(texts, prompt=prompt, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
     return time.perf_counter() - started
+
+
+class _NullClient:
+    """Just enough of QdrantClient for sync_partition to see an empty partition and store nothing."""
+
+    def scroll(self, *args, **kwargs):
+        return [], None
+
+    def upsert(self, *args, **kwargs):
+        return None
+
+    def delete(self, *args, **kwargs):
+        return None
+
+
+def asset_call_batches(frame: pd.DataFrame, specialty: str, year: str, batch_size: int, dim: int) -> list[list[str]]:
+    """The texts of each encode call `vector_index.sync_partition` makes for a fresh partition (its order and
+    slicing, whatever they currently are), recorded with a stand-in encoder and client."""
+    calls: list[list[str]] = []
+
+    def record(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return np.zeros((len(texts), dim), dtype=np.float32)
+
+    vector_index.sync_partition(_NullClient(), "benchmark", frame, specialty, year, record, batch_size=batch_size)
+    return calls
+
+
+def padded_tokens(groups: list[list[int]], chars: list[list[int]], batch_size: int) -> int:
+    """Tokens the model computes, padding included, for one encode call per group: sentence-transformers sorts a
+    call's texts by character length (longest first) and pads each batch to its longest member."""
+    total = 0
+    for lengths, sizes in zip(groups, chars):
+        ordered = [n for _, n in sorted(zip(sizes, lengths), key=lambda pair: -pair[0])]
+        total += sum(max(ordered[i : i + batch_size]) * len(ordered[i : i + batch_size])
+                     for i in range(0, len(ordered), batch_size))
+    return total
 
 
 def rate(n: float, seconds: float) -> float:
@@ -196,35 +233,67 @@ def main() -> dict:
         )
     log(f"ingest of {len(partitions)} partitions: {time.perf_counter() - started:.1f}s")
 
-    groups = [partition_texts(data_root.previous("report_sections", s, y)) for s, y in partitions]
+    frames = [data_root.previous("report_sections", s, y) for s, y in partitions]
+    groups = [partition_texts(frame) for frame in frames]
+    dim = model.get_embedding_dimension()
+    # The encode calls the asset makes, as lists of texts, recorded from the real sync_partition.
+    asset_calls = [asset_call_batches(frame, s, y, batch_size, dim) for frame, (s, y) in zip(frames, partitions)]
     n_passages = sum(len(g) for g in groups)
     all_texts = [t for g in groups for t in g]
     lengths = [len(model.tokenizer(f"{prompt or ''}{t}", truncation=True, max_length=model.max_seq_length)["input_ids"])
                for t in all_texts]
     log(f"{n_passages} passages, tokens median {statistics.median(lengths):.0f}, max {max(lengths)}")
+    # Padding each way of calling encode costs (deterministic, independent of machine load).
+    token_groups, char_groups, start = [], [], 0
+    for texts in groups:
+        token_groups.append(lengths[start : start + len(texts)])
+        char_groups.append([len(t) for t in texts])
+        start += len(texts)
+    token_length = dict(zip(all_texts, lengths))
+    calls = [call for partition_calls in asset_calls for call in partition_calls]
+    for text in {t for c in calls for t in c} - token_length.keys():
+        token_length[text] = len(model.tokenizer(f"{prompt or ''}{text}", truncation=True,
+                                                 max_length=model.max_seq_length)["input_ids"])
+    if sum(len(c) for c in calls) != n_passages:
+        log(f"ODD: the asset's encode calls hold {sum(len(c) for c in calls)} texts for {n_passages} passages")
+    padding = {
+        "real_tokens": sum(lengths),
+        "per_partition": padded_tokens(token_groups, char_groups, batch_size),
+        "per_batch": padded_tokens([[token_length[t] for t in c] for c in calls], [[len(t) for t in c] for c in calls],
+                                   batch_size),
+        "one_call": padded_tokens([lengths], [[len(t) for t in all_texts]], batch_size),
+    }
 
     # Paired per partition, in rotating order, so background load drifts hit bare and asset alike:
     # "bare" is one encode call over the partition's passages (what the library does with the same texts),
-    # "per_batch" is one call per `batch_size` slice, the way sync_partition calls the encoder (diagnostic),
+    # "per_batch" makes exactly the encode calls the asset makes (recorded above; diagnostic), so asset vs
+    # per_batch isolates Dagster/Qdrant overhead and bare vs per_batch the asset's way of batching,
     # "asset" is the materialization of the points asset alone.
     bare: dict[tuple[str, str], float] = {}
     per_batch: dict[tuple[str, str], float] = {}
     full_points: dict[tuple[str, str], RunTiming] = {}
     kinds = ["bare", "asset"] if ARGS.no_diagnostics else ["bare", "per_batch", "asset"]
+    # CPU seconds this process got per variant: with the cores to itself an encode keeps ~all torch threads busy;
+    # a much lower CPU/wall share means other processes competed for the cores while that variant ran.
+    cpu = dict.fromkeys(kinds, 0.0)
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    for index, ((specialty, year), texts) in enumerate(zip(partitions, groups)):
+    for index, ((specialty, year), texts, slices) in enumerate(zip(partitions, groups, asset_calls)):
         for kind in kinds[index % len(kinds) :] + kinds[: index % len(kinds)]:
+            cpu_started = time.process_time()
             if kind == "bare":
                 bare[(specialty, year)] = time_encode(model, [texts], prompt, batch_size)
             elif kind == "per_batch":
-                slices = [texts[i : i + batch_size] for i in range(0, len(texts), batch_size)]
                 per_batch[(specialty, year)] = time_encode(model, slices, prompt, batch_size)
             else:
                 full_points[(specialty, year)] = materialize(
                     [*ingest_assets, points_asset], partition_key(specialty, year), resources, instance,
                     points_run_config, selection=[points_asset.key],
                 )
-    log(f"bare encode + points of {len(partitions)} partitions: {time.perf_counter() - started:.1f}s")
+            cpu[kind] += time.process_time() - cpu_started
+    load_after = os.getloadavg()[0]
+    log(f"bare encode + points of {len(partitions)} partitions: {time.perf_counter() - started:.1f}s "
+        f"(1-min load average {load_before:.2f} before, {load_after:.2f} after, {os.cpu_count()} CPUs)")
 
     points_key = points_asset.key.to_user_string()
     pmeta = [t.metadata[points_key] for t in full_points.values()]
@@ -236,6 +305,7 @@ def main() -> dict:
     points_step = sum(t.step_total for t in full_points.values())
     ingest_wall = sum(t.wall for t in full_ingest.values())
     bare_s = sum(bare.values())
+    cpu_wall = {"bare": bare_s, "per_batch": sum(per_batch.values()), "asset": points_wall}
     if embedded != n_passages:
         log(f"ODD: the asset embedded {embedded} passages, the partitions hold {n_passages}")
 
@@ -260,6 +330,8 @@ def main() -> dict:
     eligible = [d for d in late_corpus.documents if (d["specialty"], d["date"][:4]) in existing]
     n_late = max(1, round(ARGS.late_fraction * len(corpus.documents)))
     late_docs = random.Random(ARGS.seed).sample(eligible, min(n_late, len(eligible)))
+    if not late_docs:
+        log("ODD: no document of the second corpus falls into an existing partition; use more --patients")
     by_partition: dict[tuple[str, str], list[dict]] = {}
     for i, doc in enumerate(late_docs):
         row = {c: doc[c] for c in REQUIRED_REPORT_COLUMNS}
@@ -325,7 +397,16 @@ def main() -> dict:
         "asset_points_step_s": points_step, "asset_points_wall_s": points_wall, "ingest_wall_s": ingest_wall,
         "asset_embed_passages_per_s": embed_rate, "asset_e2e_passages_per_s": e2e_rate,
         "ratio_embed": embed_rate / bare_rate, "ratio_e2e": e2e_rate / bare_rate,
-        "diagnostics": diagnostics,
+        "diagnostics": diagnostics, "padded_tokens": padding,
+        "expected_ratio_embed_from_padding": padding["per_partition"] / padding["per_batch"],
+        "load_average": [load_before, load_after],
+        "cpu_per_wall": {k: cpu[k] / w for k, w in cpu_wall.items() if w},
+        "per_partition": [
+            {"specialty": s_, "year": y_, "passages": len(g), "bare_s": bare[(s_, y_)],
+             "per_batch_s": per_batch.get((s_, y_)), "wall_s": full_points[(s_, y_)].wall,
+             "step_s": full_points[(s_, y_)].step_total, **full_points[(s_, y_)].metadata[points_key]}
+            for (s_, y_), g in zip(partitions, groups)
+        ],
         "late_documents": len(late_docs), "late_partitions": sorted(by_partition), "sensor_requested": requested,
         "inc_embedded": inc_embedded, "inc_passages_new": inc_new, "inc_embed_s": inc_embed_s,
         "inc_upsert_s": inc_upsert_s, "inc_points_wall_s": inc_points_wall, "inc_ingest_wall_s": inc_ingest_wall,
@@ -352,12 +433,24 @@ def main() -> dict:
           f"+ step overhead {points_step - embed_s - upsert_s:.2f}s + run overhead {points_wall - points_step:.2f}s "
           f"(per partition: step {full_step_overhead * 1000:.0f} ms, run {full_run_overhead * 1000:.0f} ms)")
     if diagnostics:
-        print(f"  diagnostics: bare encode per asset batch ({batch_size}-text calls) "
+        print(f"  diagnostics: bare encode with the asset's {len(calls)} encode calls "
               f"{rate(n_passages, diagnostics['bare_per_batch_s']):.1f} p/s "
               f"(asset embed / this = {embed_rate / rate(n_passages, diagnostics['bare_per_batch_s']):.3f}); "
               f"whole corpus in one call {rate(n_passages, diagnostics['bare_one_call_s']):.1f} p/s; "
               f"Qdrant open {diagnostics['qdrant_open_s'] * 1000:.0f} ms with {diagnostics['collection_points']} points; "
               f"scroll of a partition's ids {diagnostics['scroll_ids_per_partition_s'] * 1000:.0f} ms")
+    print(f"  padded tokens / real tokens ({padding['real_tokens']} real): one call per partition "
+          f"{padding['per_partition'] / padding['real_tokens']:.2f}, the asset's {len(calls)} encode calls "
+          f"{padding['per_batch'] / padding['real_tokens']:.2f}, whole corpus in one call "
+          f"{padding['one_call'] / padding['real_tokens']:.2f} -> embed ratio expected from padding alone "
+          f"{padding['per_partition'] / padding['per_batch']:.3f}")
+    share = {k: cpu[k] / w for k, w in cpu_wall.items() if w}
+    print(f"  CPU seconds per wall second (of {torch.get_num_threads()} torch threads): "
+          + ", ".join(f"{k} {v:.2f}" for k, v in share.items())
+          + f"; 1-min load average {load_before:.2f} before / {load_after:.2f} after timing")
+    if share and min(share.values()) < 0.8 * torch.get_num_threads():
+        print("  NOISY: a variant got well under its threads' worth of CPU (other processes competed for the "
+              "cores); trust the padded-token ratio over the measured one")
     print(f"  ingest (not in the ratios): {ingest_wall:.2f}s for {n_parts} partitions "
           f"({ingest_wall / n_parts * 1000:.0f} ms each)")
     print(line)
