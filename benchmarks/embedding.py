@@ -9,7 +9,8 @@ of an incremental run after ~1% new documents.
    (`selection=`) is materialized per partition in-process. Its own metadata (`embedded`, `embed_seconds`,
    `upsert_seconds`) and the wall time of each `dg.materialize` call are compared with
    `SentenceTransformer.encode` of the same passages (same model object, prompt, batch size and
-   normalization), one call per partition, timed before and after the asset runs.
+   normalization), one call per partition, interleaved partition by partition with the asset runs. Padded
+   token counts predict the embed ratio independently of machine load.
 2. Incremental cost. ~1% documents of a second corpus (other seed, fresh document ids) are added to existing
    partition folders as `late.jsonl`; the new-documents sensor is evaluated to find the partitions it would
    request, and only those are re-materialized (ingest, then points). Embedded passages and time are
@@ -70,7 +71,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from miracle_dagster.assets import ingest_assets  # noqa: E402
-from miracle_dagster.assets.index import asset_prefix, build_index_assets  # noqa: E402
+from miracle_dagster.assets.index import build_index_assets  # noqa: E402
 from miracle_dagster.core import settings, vector_index  # noqa: E402
 from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source  # noqa: E402
 from miracle_dagster.core.schema import REQUIRED_REPORT_COLUMNS  # noqa: E402
@@ -181,7 +182,6 @@ def main() -> dict:
     import torch
 
     model_name, batch_size = ARGS.model, ARGS.batch_size
-    prefix = asset_prefix(model_name)
     points_asset, _collection_asset, _check = build_index_assets(model_name)
     points_op = points_asset.op.name
     ingest_run_config = QUIET
