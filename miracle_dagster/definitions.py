@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from miracle_dagster.assets import index_assets, index_checks, ingest_assets, partitioned_assets
+from miracle_dagster.assets import index_assets, index_checks, ingest_assets, partitioned_assets, qa_assets
 from miracle_dagster.checks import section_checks
 from miracle_dagster.partitions import report_partitions
 from miracle_dagster.resources import build_resources
@@ -22,10 +22,18 @@ collections_job = dg.define_asset_job(
     description="Move each index model's alias to its current collection version once every partition is in.",
 )
 
+qa_job = dg.define_asset_job(
+    "qa_job",
+    selection=dg.AssetSelection.assets(*qa_assets),
+    partitions_def=report_partitions,
+    tags={"miracle/service": "llm"},
+    description="Passages -> LLM-generated question-answer pairs (cached: only new or changed passages cost tokens).",
+)
+
 defs = dg.Definitions(
-    assets=[*ingest_assets, *index_assets],
+    assets=[*ingest_assets, *index_assets, *qa_assets],
     asset_checks=[*section_checks, *index_checks],
-    jobs=[ingest_job, collections_job],
+    jobs=[ingest_job, collections_job, qa_job],
     schedules=[nightly_ingest_schedule],
     sensors=[new_documents_sensor, automation_sensor],
     resources=build_resources(),

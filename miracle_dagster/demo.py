@@ -32,7 +32,7 @@ def _metadata(result: dg.ExecuteInProcessResult, asset: str | dg.AssetKey) -> di
     return {k: v.value for k, v in events[-1].materialization.metadata.items()} if events else {}
 
 
-def run(verbose: bool = False) -> int:
+def run(verbose: bool = False, qa_partitions: int = 3, qa_sections: int = 4) -> int:
     from miracle_dagster.definitions import defs
 
     job = defs.resolve_job_def("ingest_job")
@@ -65,6 +65,7 @@ def run(verbose: bool = False) -> int:
     collections = defs.resolve_job_def("collections_job").execute_in_process(
         instance=instance, raise_on_error=False, run_config=QUIET
     )
+    qa_failed = generate_qa_sample(defs, instance, partitions[:qa_partitions], qa_sections) if qa_sections else []
     elapsed = time.perf_counter() - started
     print(f"\nmiracle demo: {len(partitions) - len(failed)}/{len(partitions)} partitions in {elapsed:.0f}s")
     print(f"  documents read {totals['documents_in']}, kept {totals['documents']}, rejected {totals['rejected']}")
@@ -80,9 +81,40 @@ def run(verbose: bool = False) -> int:
         print(f"  FAILED partitions: {', '.join(failed)}")
     if not collections.success:
         print("  FAILED: collections_job (see its run in the UI)")
+    if qa_failed:
+        print(f"  FAILED qa_job partitions: {', '.join(qa_failed)}")
     print('  try: .venv/bin/miracle search "V.a. Pneumonie" --top-k 3')
     print(f"\nBrowse lineage, metadata and checks: `make ui`, then open {WEB_URL}")
-    return 0 if collections.success and not failed else 1
+    return 0 if collections.success and not failed and not qa_failed else 1
+
+
+def generate_qa_sample(defs: dg.Definitions, instance: dg.DagsterInstance, partitions, max_sections: int) -> list[str]:
+    """QA pairs for the first passages of a few partitions: the CPU model takes seconds per passage."""
+    job = defs.resolve_job_def("qa_job")
+    config = {**QUIET, "ops": {"generate_qa_pairs": {"config": {"max_sections": max_sections}}}}
+    totals: Counter = Counter()
+    reasons: Counter = Counter()
+    samples, failed = [], []
+    for specialty, year in partitions:
+        key = str(partition_key(specialty, year))
+        result = job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False, run_config=config)
+        if not result.success:
+            failed.append(key)
+            continue
+        meta = _metadata(result, "qa_pairs")
+        totals.update({k: meta.get(k, 0) for k in ("sections_with_pairs", "sections_cached", "pairs_kept", "tokens_out", "llm_seconds")})
+        reasons.update(result.output_for_node("generate_qa_pairs", "rejected_qa_pairs")["reason"].tolist())
+        samples += result.output_for_node("generate_qa_pairs", "qa_pairs")[["question", "answer"]].head(1).values.tolist()
+    rate = totals["tokens_out"] / totals["llm_seconds"] if totals["llm_seconds"] else 0
+    print(
+        f"  QA pairs ({len(partitions)} partitions x {max_sections} passages): {totals['pairs_kept']} kept from "
+        f"{totals['sections_with_pairs']} passages ({totals['sections_cached']} from cache), {rate:.0f} tokens/s"
+    )
+    for reason, n in reasons.most_common():
+        print(f"    rejected: {reason}: {n}")
+    for question, answer in samples[:3]:
+        print(f"    Q: {question}  A: {answer}")
+    return failed
 
 
 def _rejections(result: dg.ExecuteInProcessResult) -> Counter:

@@ -4,10 +4,12 @@ import dagster as dg
 
 from miracle_dagster.assets.index import build_index_assets
 from miracle_dagster.assets.ingest import ingest_reports
+from miracle_dagster.assets.qa import generate_qa_pairs
 from miracle_dagster.assets.sections import report_sections
 from miracle_dagster.core import settings
 
 ingest_assets = [ingest_reports, report_sections]
+qa_assets = [generate_qa_pairs]
 _index = [definition for model in settings.index_models() for definition in build_index_assets(model)]
 index_assets = [d for d in _index if not isinstance(d, dg.AssetChecksDefinition)]
 index_checks = [d for d in _index if isinstance(d, dg.AssetChecksDefinition)]

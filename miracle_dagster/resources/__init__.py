@@ -8,6 +8,7 @@ import dagster as dg
 
 from miracle_dagster.core import settings
 from miracle_dagster.resources.embedder import EmbeddingModels
+from miracle_dagster.resources.llm import LLMResource
 from miracle_dagster.resources.qdrant import QdrantResource
 from miracle_dagster.resources.source import ReportSource
 from miracle_dagster.resources.storage import DataRoot, ParquetIOManager
@@ -34,6 +35,35 @@ def build_qdrant() -> QdrantResource:
     return QdrantResource(path=str(home / "qdrant"), url=url, api_key=api_key)
 
 
+def build_embedder() -> EmbeddingModels:
+    return EmbeddingModels(
+        models_dir=str(settings.models_dir()),
+        default_model=os.environ.get("MIRACLE_EMBEDDER", "multilingual-e5-small"),
+        registry_json=os.environ.get("MIRACLE_MODELS", ""),
+    )
+
+
+def build_llm(resolve_secrets: bool = False, **overrides) -> LLMResource:
+    """MIRACLE_LLM_* settings; the API key stays an EnvVar for Dagster, resolved only for the CLI."""
+    env = os.environ.get
+    key_set = bool(env("MIRACLE_LLM_API_KEY"))
+    api_key = (env("MIRACLE_LLM_API_KEY") if resolve_secrets else dg.EnvVar("MIRACLE_LLM_API_KEY")) if key_set else None
+    fields = dict(
+        backend=env("MIRACLE_LLM_BACKEND", "local"),
+        model=env("MIRACLE_LLM_MODEL", "qwen2.5-coder-0.5b-instruct"),
+        base_url=env("MIRACLE_LLM_BASE_URL", ""),
+        api_key=api_key,
+        license=env("MIRACLE_LLM_LICENSE", ""),
+        concurrency=int(env("MIRACLE_LLM_CONCURRENCY", "4")),
+        timeout_s=float(env("MIRACLE_LLM_TIMEOUT_S", "120")),
+        response_format=env("MIRACLE_LLM_RESPONSE_FORMAT", "json_schema"),
+        vllm_options_json=env("MIRACLE_VLLM_OPTIONS", ""),
+        models_dir=str(settings.models_dir()),
+        cache_dir=str(settings.miracle_home() / "cache"),
+    )
+    return LLMResource(**{**fields, **overrides})
+
+
 def build_resources() -> dict[str, object]:
     home = settings.miracle_home()
     return {
@@ -41,9 +71,6 @@ def build_resources() -> dict[str, object]:
         "data_root": DataRoot(path=str(home)),
         "source": build_source(),
         "qdrant": build_qdrant(),
-        "embedder": EmbeddingModels(
-            models_dir=str(settings.models_dir()),
-            default_model=os.environ.get("MIRACLE_EMBEDDER", "multilingual-e5-small"),
-            registry_json=os.environ.get("MIRACLE_MODELS", ""),
-        ),
+        "llm": build_llm(),
+        "embedder": build_embedder(),
     }

@@ -1,0 +1,175 @@
+"""The openai backend against a real OpenAI-compatible server (llama.cpp's, with the bundled model),
+one that goes away mid-run, and one that answers with garbage."""
+
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+
+from miracle_dagster.core import llm, qa
+from miracle_dagster.core.llm import local_models
+
+SECTIONS = [
+    {"passage_id": "p1", "document_type": "radiology_report", "section_name": "Befund",
+     "text": "CT Thorax: Im rechten Oberlappen ein 14 mm großer Rundherd, neu im Vergleich zur Voruntersuchung. "
+             "Kein Pleuraerguss. Keine Lungenembolie."},
+    {"passage_id": "p2", "document_type": "discharge_letter", "section_name": "Medikation",
+     "text": "Entlassmedikation: Ramipril 5 mg 1-0-0, Bisoprolol 2,5 mg 1-0-0, ASS 100 mg 1-0-0, Atorvastatin 40 mg 0-0-1."},
+    {"passage_id": "p3", "document_type": "pathology_report", "section_name": "Diagnose",
+     "text": "Tubuläres Adenokarzinom des Kolon ascendens, pT3 pN1a (1/23) L1 V0 Pn0, G2, R0. Resektionsränder tumorfrei."},
+]  # fmt: skip
+CONFIG = qa.QAConfig(questions_per_section=2, max_tokens=200, min_section_tokens=0, round_trip_top_k=0)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(model_path, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path), "--model_alias", "bundled",
+         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/v1/models", timeout=2).ok:
+                return proc
+        except requests.ConnectionError:
+            time.sleep(0.5)
+        if proc.poll() is not None:
+            raise RuntimeError("llama.cpp server exited during start-up")
+    proc.kill()
+    raise RuntimeError("llama.cpp server did not come up")
+
+
+@pytest.fixture(scope="module")
+def gguf(models_dir):
+    return local_models.resolve("qwen2.5-coder-0.5b-instruct", models_dir)[0]
+
+
+def _settings(port: int, **kwargs) -> llm.LLMSettings:
+    options = dict(model="bundled", response_format="json_object", max_retries=1, timeout_s=60, concurrency=2)
+    return llm.LLMSettings(backend="openai", base_url=f"http://127.0.0.1:{port}/v1", **{**options, **kwargs})
+
+
+def test_generation_through_a_real_server_with_usage_and_cache(gguf, tmp_path):
+    port = _free_port()
+    server = _start_server(gguf, port)
+    try:
+        cache = llm.CompletionCache(tmp_path / "cache.sqlite")
+        client = llm.LLMClient(llm.make_backend(_settings(port)), cache)
+        result = qa.generate_qa(SECTIONS[:2], client, CONFIG)
+        assert result.sections["with_pairs"] + result.sections["failed"] == 2
+        assert len(result.kept) + len(result.rejected) >= 2
+        assert client.usage.generated >= 2 and client.usage.tokens_in > 100 and client.usage.tokens_out > 10
+        assert set(result.kept["generator_model"]) <= {"openai:bundled"}
+        again = llm.LLMClient(llm.make_backend(_settings(port)), cache)
+        rerun = qa.generate_qa(SECTIONS[:2], again, CONFIG)
+        assert again.usage.generated == 0 and again.usage.cached == again.usage.requests
+        assert rerun.kept["pair_id"].tolist() == result.kept["pair_id"].tolist()
+    finally:
+        server.kill()
+
+
+def test_server_going_away_mid_run_keeps_work_and_resumes(gguf, tmp_path):
+    port = _free_port()
+    server = _start_server(gguf, port)
+    cache = llm.CompletionCache(tmp_path / "cache.sqlite")
+    backend = llm.make_backend(_settings(port, concurrency=1))
+    real_complete = backend.complete
+
+    def complete_then_crash(requests_):
+        out = real_complete(requests_)
+        server.kill()  # the GPU host reboots after the first batch
+        server.wait()
+        return out
+
+    backend.complete = complete_then_crash
+    with pytest.raises(llm.LLMUnavailableError, match=r"1/3 completions are done and cached, 2 left: re-run"):
+        qa.generate_qa(SECTIONS, llm.LLMClient(backend, cache, batch_size=1), CONFIG)
+    assert len(cache) == 1
+
+    server = _start_server(gguf, port)
+    try:
+        client = llm.LLMClient(llm.make_backend(_settings(port)), cache)
+        result = qa.generate_qa(SECTIONS, client, CONFIG)
+        assert client.usage.cached >= 1 and client.usage.generated >= 2
+        assert result.sections["with_pairs"] + result.sections["failed"] == 3
+    finally:
+        server.kill()
+
+
+class _BadServer(BaseHTTPRequestHandler):
+    """Speaks the chat-completions route but answers with what `mode` says."""
+
+    mode = "prose"
+    calls = 0
+
+    def do_POST(self):
+        type(self).calls += 1
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.mode == "broken_body":
+            body, status = b'{"id": "x", "choices": [', 200
+        elif self.mode == "overloaded":
+            body, status = b'{"error": {"message": "overloaded"}}', 503
+        else:
+            message = {"role": "assistant", "content": "Gerne! Hier sind Fragen: Wie groß ist der Rundherd? 14 mm."}
+            choice = {"index": 0, "message": message, "finish_reason": "stop"}
+            usage = {"prompt_tokens": 50, "completion_tokens": 12, "total_tokens": 62}
+            body = json.dumps({"id": "c1", "object": "chat.completion", "created": 0, "model": "bad",
+                               "choices": [choice], "usage": usage}).encode()  # fmt: skip
+            status = 200
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def bad_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _BadServer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _BadServer.calls = 0
+    yield server
+    server.shutdown()
+
+
+def _bad_client(server, mode: str) -> llm.LLMClient:
+    _BadServer.mode = mode
+    port = server.server_address[1]
+    return llm.LLMClient(llm.make_backend(_settings(port, model="bad", max_retries=1)))
+
+
+def test_prose_instead_of_json_is_repaired_once_then_recorded(bad_server):
+    client = _bad_client(bad_server, "prose")
+    result = qa.generate_qa(SECTIONS[:1], client, CONFIG)
+    assert result.kept.empty and result.sections["failed"] == 1
+    [row] = result.rejected.to_dict("records")
+    assert row["reason"] == "invalid_json" and "Gerne!" in row["detail"] and row["passage_id"] == "p1"
+    assert _BadServer.calls == 2  # the request and one repair round, no more
+
+
+def test_malformed_response_body_is_a_recorded_failure(bad_server):
+    result = qa.generate_qa(SECTIONS[:1], _bad_client(bad_server, "broken_body"), CONFIG)
+    [row] = result.rejected.to_dict("records")
+    assert row["reason"] == "llm_error" and "malformed" in row["detail"]
+
+
+def test_overloaded_server_is_retried_then_unavailable(bad_server):
+    with pytest.raises(llm.LLMUnavailableError, match="InternalServerError"):
+        qa.generate_qa(SECTIONS[:1], _bad_client(bad_server, "overloaded"), CONFIG)
+    assert _BadServer.calls == 2  # one try plus max_retries=1

@@ -1,0 +1,92 @@
+"""qa_pairs materialized through Dagster on the bundled CPU model, and `miracle generate-qa` on the same code."""
+
+import json
+
+import dagster as dg
+import pandas as pd
+import pytest
+
+from miracle_dagster.assets import ingest_assets, qa_assets
+from miracle_dagster.core.sample_corpus import write_sample_source
+from miracle_dagster.partitions import partition_key
+from miracle_dagster.resources import build_llm
+from miracle_dagster.resources.embedder import EmbeddingModels
+from miracle_dagster.resources.source import ReportSource
+from miracle_dagster.resources.storage import DataRoot, ParquetIOManager
+
+QA_RUN = {"ops": {"generate_qa_pairs": {"config": {"max_sections": 3, "questions_per_section": 2, "max_tokens": 200}}}}
+
+
+@pytest.fixture(scope="module")
+def materialized(tmp_path_factory, sample_corpus, models_dir):
+    root = tmp_path_factory.mktemp("qa")
+    write_sample_source(root / "source", sample_corpus)
+    specialty, year = sorted(p.relative_to(root / "source").parts for p in (root / "source").glob("*/*") if p.is_dir())[0]
+    resources = {
+        "io_manager": ParquetIOManager(base_dir=str(root / "assets")),
+        "data_root": DataRoot(path=str(root)),
+        "source": ReportSource(folder=str(root / "source")),
+        "embedder": EmbeddingModels(models_dir=str(models_dir)),
+        "llm": build_llm(cache_dir=str(root / "cache"), models_dir=str(models_dir)),
+    }
+    instance = dg.DagsterInstance.ephemeral()
+    key = str(partition_key(specialty, year))
+
+    def run():
+        return dg.materialize([*ingest_assets, *qa_assets], partition_key=key, resources=resources, instance=instance, run_config=QA_RUN)
+
+    return root, run(), run()
+
+
+def _meta(result, asset):
+    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(asset)]
+    return {k: v.value for k, v in event.materialization.metadata.items()}
+
+
+def test_qa_pairs_on_the_bundled_model(materialized):
+    root, first, _ = materialized
+    assert first.success
+    meta = _meta(first, "qa_pairs")
+    kept, rejected = first.output_for_node("generate_qa_pairs", "qa_pairs"), first.output_for_node("generate_qa_pairs", "rejected_qa_pairs")
+    sections = first.output_for_node("report_sections")
+    assert meta["sections_seen"] == len(sections)
+    assert meta["sections_with_pairs"] + meta["sections_failed"] == 3 and meta["sections_generated"] == 3
+    assert meta["sections_skipped_section"] == (sections["section_name"] == "Kopf").sum()
+    assert meta["pairs_kept"] == len(kept) and meta["tokens_out"] > 0 and meta["tokens_per_s"] > 0
+    assert meta["llm_backend"] == "local" and meta["llm_license"] == "Apache-2.0" and "llm_license_warning" not in meta
+    assert meta["prompt_version"].startswith("qa-de-")
+    assert len(kept) + (rejected["question"] != "").sum() > 0  # the model produced pairs; filters sorted them
+    assert set(kept["passage_id"]) <= set(sections["passage_id"])
+    assert all(f"| {reason} | {n} |" in meta["rejected_by_reason"] for reason, n in rejected["reason"].value_counts().items())
+    assert (root / "assets" / "qa_pairs").is_dir() and (root / "cache" / "llm_completions.sqlite").is_file()
+    checks = {c.check_name: c.passed for c in first.get_asset_check_evaluations()}
+    assert checks["sections_accounted_for"] and checks["pairs_reference_passages"]
+
+
+def test_rematerializing_costs_no_tokens(materialized):
+    _, first, second = materialized
+    meta = _meta(second, "qa_pairs")
+    assert meta["sections_cached"] == 3 and meta["sections_generated"] == 0 and meta["llm_generated"] == 0
+    pd.testing.assert_frame_equal(
+        first.output_for_node("generate_qa_pairs", "qa_pairs"), second.output_for_node("generate_qa_pairs", "qa_pairs")
+    )
+
+
+def test_generate_qa_cli(tmp_path, models_dir):
+    from miracle_dagster.cli import main
+
+    source = tmp_path / "in.jsonl"
+    lines = [
+        {"id": "a", "text": "Sonographie Abdomen: Die Leber ist mit 17 cm vergrößert und zeigt eine diffuse Verfettung. "
+                            "Gallenblase mit mehreren Konkrementen bis 12 mm, keine Cholezystitis.", "document_type": "radiology_report"},
+        {"id": "b", "text": "Therapie: Beginn einer Antikoagulation mit Apixaban 5 mg 1-0-1 bei Vorhofflimmern, CHA2DS2-VASc 3."},
+    ]  # fmt: skip
+    source.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + '\n{"id": "c"}\nnot json\n', encoding="utf-8")
+    out, rejected = tmp_path / "out.jsonl", tmp_path / "rejected.jsonl"
+    assert main(["generate-qa", str(source), str(out), "--rejected", str(rejected), "--questions", "2"]) == 0
+    kept = [json.loads(line) for line in out.read_text().splitlines()]
+    dropped = [json.loads(line) for line in rejected.read_text().splitlines()]
+    assert {row["id"] for row in kept} <= {"a", "b"}
+    assert all(row["question"] and row["answer"] and row["generator_model"].startswith("local:") for row in kept)
+    assert {d["reason"] for d in dropped if "line" in d} == {"missing_text", "invalid_json"}
+    assert len(kept) + sum("line" not in d for d in dropped) > 0
