@@ -8,6 +8,12 @@ export DAGSTER_HOME ?= $(MIRACLE_HOME)/dagster
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
+# llama-cpp-python compiles llama.cpp with -march=native; its AMX kernels crash (SIGSEGV in decode) on
+# virtual machines that report AMX, so they are left out. The AVX-512/AVX2 kernels are used instead.
+ifeq ($(shell uname -m),x86_64)
+NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+export CMAKE_ARGS ?= -DCMAKE_C_FLAGS='$(NO_AMX)' -DCMAKE_CXX_FLAGS='$(NO_AMX)'
+endif
 HOST ?= 127.0.0.1
 PORT ?= 3000
 

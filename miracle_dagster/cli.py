@@ -110,6 +110,12 @@ def cmd_generate_qa(args: argparse.Namespace) -> int:
     return qa_cli.run(args)
 
 
+def cmd_pseudonymize(args: argparse.Namespace) -> int:
+    from miracle_dagster import pseudonymize_cli
+
+    return pseudonymize_cli.run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="miracle", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -160,6 +166,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the completion cache")
     p.set_defaults(func=cmd_generate_qa)
+
+    p = sub.add_parser("pseudonymize", help="replace PHI in the texts of a JSONL file with consistent surrogates")
+    p.add_argument("input", help='JSONL lines {"id", "patient_id", "text"}')
+    p.add_argument("output", help="the same lines with `text` pseudonymized and `phi` (type, start, end in the input)")
+    p.add_argument("--patients", help="JSONL patient master list (patient_id, first_name, last_name, birth_date, ...)")
+    p.add_argument("--key", help="also write the surrogate key (original -> surrogate) here: keep it restricted")
+    p.add_argument("--ner-model", help="an installed spaCy pipeline merged with the rules, e.g. de_core_news_lg")
+    p.set_defaults(func=cmd_pseudonymize)
 
     args = parser.parse_args(argv)
     return args.func(args)

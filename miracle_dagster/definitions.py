@@ -2,7 +2,15 @@
 
 import dagster as dg
 
-from miracle_dagster.assets import index_assets, index_checks, ingest_assets, partitioned_assets, qa_assets
+from miracle_dagster.assets import (
+    index_assets,
+    index_checks,
+    ingest_assets,
+    partitioned_assets,
+    privacy_assets,
+    pseudonymized_qa_pairs,
+    qa_assets,
+)
 from miracle_dagster.checks import section_checks
 from miracle_dagster.partitions import report_partitions
 from miracle_dagster.resources import build_resources
@@ -13,7 +21,7 @@ ingest_job = dg.define_asset_job(
     "ingest_job",
     selection=dg.AssetSelection.assets(*partitioned_assets),
     partitions_def=report_partitions,
-    description="Source files -> validated reports -> passages -> their points in Qdrant, for chosen partitions.",
+    description="Source files -> validated reports -> passages -> pseudonymized passages and Qdrant points, per partition.",
 )
 
 collections_job = dg.define_asset_job(
@@ -24,14 +32,14 @@ collections_job = dg.define_asset_job(
 
 qa_job = dg.define_asset_job(
     "qa_job",
-    selection=dg.AssetSelection.assets(*qa_assets),
+    selection=dg.AssetSelection.assets(*qa_assets, pseudonymized_qa_pairs),
     partitions_def=report_partitions,
     tags={"miracle/service": "llm"},
-    description="Passages -> LLM-generated question-answer pairs (cached: only new or changed passages cost tokens).",
+    description="Passages -> LLM-generated QA pairs (cached: only new or changed passages cost tokens) -> pseudonymized.",
 )
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, *index_assets, *qa_assets],
+    assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets],
     asset_checks=[*section_checks, *index_checks],
     jobs=[ingest_job, collections_job, qa_job],
     schedules=[nightly_ingest_schedule],

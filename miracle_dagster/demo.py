@@ -40,6 +40,7 @@ def run(verbose: bool = False, qa_partitions: int = 3, qa_sections: int = 4) -> 
     partitions = source_partitions(defs.resources["source"])
     totals: Counter = Counter()
     reasons: Counter = Counter()
+    leak_checks: Counter = Counter()
     failed = []
     started = time.perf_counter()
     for i, (specialty, year) in enumerate(partitions, 1):
@@ -51,6 +52,7 @@ def run(verbose: bool = False, qa_partitions: int = 3, qa_sections: int = 4) -> 
             failed.append(str(key))
             continue
         raw, sections = _metadata(result, "raw_reports"), _metadata(result, "report_sections")
+        private = _metadata(result, "pseudonymized_sections")
         totals.update(
             documents_in=raw.get("rows_in", 0),
             documents=raw.get("rows_out", 0),
@@ -58,7 +60,11 @@ def run(verbose: bool = False, qa_partitions: int = 3, qa_sections: int = 4) -> 
             passages=sections.get("passages", 0),
             new_passages=sections.get("passages_new", 0),
             embedded=sum(_metadata(result, points).get("embedded", 0) for points in _points_keys(result)),
+            pseudonymized=private.get("rows_out", 0),
+            phi_replaced=private.get("phi_replaced", 0),
+            withheld=private.get("rows_withheld", 0),
         )
+        leak_checks.update(c.passed for c in result.get_asset_check_evaluations() if c.check_name == "no_known_phi_leaks")
         reasons.update(_rejections(result))
         if verbose:
             print(f"  [{i}/{len(partitions)}] {key}: {raw.get('rows_out', 0)} docs, {sections.get('passages', 0)} passages")
@@ -72,6 +78,10 @@ def run(verbose: bool = False, qa_partitions: int = 3, qa_sections: int = 4) -> 
     for reason, n in reasons.most_common():
         print(f"    rejected: {reason}: {n}")
     print(f"  passages {totals['passages']} ({totals['new_passages']} new this run), {totals['embedded']} embedded")
+    print(
+        f"  pseudonymized passages {totals['pseudonymized']}, PHI replaced {totals['phi_replaced']}, withheld "
+        f"{totals['withheld']}; leak check passed in {leak_checks[True]}/{sum(leak_checks.values())} partitions"
+    )
     for event in collections.get_asset_materialization_events():
         meta = {k: v.value for k, v in event.materialization.metadata.items()}
         state = "live" if meta["alias_moved"] else f"NOT live: {meta['incomplete_partitions']} partitions incomplete"
@@ -103,12 +113,15 @@ def generate_qa_sample(defs: dg.Definitions, instance: dg.DagsterInstance, parti
             continue
         meta = _metadata(result, "qa_pairs")
         totals.update({k: meta.get(k, 0) for k in ("sections_with_pairs", "sections_cached", "pairs_kept", "tokens_out", "llm_seconds")})
+        totals["pseudonymized"] += _metadata(result, "pseudonymized_qa_pairs").get("rows_out", 0)
         reasons.update(result.output_for_node("generate_qa_pairs", "rejected_qa_pairs")["reason"].tolist())
-        samples += result.output_for_node("generate_qa_pairs", "qa_pairs")[["question", "answer"]].head(1).values.tolist()
+        # Shown from the pseudonymized copy: the console is outside the privacy boundary.
+        samples += result.output_for_node("pseudonymized_qa_pairs")[["question", "answer"]].head(1).values.tolist()
     rate = totals["tokens_out"] / totals["llm_seconds"] if totals["llm_seconds"] else 0
     print(
         f"  QA pairs ({len(partitions)} partitions x {max_sections} passages): {totals['pairs_kept']} kept from "
-        f"{totals['sections_with_pairs']} passages ({totals['sections_cached']} from cache), {rate:.0f} tokens/s"
+        f"{totals['sections_with_pairs']} passages ({totals['sections_cached']} from cache), {rate:.0f} tokens/s; "
+        f"{totals['pseudonymized']} pseudonymized"
     )
     for reason, n in reasons.most_common():
         print(f"    rejected: {reason}: {n}")

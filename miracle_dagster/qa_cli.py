@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from dataclasses import replace
 
-import pandas as pd
-
 from miracle_dagster.core import llm, qa
+from miracle_dagster.jsonl_io import plain, read_text_lines, write_jsonl
 from miracle_dagster.resources import build_embedder, build_llm
 
 OUTPUT_FIELDS = (
@@ -20,34 +18,18 @@ OUTPUT_FIELDS = (
 
 
 def read_inputs(path: str, default_language: str) -> tuple[list[dict], list[dict]]:
-    """(texts, unreadable lines with the reason); ids must be unique because pairs point back at them."""
-    texts, bad, seen = [], [], set()
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError as error:
-                bad.append({"line": number, "reason": "invalid_json", "detail": str(error)})
-                continue
-            if not isinstance(row, dict) or not str(row.get("text") or "").strip():
-                bad.append({"line": number, "reason": "missing_text", "detail": "need an object with non-empty 'text'"})
-                continue
-            ident = str(row.get("id") or f"line-{number}")
-            if ident in seen:
-                bad.append({"line": number, "reason": "duplicate_id", "detail": ident})
-                continue
-            seen.add(ident)
-            texts.append(
-                {
-                    "passage_id": ident,
-                    "text": str(row["text"]),
-                    "language": str(row.get("language") or default_language),
-                    "document_type": str(row.get("document_type") or ""),
-                    "section_name": str(row.get("section_name") or ""),
-                }
-            )
+    """(texts as the generator's passages, unreadable lines with the reason); pairs point back at the ids."""
+    rows, bad = read_text_lines(path)
+    texts = [
+        {
+            "passage_id": row["id"],
+            "text": row["text"],
+            "language": str(row.get("language") or default_language),
+            "document_type": str(row.get("document_type") or ""),
+            "section_name": str(row.get("section_name") or ""),
+        }
+        for row in rows
+    ]
     return texts, bad
 
 
@@ -81,9 +63,9 @@ def run(args: argparse.Namespace) -> int:
     except (llm.LLMUnavailableError, ValueError) as error:
         print(f"miracle generate-qa: {error}", file=sys.stderr)
         return 2
-    _write_jsonl(args.output, [{k: _plain(row.get(k)) for k in OUTPUT_FIELDS} for row in kept_rows])
+    write_jsonl(args.output, [{k: plain(row.get(k)) for k in OUTPUT_FIELDS} for row in kept_rows])
     if args.rejected:
-        _write_jsonl(args.rejected, [*bad_lines, *({k: _plain(v) for k, v in r.items()} for r in rejected_rows)])
+        write_jsonl(args.rejected, [*bad_lines, *({k: plain(v) for k, v in r.items()} for r in rejected_rows)])
     usage = client.usage
     print(
         f"texts {len(texts)} (+{len(bad_lines)} unreadable lines), pairs kept {len(kept_rows)}, "
@@ -93,16 +75,3 @@ def run(args: argparse.Namespace) -> int:
     for reason, n in reasons.most_common():
         print(f"  rejected: {reason}: {n}")
     return 0
-
-
-def _plain(value):
-    """JSON-safe scalars: pandas' NA and numpy numbers become None / int / float."""
-    if pd.isna(value):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
-def _write_jsonl(path: str, rows) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")

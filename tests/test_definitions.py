@@ -25,6 +25,13 @@ def test_definitions_load_and_validate():
     assert defs.resolve_job_def("collections_job") is not None
     assert defs.resolve_sensor_def("miracle_automation").default_status == dg.DefaultSensorStatus.RUNNING
     assert defs.resolve_job_def("ingest_job") is not None
+    assert {"qa_pairs", "rejected_qa_pairs"} <= keys
+    assert defs.resolve_job_def("qa_job").tags.get("miracle/service") == "llm"
+    assert {"pseudonymized_sections", "pseudonymized_qa_pairs", "pseudonymization_eval"} <= keys
+    # The privacy boundary: pseudonymized passages come with every ingest run and their leak check blocks.
+    assert "pseudonymized_sections" in {k.to_user_string() for k in defs.resolve_job_def("ingest_job").asset_layer.executable_asset_keys}
+    leak_checks = [spec for spec in graph.get(dg.AssetKey("pseudonymized_sections")).check_keys]
+    assert leak_checks and all(k.name == "no_known_phi_leaks" for k in leak_checks)
     partitions = graph.get(dg.AssetKey("report_sections")).partitions_def
     assert len(partitions.get_partition_keys()) == len(settings.specialties()) * len(settings.years()) == 63
     check_names = {key.name for key in graph.asset_check_keys}
@@ -33,6 +40,10 @@ def test_definitions_load_and_validate():
         "passages_fit_model",
         "passage_ids_unique",
         "passages_match_source",
+        "sections_accounted_for",
+        "pairs_reference_passages",
+        "no_known_phi_leaks",
+        "recall_goal_met",
         "alias_serves_complete_collection",
     } <= check_names
 

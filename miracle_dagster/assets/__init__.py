@@ -4,15 +4,18 @@ import dagster as dg
 
 from miracle_dagster.assets.index import build_index_assets
 from miracle_dagster.assets.ingest import ingest_reports
+from miracle_dagster.assets.pseudonymization_eval import pseudonymization_eval
+from miracle_dagster.assets.pseudonymize import pseudonymized_qa_pairs, pseudonymized_sections
 from miracle_dagster.assets.qa import generate_qa_pairs
 from miracle_dagster.assets.sections import report_sections
 from miracle_dagster.core import settings
 
 ingest_assets = [ingest_reports, report_sections]
 qa_assets = [generate_qa_pairs]
+privacy_assets = [pseudonymized_sections, pseudonymized_qa_pairs, pseudonymization_eval]
 _index = [definition for model in settings.index_models() for definition in build_index_assets(model)]
 index_assets = [d for d in _index if not isinstance(d, dg.AssetChecksDefinition)]
 index_checks = [d for d in _index if isinstance(d, dg.AssetChecksDefinition)]
 
 # Everything that runs per specialty x year: what the sensor, the nightly schedule and ingest_job target.
-partitioned_assets = [*ingest_assets, *(a for a in index_assets if a.partitions_def is not None)]
+partitioned_assets = [*ingest_assets, pseudonymized_sections, *(a for a in index_assets if a.partitions_def is not None)]

@@ -9,6 +9,7 @@ import dagster as dg
 from miracle_dagster.core import settings
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.llm import LLMResource
+from miracle_dagster.resources.pseudonymizer import Pseudonymizer
 from miracle_dagster.resources.qdrant import QdrantResource
 from miracle_dagster.resources.source import ReportSource
 from miracle_dagster.resources.storage import DataRoot, ParquetIOManager
@@ -16,15 +17,19 @@ from miracle_dagster.resources.storage import DataRoot, ParquetIOManager
 
 def build_source() -> ReportSource:
     """A folder (the sample corpus by default) or, with MIRACLE_SOURCE_KIND=sql, a warehouse query."""
+    master = {"patients_file": os.environ.get("MIRACLE_SOURCE_PATIENTS_FILE", "")}
     if os.environ.get("MIRACLE_SOURCE_KIND", "folder") == "sql":
         query = os.environ.get("MIRACLE_SOURCE_SQL_QUERY")
         return ReportSource(
             kind="sql",
             sql_url=dg.EnvVar("MIRACLE_SOURCE_SQL_URL"),
             column_map_json=os.environ.get("MIRACLE_SOURCE_COLUMN_MAP", "{}"),
+            patients_query=os.environ.get("MIRACLE_SOURCE_PATIENTS_QUERY", ""),
+            **master,
             **({"sql_query": query} if query else {}),
         )
-    return ReportSource(kind="folder", folder=os.environ.get("MIRACLE_SOURCE_DIR", str(settings.sample_source_dir())))
+    folder = os.environ.get("MIRACLE_SOURCE_DIR", str(settings.sample_source_dir()))
+    return ReportSource(kind="folder", folder=folder, **master)
 
 
 def build_qdrant() -> QdrantResource:
@@ -64,6 +69,18 @@ def build_llm(resolve_secrets: bool = False, **overrides) -> LLMResource:
     return LLMResource(**{**fields, **overrides})
 
 
+def build_pseudonymizer(resolve_secrets: bool = False, **overrides) -> Pseudonymizer:
+    """HMAC secret from MIRACLE_PSEUDONYM_SECRET (else generated once under private/); private/ may be its own volume."""
+    value = os.environ.get("MIRACLE_PSEUDONYM_SECRET")
+    secret = (value if resolve_secrets else dg.EnvVar("MIRACLE_PSEUDONYM_SECRET")) if value else None
+    fields = dict(
+        secret=secret,
+        private_dir=os.environ.get("MIRACLE_PRIVATE_DIR", str(settings.miracle_home() / "private")),
+        ner_model=os.environ.get("MIRACLE_PHI_NER_MODEL", ""),
+    )
+    return Pseudonymizer(**{**fields, **overrides})
+
+
 def build_resources() -> dict[str, object]:
     home = settings.miracle_home()
     return {
@@ -73,4 +90,5 @@ def build_resources() -> dict[str, object]:
         "qdrant": build_qdrant(),
         "llm": build_llm(),
         "embedder": build_embedder(),
+        "pseudonymizer": build_pseudonymizer(),
     }

@@ -10,6 +10,7 @@ import dagster as dg
 
 from miracle_dagster.core import ingest
 from miracle_dagster.core.fingerprint import folder_fingerprint
+from miracle_dagster.jsonl_io import read_jsonl
 
 
 class ReportSource(dg.ConfigurableResource):
@@ -23,6 +24,9 @@ class ReportSource(dg.ConfigurableResource):
         "FROM reports WHERE specialty = :specialty AND substr(date, 1, 4) = :year"
     )
     column_map_json: str = "{}"  # warehouse column -> schema column, e.g. {"doc_id": "document_id"}
+    # Patient master data (names, birth dates, addresses) sharpens PHI detection and feeds the leak check.
+    patients_file: str = ""  # JSONL; default <folder>/_meta/patients.jsonl when it exists
+    patients_query: str = ""  # SQL returning patient_id, first_name, last_name, birth_date, street, postal_code, city, ...
 
     def read_partition(self, specialty: str, year: str) -> ingest.RawBatch:
         if self.kind == "folder":
@@ -33,6 +37,23 @@ class ReportSource(dg.ConfigurableResource):
             raise ingest.SourceError("ReportSource(kind='sql') needs `sql_url` (set MIRACLE_SOURCE_SQL_URL)")
         return ingest.read_sql_partition(
             self.sql_url, self.sql_query, specialty, year, column_map=json.loads(self.column_map_json)
+        )
+
+    def master_data(self, patient_ids: set[str]) -> tuple[list[dict], list[dict]]:
+        """(master list rows, known PHI spans) of these patients; empty where the source has none.
+
+        Known spans exist only for the sample corpus (the generator's ground truth, `_meta/phi_spans.jsonl`).
+        """
+        meta = Path(self.folder) / "_meta" if self.kind == "folder" and self.folder else None
+        if self.kind == "sql" and self.patients_query:
+            rows = ingest.read_sql_rows(self.sql_url, self.patients_query)
+        else:
+            file = Path(self.patients_file) if self.patients_file else (meta / "patients.jsonl" if meta else None)
+            rows = read_jsonl(file) if file and file.is_file() else []
+        spans = read_jsonl(meta / "phi_spans.jsonl") if meta and (meta / "phi_spans.jsonl").is_file() else []
+        return (
+            [r for r in rows if str(r.get("patient_id")) in patient_ids],
+            [s for s in spans if str(s.get("patient_id")) in patient_ids],
         )
 
     def fingerprint(self, specialty: str, year: str) -> str | None:

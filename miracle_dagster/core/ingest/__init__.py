@@ -56,7 +56,7 @@ from miracle_dagster.core.ingest.records import (
     SourceError,
     ValidationResult,
 )
-from miracle_dagster.core.ingest.sql import mask_url, read_sql_partition
+from miracle_dagster.core.ingest.sql import mask_url, read_sql_partition, read_sql_rows
 from miracle_dagster.core.ingest.validation import validate_reports
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "ValidationResult",
     "read_folder_partition",
     "read_sql_partition",
+    "read_sql_rows",
     "validate_reports",
     "list_folder_partitions",
     "normalize_document_type",

@@ -112,3 +112,23 @@ def read_sql_partition(
     if error is not None:
         raise SourceError(error)
     return RawBatch(rows_frame(rows), rejected_frame(rejected))
+
+
+def read_sql_rows(url: str, query: str) -> list[dict[str, Any]]:
+    """All rows of a parameterless query as dicts (patient master data); errors never carry the password."""
+    from sqlalchemy import create_engine, text
+
+    error: str | None = None
+    engine = None
+    try:
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            result = conn.execute(text(query))
+            keys = list(result.keys())
+            return [dict(zip(keys, values)) for values in result]
+    except Exception as exc:
+        error = f"SQL master-data query on {mask_url(url)} failed: {type(exc).__name__}: {_scrub(str(exc), url)}"
+    finally:
+        if engine is not None:
+            engine.dispose()
+    raise SourceError(error)

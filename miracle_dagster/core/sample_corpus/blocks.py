@@ -12,6 +12,8 @@ from miracle_dagster.core.sample_corpus.phrases_letters import GREETINGS
 
 
 def letterhead(d: Doc, c: Ctx, ward: bool = True) -> None:
+    if c.holdout:
+        return _letterhead_holdout(d, c, ward)
     w, dep, rng = c.world, c.dept, c.rng
     style = rng.randint(0, 3)
     hosp = w.hospital if rng.random() < 0.75 else w.hospital_short
@@ -75,6 +77,8 @@ def letterhead(d: Doc, c: Ctx, ward: bool = True) -> None:
 
 
 def patient_block(d: Doc, c: Ctx, ids: bool = True, address_p: float = 0.35) -> None:
+    if c.holdout:
+        return _patient_block_holdout(d, c, ids, address_p)
     p, rng = c.patient, c.rng
     male = p["sex"] == "m"
     style = rng.randint(0, 4)
@@ -151,6 +155,8 @@ def signature(d: Doc, c: Ctx, people: Sequence[tuple[dict[str, Any], str]], gree
     d.nl()
     if greeting:
         d.add(rng.choice(GREETINGS) + "\n\n")
+    if c.holdout:
+        return _signature_holdout(d, c, people)
     style = rng.randint(0, 2)
     if style == 0:
         for i, (p, role) in enumerate(people):
@@ -178,6 +184,76 @@ def signature(d: Doc, c: Ctx, people: Sequence[tuple[dict[str, Any], str]], gree
         if not d.ends_with_newline():
             c.date(d, c.doc_date)
             d.add(".\n")
+
+
+# --------------------------------------------------------------------------------------------------
+# Held-out templates (generate_corpus(holdout=True)): other layouts and labels for the same PHI, so detection
+# rules can be measured on text they were not written against. Never used by default.
+# --------------------------------------------------------------------------------------------------
+
+def _letterhead_holdout(d: Doc, c: Ctx, ward: bool) -> None:
+    w, dep, rng = c.world, c.dept, c.rng
+    d.add(dep["name"] + " · ")
+    d.phi(w.hospital, "ORGANIZATION")
+    d.add("\n" + ("Klinikdirektor: " if dep["chief"]["sex"] == "m" else "Klinikdirektorin: ") + rng.choice(("Univ.-Prof. Dr. med. ", "Prof. Dr. ")))
+    d.phi(f"{dep['chief']['first']} {dep['chief']['last']}", "STAFF_NAME")
+    d.add("\nBesucheradresse: ")
+    d.phi(w.street, "STREET")
+    d.add(" in ")
+    d.phi(f"{w.postal} {w.city}", "POSTAL_CITY")
+    d.add("\nTelefon ")
+    d.phi(f"{w.area} / {w.pre} - {dep['phone_ext']}", "PHONE")
+    d.add(" · Telefax ")
+    d.phi(f"{w.area} / {w.pre} - {dep['fax_ext']}", "FAX")
+    d.add("\n")
+    if ward and rng.random() < 0.5:
+        d.add("Zimmer 12, ")
+        d.phi(c.case["ward"], "ORGANIZATION")
+        d.nl()
+    d.nl()
+
+
+def _patient_block_holdout(d: Doc, c: Ctx, ids: bool, address_p: float) -> None:
+    p, rng = c.patient, c.rng
+    style = rng.randint(0, 2)
+    if style == 0:
+        d.add("Betrifft: " + ("Herrn " if p["sex"] == "m" else "Frau "))
+        d.phi(f"{p['first_name']} {p['last_name'].upper()}", "PATIENT_NAME")
+        d.add(", Geburtsdatum ")
+    elif style == 1:
+        d.add("Versicherte/r: ")
+        d.phi(f"{p['last_name']}, {p['first_name']}", "PATIENT_NAME")
+        d.add("; geb. am ")
+    else:
+        d.phi(f"{p['first_name']} {p['last_name']}", "PATIENT_NAME")
+        d.add(" (*")
+    phi_bdate(c, d)
+    d.add(")\n" if style == 2 else "\n")
+    if rng.random() < address_p:
+        d.add("Wohnort: ")
+        d.phi(f"{p['postal_code']} {p['city']}", "POSTAL_CITY")
+        d.add(", ")
+        d.phi(p["street"], "STREET")
+        d.add(", Telefon: ")
+        d.phi(p["phone"], "PHONE")
+        d.nl()
+    if ids:
+        d.add("Patientennummer ")
+        d.phi(p["patient_id"], "PATIENT_ID")
+        d.add(" / Behandlungsnr. ")
+        d.phi(c.case["case_id"][1:], "CASE_ID")
+        if rng.random() < 0.5:
+            d.add(" / Versichertennummer ")
+            d.phi(p["insurance_id"], "INSURANCE_ID")
+        d.nl()
+
+
+def _signature_holdout(d: Doc, c: Ctx, people: Sequence[tuple[dict[str, Any], str]]) -> None:
+    rng = c.rng
+    for p, role in people:
+        d.add(rng.choice(("gez. ", "i. A. ", "Befundet von: ", "Unterschrift: ")))
+        c.staff(d, p, form=rng.choice(("full", "last")))
+        d.add(" – " + role + "\n")
 
 
 def dx_line(d: Doc, c: Ctx, text: str, icd: str, style: int, bullet: str = "") -> None:

@@ -25,6 +25,7 @@ class Ctx:
     gender: dict[str, str] = field(default_factory=dict)
     relative: dict[str, Any] | None = None
     date_style: str = "dmy"
+    holdout: bool = False  # alternative block templates for held-out evaluation (see blocks.py)
 
     def date(self, d: Doc, day: _dt.date, styles: Sequence[str] = DOC_DATE_STYLES) -> None:
         style = self.date_style if self.rng.random() < 0.7 and self.date_style in styles else self.rng.choice(styles)

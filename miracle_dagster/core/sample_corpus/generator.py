@@ -51,11 +51,14 @@ def generate_corpus(
     specialties: Sequence[str] = DEFAULT_SPECIALTIES,
     years: Sequence[str | int] = DEFAULT_YEARS,
     docs_per_patient: tuple[int, int] = (2, 8),
+    holdout: bool = False,
 ) -> SampleCorpus:
     """Generate a deterministic synthetic German clinical corpus with PHI ground truth.
 
     Same arguments -> byte-identical output. Documents of a patient are spread over cases in several years and
-    specialties; every inserted PHI item is recorded with its exact character span.
+    specialties; every inserted PHI item is recorded with its exact character span. ``holdout=True`` writes patient
+    blocks, letterheads and signatures from a second template set (:mod:`.blocks`), text that PHI detection rules
+    were not written against; the default output does not change.
     """
     specialties = tuple(dict.fromkeys(str(s) for s in specialties))
     years = tuple(dict.fromkeys(str(int(y)) for y in years))
@@ -138,7 +141,7 @@ def generate_corpus(
                 gp = p["gp"]
                 gender["gp_acc"] = ("den Hausarzt" if gp["sex"] == "m" else "die Hausärztin")
                 ctx = Ctx(rng=rng, world=world, patient=p, case=case, doc_date=day, dept=world.dept(dept_key), gender=gender,
-                          date_style=rng.choice(DOC_DATE_STYLES))
+                          date_style=rng.choice(DOC_DATE_STYLES), holdout=holdout)
                 d = _GENERATORS[doc_type](ctx)
                 text = d.text()
                 doc_no += 1

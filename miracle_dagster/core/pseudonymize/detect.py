@@ -1,0 +1,146 @@
+"""PHI detection: spaCy's German tokenizer plus rules (token patterns, regular expressions, the master list), optionally
+merged with a statistical NER model.
+
+Rules first because they are exact where German clinical text is regular (dates, numbers, labelled identifiers,
+letterheads) and need no model; a NER model only adds what the rules do not cover (rules win on overlap).
+Output spans never overlap and are sorted, ready for :func:`~.surrogates.pseudonymize`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+import spacy
+from spacy.tokens import Doc
+
+from miracle_dagster.core.pseudonymize.dates import DATE_RE, parse
+from miracle_dagster.core.pseudonymize.masterlist import MasterList
+from miracle_dagster.core.pseudonymize.names import NameRules
+from miracle_dagster.core.pseudonymize.patterns import BIRTH_CONTEXT, RULES
+from miracle_dagster.core.pseudonymize.vocab import EPONYMS, is_medical
+
+NAME_TYPES = frozenset({"PATIENT_NAME", "RELATIVE_NAME", "STAFF_NAME"})
+DEFAULT_NER_LABELS = {"PER": "PATIENT_NAME", "PERSON": "PATIENT_NAME", "LOC": "POSTAL_CITY", "GPE": "POSTAL_CITY", "ORG": "ORGANIZATION"}
+_DATE_PRIORITY = 86
+# tokens the German tokenizer would split but that are single title words in names ("Dr. med. Anna Schmidt")
+_SPECIAL_CASES = ("med.", "dent.", "Dipl.-Med.", "Dipl.-Psych.", "Priv.-Doz.", "Univ.-Prof.", "Dr.-med.", "rer.", "nat.")
+
+
+@dataclass(frozen=True)
+class PHISpan:
+    """One detected PHI item; ``source`` is "rule:<name>", "master_list" or "ner"."""
+
+    start: int
+    end: int
+    type: str
+    text: str
+    source: str
+
+
+class PHIDetector:
+    """German PHI detector. ``patients``: optional master list (see :mod:`.masterlist`); ``ner_model``: a spaCy
+    pipeline name or path with PER/LOC/ORG entities (``ner_labels`` maps its labels to PHI types)."""
+
+    def __init__(self, patients: Iterable[dict] = (), ner_model: str | None = None, ner_labels: dict[str, str] | None = None) -> None:
+        self.nlp = spacy.blank("de")
+        for case in _SPECIAL_CASES:
+            self.nlp.tokenizer.add_special_case(case, [{"ORTH": case}])
+        self.nlp.add_pipe("phi_name_classes")
+        patients = list(patients)
+        self.master = None
+        if patients:
+            self.nlp.add_pipe("phi_fold_norm")
+            self.master = MasterList(self.nlp, patients)
+        self.names = NameRules(self.nlp.vocab)
+        self.ner = spacy.load(ner_model) if ner_model else None
+        self.ner_labels = dict(ner_labels or DEFAULT_NER_LABELS)
+
+    def detect(self, text: str, patient_id: str | None = None) -> list[PHISpan]:
+        """PHI spans of one text; ``patient_id`` (the document's patient) narrows master-list birth dates to that
+        patient's own, so another patient's birthday in the text is just a date."""
+        return next(self.pipe([text], [patient_id]))
+
+    def pipe(self, texts: Iterable[str], patient_ids: Iterable[str | None] | None = None, batch_size: int = 64) -> Iterator[list[PHISpan]]:
+        """Detect PHI in many texts with ``nlp.pipe``; yields one span list per text, in order (see :meth:`detect`)."""
+        pairs = zip(texts, patient_ids if patient_ids is not None else itertools.repeat(None))
+        if self.ner is None:
+            for doc, pid in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+                yield self._spans(doc, pid, None)
+            return
+        a, b = itertools.tee(pairs)
+        ner_docs = self.ner.pipe((t for t, _ in b), batch_size=batch_size)
+        for (doc, pid), ner_doc in zip(self.nlp.pipe(a, as_tuples=True, batch_size=batch_size), ner_docs):
+            yield self._spans(doc, pid, ner_doc)
+
+    # -- candidates -----------------------------------------------------------------------------
+    def _spans(self, doc: Doc, patient_id: str | None, ner_doc: Doc | None) -> list[PHISpan]:
+        text = doc.text  # a property that joins all tokens: read once
+        cands = list(self._regex(doc, text, patient_id))
+        cands += self.names(doc)
+        if self.master is not None:
+            cands += self.master(doc)
+        if ner_doc is not None:
+            cands += self._ner(ner_doc)
+        return _resolve(text, cands)
+
+    def _regex(self, doc: Doc, text: str, patient_id: str | None) -> Iterator[tuple[int, int, str, str, int]]:
+        for m in DATE_RE.finditer(text):
+            p = parse(m.group())
+            if p is None:
+                continue
+            birth = bool(BIRTH_CONTEXT.search(text[max(0, m.start() - 30):m.start()])) or (
+                self.master is not None and self.master.is_birth_date(p, patient_id))
+            yield (*_token_aligned(doc, text, m.start(), m.end()), "BIRTH_DATE" if birth else "DATE", f"rule:date_{p.style}", _DATE_PRIORITY)
+        for rule in RULES:
+            for m in rule.regex.finditer(text):
+                s, e = m.span("v")
+                if s < e and (rule.valid is None or rule.valid(m.group("v"))):
+                    yield (*_token_aligned(doc, text, s, e), rule.type, f"rule:{rule.name}", rule.priority)
+
+    def _ner(self, ner_doc: Doc) -> Iterator[tuple[int, int, str, str, int]]:
+        for ent in ner_doc.ents:
+            typ = self.ner_labels.get(ent.label_)
+            if typ is None or (typ in NAME_TYPES and any(is_medical(w) or w.lower() in EPONYMS for w in ent.text.split())):
+                continue
+            yield ent.start_char, ent.end_char, typ, "ner", 10
+
+
+def _token_aligned(doc: Doc, text: str, s: int, e: int) -> tuple[int, int]:
+    """Grow a regex hit that cuts a word to the word's edges inside its token (``doc.char_span(expand)``), so no
+    fragment of an identifier survives next to its surrogate; "63-jährige" keeps the age "63" alone."""
+    if doc.char_span(s, e) is not None:
+        return s, e
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None:
+        return s, e
+    while s > span.start_char and text[s - 1].isalnum():
+        s -= 1
+    while e < span.end_char and text[e].isalnum():
+        e += 1
+    return s, e
+
+
+def _resolve(text: str, cands: list[tuple[int, int, str, str, int]]) -> list[PHISpan]:
+    """Merge overlapping name candidates (union extent, type of the strongest rule), then keep the best non-overlapping set."""
+    names = sorted((c for c in cands if c[2] in NAME_TYPES), key=lambda c: (c[0], -c[1]))
+    merged: list[list[Any]] = []
+    for s, e, typ, src, prio in names:
+        if merged and s < merged[-1][1]:
+            last = merged[-1]
+            last[1] = max(last[1], e)
+            if prio > last[4]:
+                last[2], last[3], last[4] = typ, src, prio
+        else:
+            merged.append([s, e, typ, src, prio])
+    pool = [c for c in cands if c[2] not in NAME_TYPES] + [tuple(m) for m in merged]
+    pool.sort(key=lambda c: (-c[4], -(c[1] - c[0]), c[0]))
+    taken: list[tuple[int, int]] = []
+    out: list[PHISpan] = []
+    for s, e, typ, src, _ in pool:
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        taken.append((s, e))
+        out.append(PHISpan(s, e, typ, text[s:e], src))
+    return sorted(out, key=lambda p: p.start)
