@@ -84,7 +84,8 @@ def build_pseudonymizer(resolve_secrets: bool = False, **overrides) -> Pseudonym
 def build_resources() -> dict[str, object]:
     home = settings.miracle_home()
     return {
-        "io_manager": ParquetIOManager(base_dir=str(home / "assets")),
+        # Asset files may live in object storage (MIRACLE_ASSETS_URL=s3://bucket/prefix/assets, s3fs installed).
+        "io_manager": ParquetIOManager(base_dir=os.environ.get("MIRACLE_ASSETS_URL", str(home / "assets"))),
         "data_root": DataRoot(path=str(home)),
         "source": build_source(),
         "qdrant": build_qdrant(),

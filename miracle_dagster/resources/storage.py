@@ -16,13 +16,18 @@ class _ParquetUPathIOManager(UPathIOManager):
     def dump_to_path(self, context: dg.OutputContext, obj: pd.DataFrame, path: UPath) -> None:
         if not isinstance(obj, pd.DataFrame):
             raise TypeError(f"{context.asset_key.to_user_string()} must return a pandas DataFrame, got {type(obj)}")
+        if path.protocol not in ("", "file", "local"):
+            with path.open("wb") as f:  # object stores publish an object only once it is complete
+                obj.to_parquet(f, index=False)
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".parquet.tmp")
         obj.to_parquet(tmp, index=False)
         tmp.rename(path)  # readers never see a half-written file
 
     def load_from_path(self, context: dg.InputContext, path: UPath) -> pd.DataFrame:
-        return pd.read_parquet(path)
+        with path.open("rb") as f:
+            return pd.read_parquet(f)
 
 
 class ParquetIOManager(dg.ConfigurableIOManagerFactory):

