@@ -125,8 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--fresh", action="store_true", help="regenerate the sample corpus")
     p.add_argument("--verbose", action="store_true")
-    p.add_argument("--qa-partitions", type=int, default=3, help="partitions to generate QA pairs for")
-    p.add_argument("--qa-sections", type=int, default=4, help="passages per partition for QA (0: skip QA)")
+    p.add_argument("--qa-partitions", type=int, default=2, help="partitions to generate QA pairs for")
+    p.add_argument("--qa-sections", type=int, default=3, help="passages per partition for QA (0: skip QA)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("provision-models", help="make the bundled (or named) models ready under the data root")

@@ -32,7 +32,7 @@ def _metadata(result: dg.ExecuteInProcessResult, asset: str | dg.AssetKey) -> di
     return {k: v.value for k, v in events[-1].materialization.metadata.items()} if events else {}
 
 
-def run(verbose: bool = False, qa_partitions: int = 3, qa_sections: int = 4) -> int:
+def run(verbose: bool = False, qa_partitions: int = 2, qa_sections: int = 3) -> int:
     from miracle_dagster.definitions import defs
 
     job = defs.resolve_job_def("ingest_job")
@@ -71,7 +71,7 @@ def run(verbose: bool = False, qa_partitions: int = 3, qa_sections: int = 4) -> 
     collections = defs.resolve_job_def("collections_job").execute_in_process(
         instance=instance, raise_on_error=False, run_config=QUIET
     )
-    qa_failed = generate_qa_sample(defs, instance, partitions[:qa_partitions], qa_sections) if qa_sections else []
+    qa_failed, qa_report = generate_qa_sample(defs, instance, partitions[:qa_partitions], qa_sections) if qa_sections else ([], [])
     elapsed = time.perf_counter() - started
     print(f"\nmiracle demo: {len(partitions) - len(failed)}/{len(partitions)} partitions in {elapsed:.0f}s")
     print(f"  documents read {totals['documents_in']}, kept {totals['documents']}, rejected {totals['rejected']}")
@@ -86,6 +86,7 @@ def run(verbose: bool = False, qa_partitions: int = 3, qa_sections: int = 4) -> 
         meta = {k: v.value for k, v in event.materialization.metadata.items()}
         state = "live" if meta["alias_moved"] else f"NOT live: {meta['incomplete_partitions']} partitions incomplete"
         print(f"  Qdrant alias {meta['alias']} -> {meta['collection']} ({meta['points']} points, {state})")
+    print("\n".join(qa_report))
     print(f"  outputs under {settings.miracle_home()}")
     if failed:
         print(f"  FAILED partitions: {', '.join(failed)}")
@@ -98,8 +99,8 @@ def run(verbose: bool = False, qa_partitions: int = 3, qa_sections: int = 4) -> 
     return 0 if collections.success and not failed and not qa_failed else 1
 
 
-def generate_qa_sample(defs: dg.Definitions, instance: dg.DagsterInstance, partitions, max_sections: int) -> list[str]:
-    """QA pairs for the first passages of a few partitions: the CPU model takes seconds per passage."""
+def generate_qa_sample(defs: dg.Definitions, instance: dg.DagsterInstance, partitions, max_sections: int) -> tuple[list[str], list[str]]:
+    """QA pairs for the first passages of a few partitions (the CPU model takes seconds per passage): (failed, report)."""
     job = defs.resolve_job_def("qa_job")
     config = {**QUIET, "ops": {"generate_qa_pairs": {"config": {"max_sections": max_sections}}}}
     totals: Counter = Counter()
@@ -118,16 +119,14 @@ def generate_qa_sample(defs: dg.Definitions, instance: dg.DagsterInstance, parti
         # Shown from the pseudonymized copy: the console is outside the privacy boundary.
         samples += result.output_for_node("pseudonymized_qa_pairs")[["question", "answer"]].head(1).values.tolist()
     rate = totals["tokens_out"] / totals["llm_seconds"] if totals["llm_seconds"] else 0
-    print(
+    report = [
         f"  QA pairs ({len(partitions)} partitions x {max_sections} passages): {totals['pairs_kept']} kept from "
         f"{totals['sections_with_pairs']} passages ({totals['sections_cached']} from cache), {rate:.0f} tokens/s; "
-        f"{totals['pseudonymized']} pseudonymized"
-    )
-    for reason, n in reasons.most_common():
-        print(f"    rejected: {reason}: {n}")
-    for question, answer in samples[:3]:
-        print(f"    Q: {question}  A: {answer}")
-    return failed
+        f"{totals['pseudonymized']} pseudonymized",
+        *(f"    rejected: {reason}: {n}" for reason, n in reasons.most_common()),
+        *(f"    Q: {question}  A: {answer}" for question, answer in samples[:3]),
+    ]
+    return failed, report
 
 
 def _rejections(result: dg.ExecuteInProcessResult) -> Counter:

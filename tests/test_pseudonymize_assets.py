@@ -29,6 +29,7 @@ def qa_pairs(report_sections: pd.DataFrame, raw_reports: pd.DataFrame) -> pd.Dat
             "pair_id": f"pair{i}", "question": f"Was steht über Patient {names[row.document_id]} im Abschnitt?",
             "answer": row.text[:200], "passage_id": row.passage_id, "section_id": row.section_id,
             "document_id": row.document_id, "patient_id": row.patient_id, "case_id": row.case_id,
+            "section_name": row.section_name,
         })  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -136,6 +137,8 @@ def test_qa_pairs_get_the_surrogates_of_their_passages(world):
     # The answer quotes the passage's first 200 characters: pseudonymized the same way on both sides.
     assert (merged.apply(lambda r: r["text"].startswith(r["answer"][:40]), axis=1)).mean() > 0.9
     assert not any(pid in q for q in pairs["question"] for pid in raw_pairs["patient_id"])
+    sample = _meta(result, "pseudonymized_qa_pairs")["sample"]
+    assert "| section | question | answer |" in sample and not any(pid in sample for pid in raw_pairs["patient_id"])
 
 
 def test_a_leak_blocks_downstream_and_withholds_rows(world):

@@ -55,6 +55,7 @@ def test_qa_pairs_on_the_bundled_model(materialized):
     assert meta["pairs_kept"] == len(kept) and meta["tokens_out"] > 0 and meta["tokens_per_s"] > 0
     assert meta["llm_backend"] == "local" and meta["llm_license"] == "Apache-2.0" and "llm_license_warning" not in meta
     assert meta["prompt_version"].startswith("qa-de-")
+    assert "sample" not in meta  # raw pairs hold PHI: examples are shown on pseudonymized_qa_pairs only
     assert len(kept) + (rejected["question"] != "").sum() > 0  # the model produced pairs; filters sorted them
     assert set(kept["passage_id"]) <= set(sections["passage_id"])
     assert all(f"| {reason} | {n} |" in meta["rejected_by_reason"] for reason, n in rejected["reason"].value_counts().items())

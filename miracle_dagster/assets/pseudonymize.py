@@ -9,12 +9,13 @@ import pandas as pd
 
 from miracle_dagster.core.pseudonymize import known_phi_values
 from miracle_dagster.core.pseudonymize.records import Pseudonymized, RowPseudonymizer
-from miracle_dagster.metadata import column_schema, count_table
+from miracle_dagster.metadata import column_schema, count_table, md_table
 from miracle_dagster.partitions import partition_dims, report_partitions
 from miracle_dagster.resources.pseudonymizer import Pseudonymizer
 from miracle_dagster.resources.source import ReportSource
 
 LEAK_CHECK = "no_known_phi_leaks"
+SAMPLE_ROWS = 8
 
 
 def _boundary(frame: pd.DataFrame, source: ReportSource, pseudonymizer: Pseudonymizer) -> tuple[RowPseudonymizer, int]:
@@ -25,7 +26,7 @@ def _boundary(frame: pd.DataFrame, source: ReportSource, pseudonymizer: Pseudony
     ), len(patients)
 
 
-def _results(context, asset: str, rows_in: pd.DataFrame, done: Pseudonymized, pseudonymizer: Pseudonymizer, n_master: int):
+def _results(context, asset, rows_in: pd.DataFrame, done: Pseudonymized, pseudonymizer: Pseudonymizer, n_master: int, extra_metadata=dict):
     specialty, year = partition_dims(context)
     pseudonymizer.write_key(asset, specialty, year, done.key)
     withheld_path = pseudonymizer.write_private("withheld", asset, specialty, year, done.withheld,
@@ -45,6 +46,7 @@ def _results(context, asset: str, rows_in: pd.DataFrame, done: Pseudonymized, ps
             "secret_source": pseudonymizer.secret_source(),
             "dagster/row_count": len(out),
             "dagster/column_schema": column_schema(out),
+            **extra_metadata(out),
         },
     )
     yield dg.AssetCheckResult(
@@ -103,4 +105,10 @@ def pseudonymized_qa_pairs(
 ):
     boundary, n_master = _boundary(qa_pairs, source, pseudonymizer)
     done = boundary.qa_pairs(qa_pairs.to_dict("records"))
-    yield from _results(context, "pseudonymized_qa_pairs", qa_pairs, done, pseudonymizer, n_master)
+    yield from _results(context, "pseudonymized_qa_pairs", qa_pairs, done, pseudonymizer, n_master, _sample)
+
+
+def _sample(pairs: pd.DataFrame) -> dict:
+    """Example pairs for the UI, from the pseudonymized copy: the UI is outside the privacy boundary."""
+    rows = [(r.section_name, r.question, r.answer) for r in pairs.head(SAMPLE_ROWS).itertuples()]
+    return {"sample": md_table(["section", "question", "answer"], rows, empty="No pairs.")}

@@ -5,13 +5,10 @@ import pandas as pd
 
 from miracle_dagster.core import qa
 from miracle_dagster.core.qa.generate import REASONS
-from miracle_dagster.metadata import column_schema, count_table, md_table
+from miracle_dagster.metadata import column_schema, count_table
 from miracle_dagster.partitions import report_partitions
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.llm import LLMResource
-
-SAMPLE_ROWS = 8
-
 
 class QAGenerationConfig(dg.Config):
     """Prompts and sampling are part of the cache key: changing them regenerates, nothing else does."""
@@ -96,11 +93,6 @@ def generate_qa_pairs(
             **usage.as_metadata(),
             "dagster/row_count": len(kept),
             "dagster/column_schema": column_schema(kept),
-            "sample": md_table(
-                ["section", "question", "answer"],
-                [(r.section_name, r.question, r.answer) for r in kept.head(SAMPLE_ROWS).itertuples()],
-                empty="No pairs kept.",
-            ),
         },
     )
     yield dg.Output(
