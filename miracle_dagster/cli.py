@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("search", help="the best passages for a query, with scores and document metadata")
     p.add_argument("query")
     p.add_argument("--model", help="index model (default: MIRACLE_EMBEDDER)")
-    p.add_argument("--patient", help="only this patient's passages (patient-centred search)")
+    p.add_argument("--patient", help="only this patient's passages (patient-centred search; hospital id or its pat_ pseudonym)")
     p.add_argument("--specialty")
     p.add_argument("--year", type=int)
     p.add_argument("--top-k", type=int, default=5)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 
 from miracle_dagster.assets.index import asset_prefix
-from miracle_dagster.core import vector_index
-from miracle_dagster.resources import build_qdrant, build_resources
+from miracle_dagster.core import settings, vector_index
+from miracle_dagster.core.pseudonymize.records import ID_PREFIXES, pseudonym_id
+from miracle_dagster.resources import build_pseudonymizer, build_qdrant, build_resources
 
 
 class SearchError(RuntimeError):
@@ -22,7 +23,12 @@ def search(
     year: int | None = None,
     top_k: int = 5,
 ) -> list[vector_index.Hit]:
-    """Embed `query` with the model's query prompt and search through the model's alias."""
+    """Embed `query` with the model's query prompt and search through the model's alias.
+
+    A pseudonymized index stores keyed patient ids: a hospital patient id is mapped with the same secret.
+    """
+    if patient_id and settings.index_source() == "pseudonymized_sections" and not patient_id.startswith(ID_PREFIXES["patient_id"]):
+        patient_id = pseudonym_id(build_pseudonymizer(resolve_secrets=True).surrogator([]), "patient_id", patient_id)
     embedder = build_resources()["embedder"]
     name = model or os.environ.get("MIRACLE_EMBEDDER") or embedder.default_model
     alias = vector_index.alias_name(embedder.spec(name).name)

@@ -61,6 +61,12 @@ def test_demo_materializes_every_source_partition_into_the_instance(tmp_path):
     patient = hits[-1]["patient_id"]
     mine = json.loads(_run(["search", "Beurteilung Befund", "--patient", patient, "--json"], tmp_path, **env).stdout)
     assert mine and {h["patient_id"] for h in mine} == {patient}
+    # The collection holds pseudonymized passages: keyed ids, no raw text; a hospital patient id still finds them.
+    assert patient.startswith("pat_") and not [h for h in hits if h["patient_id"] in {p["patient_id"] for p in phi}]
+    keys = pd.concat(pd.read_parquet(f) for f in (tmp_path / "private" / "surrogate_keys" / "pseudonymized_sections").rglob("*.parquet"))
+    [raw_id] = set(keys.loc[(keys["type"] == "column:patient_id") & (keys["surrogate"] == patient), "original"])
+    by_raw = json.loads(_run(["search", "Beurteilung Befund", "--patient", raw_id, "--json"], tmp_path, **env).stdout)
+    assert [h["passage_id"] for h in by_raw] == [h["passage_id"] for h in mine]
 
     missing = _run(["search", "x", "--model", "all-MiniLM-L6-v2"], tmp_path, **env)
     assert missing.returncode == 2 and "no live collection" in missing.stderr

@@ -8,11 +8,12 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from miracle_dagster.assets import ingest_assets
+from miracle_dagster.assets import ingest_assets, pseudonymized_sections
 from miracle_dagster.assets.index import build_index_assets
 from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
 from miracle_dagster.partitions import partition_key
 from miracle_dagster.resources.embedder import EmbeddingModels
+from miracle_dagster.resources.pseudonymizer import Pseudonymizer
 from miracle_dagster.resources.qdrant import QdrantResource
 from miracle_dagster.resources.source import ReportSource
 from miracle_dagster.resources.storage import DataRoot, ParquetIOManager
@@ -31,6 +32,7 @@ def env(tmp_path, models_dir, sample_corpus):
         "source": ReportSource(folder=str(tmp_path / "src")),
         "embedder": EmbeddingModels(models_dir=str(models_dir), default_model=MODEL),
         "qdrant": QdrantResource(path=str(tmp_path / "qdrant")),
+        "pseudonymizer": Pseudonymizer(secret="index-tests-secret-0123456789", private_dir=str(tmp_path / "private")),
     }
     return tmp_path, partitions[:2], resources, dg.DagsterInstance.ephemeral()
 
@@ -38,7 +40,7 @@ def env(tmp_path, models_dir, sample_corpus):
 def _points(env, specialty: str, year: str) -> dict:
     _, _, resources, instance = env
     result = dg.materialize(
-        [*ingest_assets, POINTS], partition_key=str(partition_key(specialty, year)), resources=resources, instance=instance
+        [*ingest_assets, pseudonymized_sections, POINTS], partition_key=str(partition_key(specialty, year)), resources=resources, instance=instance
     )
     [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == POINTS.key]
     return {k: v.value for k, v in event.materialization.metadata.items()}

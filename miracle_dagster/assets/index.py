@@ -6,7 +6,7 @@ import re
 import dagster as dg
 import pandas as pd
 
-from miracle_dagster.core import vector_index
+from miracle_dagster.core import settings, vector_index
 from miracle_dagster.metadata import md_table
 from miracle_dagster.partitions import partition_dims, report_partitions
 from miracle_dagster.resources.embedder import EmbeddingModels
@@ -31,8 +31,9 @@ def target_collection(embedder: EmbeddingModels, model_name: str) -> tuple[str, 
 def coverage(client, collection: str, data_root: DataRoot) -> list[tuple[str, str, int, int]]:
     """(specialty, year, passages, points) for every ingested partition."""
     rows = []
-    for specialty, year in data_root.partitions("report_sections"):
-        passages = len(data_root.previous("report_sections", specialty, year, columns=["passage_id"]))
+    source = settings.index_source()
+    for specialty, year in data_root.partitions(source):
+        passages = len(data_root.previous(source, specialty, year, columns=["passage_id"]))
         points = client.count(collection, count_filter=vector_index.partition_filter(specialty, year), exact=True).count
         rows.append((specialty, year, passages, points))
     return rows
@@ -43,18 +44,18 @@ def build_index_assets(model_name: str) -> list:
 
     @dg.asset(
         key=[prefix, "qdrant_points"],
-        ins={"report_sections": dg.AssetIn("report_sections")},
+        ins={"passages": dg.AssetIn(settings.index_source())},
         partitions_def=report_partitions,
         group_name="index",
         kinds={"qdrant"},
         pool="qdrant",
         automation_condition=dg.AutomationCondition.eager(),
-        description=f"Passages of one partition embedded with {model_name}; only new passages are embedded.",
+        description=f"{settings.index_source()} of one partition embedded with {model_name}; only new passages are embedded.",
     )
     def qdrant_points(
         context: dg.AssetExecutionContext,
         config: EmbeddingConfig,
-        report_sections: pd.DataFrame,
+        passages: pd.DataFrame,
         embedder: EmbeddingModels,
         qdrant: QdrantResource,
     ) -> dg.MaterializeResult:
@@ -64,7 +65,7 @@ def build_index_assets(model_name: str) -> list:
         with qdrant.open() as client:
             created = vector_index.ensure_collection(client, collection, dim)
             stats = vector_index.sync_partition(
-                client, collection, report_sections, specialty, year, encode, batch_size=config.batch_size
+                client, collection, passages, specialty, year, encode, batch_size=config.batch_size
             )
         return dg.MaterializeResult(
             metadata={
@@ -78,6 +79,7 @@ def build_index_assets(model_name: str) -> list:
                 "embed_seconds": round(stats.embed_seconds, 2),
                 "upsert_seconds": round(stats.upsert_seconds, 2),
                 "model": model_name,
+                "passages_from": settings.index_source(),
                 "qdrant": qdrant.describe(),
             }
         )

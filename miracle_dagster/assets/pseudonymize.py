@@ -26,7 +26,7 @@ def _boundary(frame: pd.DataFrame, source: ReportSource, pseudonymizer: Pseudony
     ), len(patients)
 
 
-def _results(context, asset, rows_in: pd.DataFrame, done: Pseudonymized, pseudonymizer: Pseudonymizer, n_master: int, extra_metadata=dict):
+def _results(context, asset, rows_in: pd.DataFrame, done: Pseudonymized, pseudonymizer: Pseudonymizer, n_master: int, extra_metadata=None):
     specialty, year = partition_dims(context)
     pseudonymizer.write_key(asset, specialty, year, done.key)
     withheld_path = pseudonymizer.write_private("withheld", asset, specialty, year, done.withheld,
@@ -46,7 +46,7 @@ def _results(context, asset, rows_in: pd.DataFrame, done: Pseudonymized, pseudon
             "secret_source": pseudonymizer.secret_source(),
             "dagster/row_count": len(out),
             "dagster/column_schema": column_schema(out),
-            **extra_metadata(out),
+            **(extra_metadata(out) if extra_metadata else {}),
         },
     )
     yield dg.AssetCheckResult(

@@ -51,6 +51,18 @@ def index_models() -> list[str]:
     return _split(env) if env else [os.environ.get("MIRACLE_EMBEDDER", "multilingual-e5-small")]
 
 
+INDEX_SOURCES = ("pseudonymized_sections", "report_sections")
+
+
+def index_source() -> str:
+    """What the Qdrant collections hold: the pseudonymized passages (default), or with
+    `MIRACLE_INDEX_SOURCE=report_sections` the hospital-internal original, PHI in every payload."""
+    source = os.environ.get("MIRACLE_INDEX_SOURCE", INDEX_SOURCES[0])
+    if source not in INDEX_SOURCES:
+        raise ValueError(f"MIRACLE_INDEX_SOURCE must be one of {INDEX_SOURCES}, got {source!r}")
+    return source
+
+
 def sample_source_dir() -> Path:
     return miracle_home() / "sample_source"
 
