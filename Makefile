@@ -21,9 +21,9 @@ PORT ?= 3000
 
 install: $(VENV)/.installed
 
+# A llama.cpp wheel built earlier (other flags, other CPU) must not be reused from pip's cache.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	# A llama.cpp wheel built earlier (other flags, other CPU) must not be reused from pip's cache.
 	-$(BIN)/pip cache remove 'llama_cpp_python*' >/dev/null 2>&1
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
