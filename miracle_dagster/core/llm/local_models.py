@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from importlib import import_module, metadata
 from pathlib import Path
 
+from miracle_dagster.core.fingerprint import file_sha256
+
 
 @dataclass(frozen=True)
 class GGUFSpec:
@@ -66,7 +68,7 @@ def provision(spec: GGUFSpec, models_dir: Path, verify: bool = False) -> Path:
     from filelock import FileLock
 
     with FileLock(str(folder / f".{spec.name}.lock")):
-        if dest.is_file() and dest.stat().st_size == spec.size and (not verify or _sha256(dest) == spec.sha256):
+        if dest.is_file() and dest.stat().st_size == spec.size and (not verify or file_sha256(dest) == spec.sha256):
             return dest
         paths = [_part_path(module) for module in spec.parts]
         fd, tmp = tempfile.mkstemp(prefix=f".{spec.name}.", dir=folder)
@@ -105,12 +107,3 @@ def _version(module: str) -> str:
         return metadata.version(module.replace("_", "-"))
     except metadata.PackageNotFoundError:
         return "unknown"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 22), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
