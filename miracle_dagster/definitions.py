@@ -10,10 +10,11 @@ from miracle_dagster.assets import (
     privacy_assets,
     pseudonymized_qa_pairs,
     qa_assets,
+    translation_assets,
 )
 from miracle_dagster.checks import section_checks
 from miracle_dagster.partitions import report_partitions
-from miracle_dagster.resources import build_resources
+from miracle_dagster.resources import backend_from_env, build_resources
 from miracle_dagster.schedules import nightly_ingest_schedule
 from miracle_dagster.sensors import automation_sensor, new_documents_sensor
 
@@ -38,10 +39,18 @@ qa_job = dg.define_asset_job(
     description="Passages -> LLM-generated QA pairs (cached: only new or changed passages cost tokens) -> pseudonymized.",
 )
 
+translation_job = dg.define_asset_job(
+    "translation_job",
+    selection=dg.AssetSelection.assets(*translation_assets),
+    partitions_def=report_partitions,
+    tags={"miracle/service": backend_from_env()},
+    description="Pseudonymized passages and QA pairs -> English (DeepL or the LLM; cached: only new text is sent).",
+)
+
 defs = dg.Definitions(
-    assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets],
+    assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets, *translation_assets],
     asset_checks=[*section_checks, *index_checks],
-    jobs=[ingest_job, collections_job, qa_job],
+    jobs=[ingest_job, collections_job, qa_job, translation_job],
     schedules=[nightly_ingest_schedule],
     sensors=[new_documents_sensor, automation_sensor],
     resources=build_resources(),

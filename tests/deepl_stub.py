@@ -29,7 +29,7 @@ WORDS = {
 }  # fmt: skip
 KEPT = {"mg", "ml", "l", "g", "kg", "cm", "mm", "mmHg", "mmol"}  # units and all-caps abbreviations stay, as at DeepL
 FILLER = "the of and to in is was for on with as at by from this that which were are be has".split()
-_TOKEN = re.compile(r"[A-Za-zÄÖÜäöüß]+|[^A-Za-zÄÖÜäöüß]+")
+_TOKEN = re.compile(r"&\w+;|[A-Za-zÄÖÜäöüß]+|[^A-Za-zÄÖÜäöüß&]+|&")  # XML entities stay entities
 
 
 def _word(word: str) -> str:

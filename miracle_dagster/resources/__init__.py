@@ -13,6 +13,7 @@ from miracle_dagster.resources.pseudonymizer import Pseudonymizer
 from miracle_dagster.resources.qdrant import QdrantResource
 from miracle_dagster.resources.source import ReportSource
 from miracle_dagster.resources.storage import DataRoot, ParquetIOManager
+from miracle_dagster.resources.translator import Translator, backend_from_env
 
 
 def build_source() -> ReportSource:
@@ -81,6 +82,20 @@ def build_pseudonymizer(resolve_secrets: bool = False, **overrides) -> Pseudonym
     return Pseudonymizer(**{**fields, **overrides})
 
 
+def build_translator(resolve_secrets: bool = False, **overrides) -> Translator:
+    """MIRACLE_TRANSLATOR_* settings; the DeepL key stays an EnvVar for Dagster, resolved only for the CLI."""
+    env = os.environ.get
+    key = (env("DEEPL_AUTH_KEY") if resolve_secrets else dg.EnvVar("DEEPL_AUTH_KEY")) if env("DEEPL_AUTH_KEY") else None
+    fields = dict(
+        backend=backend_from_env(),
+        auth_key=key,
+        server_url=env("MIRACLE_TRANSLATOR_SERVER_URL", ""),
+        target_lang=env("MIRACLE_TRANSLATOR_TARGET_LANG", "EN-GB"),
+        cache_dir=str(settings.miracle_home() / "cache"),
+    )
+    return Translator(**{**fields, **overrides})
+
+
 def build_resources() -> dict[str, object]:
     home = settings.miracle_home()
     return {
@@ -92,4 +107,5 @@ def build_resources() -> dict[str, object]:
         "llm": build_llm(),
         "embedder": build_embedder(),
         "pseudonymizer": build_pseudonymizer(),
+        "translator": build_translator(),
     }

@@ -59,10 +59,13 @@ class DeepLBackend:
             return [Sent(error=f"DeepL rejected the request: {error}") for _ in texts]
         return [Sent(text=unprotect(r.text), billed=r.billed_characters or 0) for r in results]
 
-    def usage(self) -> tuple[int | None, int | None]:
-        """Characters used and allowed in this billing period, as the account reports them."""
-        character = self._call(self.client.get_usage).character
-        return character.count, character.limit
+    def usage_metadata(self) -> dict[str, int]:
+        """Characters used and allowed in this billing period, as the account reports them (none once stopped)."""
+        try:
+            character = self._call(self.client.get_usage).character
+        except StopTranslation:
+            return {}
+        return {"deepl_account_characters": character.count or 0, "deepl_account_limit": character.limit or 0}
 
     @staticmethod
     def _call(fn, *args, **kwargs):

@@ -39,6 +39,8 @@ class Backend(Protocol):
 
     def translate(self, texts: list[str]) -> list[Sent]: ...
 
+    def usage_metadata(self) -> dict: ...
+
 
 @dataclass
 class Translated:

@@ -12,7 +12,7 @@ from collections import Counter
 from miracle_dagster.core.qa.filters import detect_language
 from miracle_dagster.core.translate.protect import ICD10
 
-FAITHFULNESS_REASONS = ("empty_translation", "numbers_changed", "units_changed", "icd_codes_changed", "still_german")
+FAITHFULNESS_REASONS = ("empty_translation", "icd_codes_changed", "numbers_changed", "units_changed", "still_german")
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _UNIT = re.compile(
@@ -27,7 +27,8 @@ def _number(token: str) -> str:
 
 
 def numbers(text: str) -> Counter:
-    return Counter(_number(m) for m in _NUMBER.findall(text))
+    """Numbers outside ICD codes (a changed code is reported as such)."""
+    return Counter(_number(m) for m in _NUMBER.findall(ICD10.sub(" ", text)))
 
 
 def units(text: str) -> Counter:
@@ -48,15 +49,15 @@ def problem(source: str, translation: str) -> tuple[str, str]:
     """('', '') for a faithful translation, else (reason, detail); details name tokens, never the text."""
     if not translation.strip():
         return "empty_translation", ""
+    codes = set(ICD10.findall(source)) - set(ICD10.findall(translation))
+    if codes:
+        return "icd_codes_changed", "missing " + ", ".join(sorted(codes))
     missing = numbers(source) - numbers(translation)
     if missing:
         return "numbers_changed", "missing " + ", ".join(sorted(missing))
     lost_units = units(source) - units(translation)
     if lost_units:
         return "units_changed", "missing " + ", ".join(f"{n} {u}" for n, u in sorted(lost_units))
-    codes = set(ICD10.findall(source)) - set(ICD10.findall(translation))
-    if codes:
-        return "icd_codes_changed", "missing " + ", ".join(sorted(codes))
     if still_german(source, translation):
         return "still_german", ""
     return "", ""

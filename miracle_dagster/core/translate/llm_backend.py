@@ -42,3 +42,6 @@ class LLMBackend:
         except LLMUnavailableError as error:
             raise StopTranslation("service_unavailable", str(error)) from error
         return [Sent(text=c.text.strip(), error=c.error) for c in completions]
+
+    def usage_metadata(self) -> dict[str, float | int]:
+        return self.client.usage.as_metadata()
