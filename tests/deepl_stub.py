@@ -27,13 +27,13 @@ WORDS = {
     "rechts": "right", "pneumonie": "pneumonia", "fieber": "fever", "tage": "days", "tagen": "days", "seit": "since",
     "ist": "is", "patient": "patient", "befund": "finding", "herz": "heart", "wie": "how", "viele": "many",
 }  # fmt: skip
-KEPT = {"mg", "ml", "l", "g", "kg", "cm", "mm", "mmHg", "mmol"}  # units and all-caps abbreviations stay, as at DeepL
+KEPT = {"mg", "ml", "l", "g", "kg", "cm", "mm", "mmHg", "mmol", "dl", "min", "h"}  # units and all-caps abbreviations stay, as at DeepL
 FILLER = "the of and to in is was for on with as at by from this that which were are be has".split()
 _TOKEN = re.compile(r"&\w+;|[A-Za-zÄÖÜäöüß]+|[^A-Za-zÄÖÜäöüß&]+|&")  # XML entities stay entities
 
 
 def _word(word: str) -> str:
-    if word in KEPT or (word.isupper() and len(word) > 1):
+    if word in KEPT or word.isupper():
         return word
     if word.lower() in WORDS:
         return WORDS[word.lower()]

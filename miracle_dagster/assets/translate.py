@@ -6,8 +6,6 @@ refused before any text is sent. Rows without a kept translation go to untransla
 
 import dagster as dg
 import pandas as pd
-from dagster._core.event_api import PartitionKeyFilter
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from miracle_dagster.assets.pseudonymize import LEAK_CHECK
 from miracle_dagster.core import translate
@@ -24,18 +22,26 @@ class TranslationConfig(dg.Config):
 
 
 def require_leak_check_passed(context: dg.AssetExecutionContext, upstream: str) -> None:
-    """Refuse, before anything is sent, a partition whose latest leak check did not pass (or never ran).
+    """Refuse, before anything is sent, a partition whose leak check did not pass on the materialization read.
 
-    Partitioned check records are preview API in Dagster 1.13, hence the internal imports."""
-    key = dg.AssetCheckKey(dg.AssetKey(upstream), LEAK_CHECK)
-    records = context.instance.event_log_storage.get_asset_check_execution_history(
-        key, limit=1, partition_filter=PartitionKeyFilter(key=str(context.partition_key))
-    )
-    if not records or records[0].status != AssetCheckExecutionRecordStatus.SUCCEEDED:
-        state = records[0].status.value if records else "never evaluated"
+    The check's evaluation is found in the run that wrote the partition, tied to that materialization's storage
+    id: stable API, unlike partitioned check records (preview in Dagster 1.13)."""
+    partition = str(context.partition_key)
+    found = context.instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey(upstream), asset_partitions=[partition]), limit=1
+    ).records
+    state = "never evaluated"
+    if found:
+        events = context.instance.get_records_for_run(found[0].run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+        for record in events:
+            evaluation = record.event_log_entry.dagster_event.event_specific_data
+            target = evaluation.target_materialization_data
+            if (evaluation.asset_key, evaluation.check_name) == (dg.AssetKey(upstream), LEAK_CHECK) and target and target.storage_id == found[0].storage_id:
+                state = "passed" if evaluation.passed else "failed"
+    if state != "passed":
         raise dg.Failure(
-            description=f"{upstream} {context.partition_key}: its {LEAK_CHECK} check is {state}, so nothing was "
-            "sent for translation. Fix the pseudonymization and re-materialize it first.",
+            description=f"{upstream} {partition}: its {LEAK_CHECK} check {state} on the materialization to translate, "
+            "so nothing was sent for translation. Fix the pseudonymization and re-materialize it first.",
             metadata={"leak_check": state},
         )
 
