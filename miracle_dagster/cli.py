@@ -77,7 +77,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("2/3 sample corpus")
     cmd_sample_corpus(argparse.Namespace(out=None, patients=args.patients, seed=args.seed, format="jsonl", bad_rows=True, force=args.fresh))
     print("3/3 materializing raw_reports -> report_sections -> Qdrant points per partition, the collections, QA pairs")
-    return demo.run(verbose=args.verbose, qa_partitions=args.qa_partitions, qa_sections=args.qa_sections)
+    return demo.run(verbose=args.verbose, qa_partitions=args.qa_partitions, qa_sections=args.qa_sections, translate_rows=args.translate_rows)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -116,6 +116,12 @@ def cmd_pseudonymize(args: argparse.Namespace) -> int:
     return pseudonymize_cli.run(args)
 
 
+def cmd_translate(args: argparse.Namespace) -> int:
+    from miracle_dagster import translate_cli
+
+    return translate_cli.run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="miracle", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -127,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--verbose", action="store_true")
     p.add_argument("--qa-partitions", type=int, default=2, help="partitions to generate QA pairs for")
     p.add_argument("--qa-sections", type=int, default=3, help="passages per partition for QA (0: skip QA)")
+    p.add_argument("--translate-rows", type=int, default=3, help="QA pairs per partition to translate (0: skip)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("provision-models", help="make the bundled (or named) models ready under the data root")
@@ -174,6 +181,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--key", help="also write the surrogate key (original -> surrogate) here: keep it restricted")
     p.add_argument("--ner-model", help="an installed spaCy pipeline merged with the rules, e.g. de_core_news_lg")
     p.set_defaults(func=cmd_pseudonymize)
+
+    p = sub.add_parser("translate", help="German texts of a JSONL file (pseudonymized!) into English, DeepL or the LLM")
+    p.add_argument("input", help='JSONL lines {"id", "text", ...}')
+    p.add_argument("output", help="the translated lines, `text` in English")
+    p.add_argument("--untranslated", help="JSONL of lines without a kept translation (with the reason) and unreadable ones")
+    p.add_argument("--backend", help="llm | deepl (default MIRACLE_TRANSLATOR_BACKEND or llm)")
+    p.add_argument("--target-lang", help="EN-GB | EN-US (default MIRACLE_TRANSLATOR_TARGET_LANG or EN-GB)")
+    p.add_argument("--server-url", help="DeepL endpoint (default: by the key, Free or Pro)")
+    p.set_defaults(func=cmd_translate)
 
     args = parser.parse_args(argv)
     return args.func(args)

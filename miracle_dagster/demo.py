@@ -32,7 +32,7 @@ def _metadata(result: dg.ExecuteInProcessResult, asset: str | dg.AssetKey) -> di
     return {k: v.value for k, v in events[-1].materialization.metadata.items()} if events else {}
 
 
-def run(verbose: bool = False, qa_partitions: int = 2, qa_sections: int = 3) -> int:
+def run(verbose: bool = False, qa_partitions: int = 2, qa_sections: int = 3, translate_rows: int = 3) -> int:
     from miracle_dagster.definitions import defs
 
     job = defs.resolve_job_def("ingest_job")
@@ -72,6 +72,10 @@ def run(verbose: bool = False, qa_partitions: int = 2, qa_sections: int = 3) -> 
         instance=instance, raise_on_error=False, run_config=QUIET
     )
     qa_failed, qa_report = generate_qa_sample(defs, instance, partitions[:qa_partitions], qa_sections) if qa_sections else ([], [])
+    if qa_sections and translate_rows:
+        translation_failed, translation_line = translate_qa_sample(defs, instance, partitions[:qa_partitions], translate_rows)
+        qa_failed += translation_failed
+        qa_report.append(translation_line)
     elapsed = time.perf_counter() - started
     print(f"\nmiracle demo: {len(partitions) - len(failed)}/{len(partitions)} partitions in {elapsed:.0f}s")
     print(f"  documents read {totals['documents_in']}, kept {totals['documents']}, rejected {totals['rejected']}")
@@ -127,6 +131,30 @@ def generate_qa_sample(defs: dg.Definitions, instance: dg.DagsterInstance, parti
         *(f"    Q: {question}  A: {answer}" for question, answer in samples[:3]),
     ]
     return failed, report
+
+
+def translate_qa_sample(defs: dg.Definitions, instance: dg.DagsterInstance, partitions, max_rows: int) -> tuple[list[str], str]:
+    """The first pseudonymized QA pairs of the QA partitions in English, with the configured backend: (failed, line)."""
+    job = defs.resolve_job_def("translation_job")
+    selection = [dg.AssetKey("english_qa_pairs"), dg.AssetKey("untranslated_qa_pairs")]
+    config = {**QUIET, "ops": {"translate_qa_pairs": {"config": {"max_rows": max_rows}}}}
+    totals: Counter = Counter()
+    failed = []
+    for specialty, year in partitions:
+        key = str(partition_key(specialty, year))
+        result = job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False, run_config=config, asset_selection=selection)
+        meta = _metadata(result, "english_qa_pairs")
+        if not result.success or not meta:
+            failed.append(f"{key} (translation)")
+        totals.update({k: meta.get(k, 0) for k in ("rows_in", "rows_out", "rows_untranslated", "texts_sent", "texts_cached", "characters_billed")})
+        totals["over_limit"] += _metadata(result, "untranslated_qa_pairs").get("rows_over_limit", 0)
+    backend = defs.resources["translator"]
+    return failed, (
+        f"  QA pairs in English ({backend.backend} -> {backend.target_lang}, first {max_rows} per partition): "
+        f"{totals['rows_out']} of {totals['rows_in'] - totals['over_limit']} kept, "
+        f"{totals['rows_untranslated'] - totals['over_limit']} untranslated; "
+        f"{totals['texts_sent']} texts sent, {totals['texts_cached']} from cache, {totals['characters_billed']} characters billed"
+    )
 
 
 def _rejections(result: dg.ExecuteInProcessResult) -> Counter:

@@ -142,3 +142,31 @@ def test_identical_texts_are_sent_once_and_rows_keep_their_order(stub):
     assert list(rows.english["id"]) == [1, 2, 3] and rows.english["text"][0] == rows.english["text"][2]
     assert list(rows.untranslated["reason"]) == ["over_limit"] and rows.run.texts_sent == 2
     assert list(rows.english.columns) == ["id", "text", "other", "source_language", "translation_backend"]
+
+
+def test_translate_cli_with_deepl_resumes_from_its_cache(stub, tmp_path, monkeypatch, capsys):
+    import json
+
+    from miracle_dagster.cli import main
+
+    monkeypatch.setenv("MIRACLE_HOME", str(tmp_path))
+    monkeypatch.setenv("DEEPL_AUTH_KEY", KEY)
+    monkeypatch.setenv("MIRACLE_TRANSLATOR_SERVER_URL", stub.url)
+    source, out, rest = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "rest.jsonl"
+    lines = [json.dumps({"id": f"t{i}", "text": t}, ensure_ascii=False) for i, t in enumerate(TEXTS)]
+    args = ["translate", str(source), str(out), "--untranslated", str(rest), "--backend", "deepl", "--target-lang", "EN-US"]
+    source.write_text("\n".join(lines[:2]) + "\n")
+    assert main(args) == 0 and "translated 2 with deepl" in capsys.readouterr().out
+    source.write_text("\n".join(lines) + "\nnot json\n")
+    stub.character_limit = stub.character_count  # this billing period is used up
+    assert main(args) == 1
+    printed = capsys.readouterr()
+    assert "translated 2 with deepl" in printed.out and "from cache 2" in printed.out and "quota_exceeded: 3" in printed.out
+    assert "run again to resume" in printed.err
+    assert {r["reason"] for r in map(json.loads, rest.read_text().splitlines())} == {"quota_exceeded", "invalid_json"}
+    stub.character_limit = None
+    assert main(args) == 0 and "sent 3, from cache 2" in capsys.readouterr().out
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == [f"t{i}" for i in range(len(TEXTS))] and KEY not in out.read_text()
+    assert {e["body"].get("target_lang") for e in stub.log if e["path"] == "/v2/translate"} == {"EN-US"}
+    assert sorted(stub.translated_texts()) == sorted(protect(t) for t in TEXTS)  # each paid for once
