@@ -242,6 +242,8 @@ def test_container_environment_builds_every_resource(compose, monkeypatch):
     assert qdrant.url == "http://qdrant:6333" and qdrant.api_key is not None
     assert resources.build_pseudonymizer().private_dir == VOLUMES["miracle_private"]
     assert resources.build_embedder().default_model == "multilingual-e5-small"
+    translator = resources.build_translator()
+    assert (translator.backend, translator.target_lang, translator.auth_key) == ("llm", "EN-GB", None)  # empty key: unset
 
 
 def test_ports_agree(compose):
