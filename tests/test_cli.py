@@ -31,7 +31,7 @@ def test_sample_corpus_command_writes_the_source_layout(tmp_path):
 
 def test_demo_materializes_every_source_partition_into_the_instance(tmp_path):
     env = {"MIRACLE_SPECIALTIES": "radiology,surgery", "MIRACLE_YEARS": "2021-2023"}
-    done = _run(["demo", "--patients", "10", "--qa-partitions", "1", "--qa-sections", "1"], tmp_path, **env)
+    done = _run(["demo", "--patients", "10", "--qa-partitions", "1", "--qa-sections", "1", "--translate-rows", "1"], tmp_path, **env)
     assert done.returncode == 0, done.stdout + done.stderr
     partitions = {(p.parent.name, p.name) for p in (tmp_path / "sample_source").glob("*/*") if p.parent.name != "_meta"}
     assert f"{len(partitions)}/{len(partitions)} partitions" in done.stdout
@@ -42,9 +42,10 @@ def test_demo_materializes_every_source_partition_into_the_instance(tmp_path):
     assert "Qdrant alias multilingual-e5-small ->" in done.stdout and "live)" in done.stdout
     assert f"leak check passed in {len(partitions)}/{len(partitions)} partitions" in done.stdout
     assert "QA pairs (1 partitions x 1 passages)" in done.stdout
+    assert "QA pairs in English (llm -> EN-GB, first 1 per partition)" in done.stdout
     with dg.DagsterInstance.from_config(str(tmp_path / "dagster")) as instance:
         runs = instance.get_runs()
-        assert len(runs) == len(partitions) + 2 and all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
+        assert len(runs) == len(partitions) + 3 and all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
         # No PHI in what a demo run prints or records: the console, and every event of every run.
         logged = done.stdout + done.stderr + "\n".join(
             str(event.message) for run in runs for event in instance.all_logs(run.run_id) if event.message

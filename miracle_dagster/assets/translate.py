@@ -4,6 +4,8 @@ The inputs are the privacy boundary's assets only, and a partition whose latest 
 refused before any text is sent. Rows without a kept translation go to untranslated_* with the reason.
 """
 
+import functools
+
 import dagster as dg
 import pandas as pd
 
@@ -83,7 +85,7 @@ def _results(context, frame: pd.DataFrame, columns: tuple[str, ...], english: st
     })  # fmt: skip
     yield dg.Output(failed, output_name=english.replace("english_", "untranslated_"),
                     metadata={"dagster/row_count": len(failed), **{f"rows_{r}": k for r, k in by_reason.items()}})
-    check = lambda name, *args, **kw: _check(english, name, *args, **kw)  # noqa: E731
+    check = functools.partial(_check, english)
     yield check("rows_accounted_for", len(out) + len(failed) == len(frame),
                 {"rows_in": len(frame), "rows_out": len(out), "rows_untranslated": len(failed)},
                 "Every input row has a kept translation or a recorded reason.")
