@@ -1,14 +1,13 @@
 """German -> English translation of pseudonymized text: DeepL or the project's LLM, cached, checked for faithfulness."""
 
-from miracle_dagster.core.translate.cache import TranslationCache, cache_key
+from miracle_dagster.core.translate.cache import TranslationCache
 from miracle_dagster.core.translate.engine import STOP_REASONS, Backend, Sent, StopTranslation, Translated, translate_texts
 from miracle_dagster.core.translate.faithfulness import FAITHFULNESS_REASONS
 from miracle_dagster.core.translate.glossary import Glossary
-from miracle_dagster.core.translate.rows import OVER_LIMIT, TranslatedRows, translate_rows
+from miracle_dagster.core.translate.rows import TranslatedRows, translate_rows
 
 __all__ = [
     "FAITHFULNESS_REASONS",
-    "OVER_LIMIT",
     "STOP_REASONS",
     "Backend",
     "Glossary",
@@ -17,7 +16,6 @@ __all__ = [
     "Translated",
     "TranslatedRows",
     "TranslationCache",
-    "cache_key",
     "translate_rows",
     "translate_texts",
 ]

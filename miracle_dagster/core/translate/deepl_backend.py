@@ -65,7 +65,8 @@ class DeepLBackend:
             character = self._call(self.client.get_usage).character
         except StopTranslation:
             return {}
-        return {"deepl_account_characters": character.count or 0, "deepl_account_limit": character.limit or 0}
+        return {"deepl_account_characters": character.count or 0, "deepl_account_limit": character.limit or 0,
+                "deepl_glossary": self.glossary.name, "deepl_glossary_created": self.glossary_created}
 
     @staticmethod
     def _call(fn, *args, **kwargs):

@@ -7,7 +7,7 @@ re-run sends exactly those.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from miracle_dagster.core.translate.batching import batches
@@ -52,7 +52,6 @@ class Translated:
     batches: int = 0
     billed_characters: int = 0
     stopped: str = ""  # the backend's message when it stopped early
-    backend_errors: list[str] = field(default_factory=list)
 
 
 def translate_texts(texts: list[str], backend: Backend, cache: TranslationCache | None, source: str, target: str,
@@ -81,10 +80,7 @@ def translate_texts(texts: list[str], backend: Backend, cache: TranslationCache 
             cache.put_many(backend.name, good)
         done.update({k: text for k, (text, _) in good.items()})
         result.billed_characters += sum(a.billed for a in answers)
-        for k, a in zip(batch, answers):
-            if a.error:
-                failed[k] = ("backend_error", a.error)
-                result.backend_errors.append(a.error)
+        failed.update({k: ("backend_error", a.error) for k, a in zip(batch, answers) if a.error})
     for key, text in zip(keys, texts):
         if key in failed:
             reason, detail, translation = *failed[key], ""
