@@ -21,8 +21,9 @@ SAMPLE_ROWS = 8
 def _boundary(frame: pd.DataFrame, source: ReportSource, pseudonymizer: Pseudonymizer) -> tuple[RowPseudonymizer, int]:
     """Detector, surrogates and known values for the patients of this partition's rows."""
     patients, spans = source.master_data(set(frame["patient_id"].astype(str)))
+    known = known_phi_values(patients, spans)
     return RowPseudonymizer(
-        pseudonymizer.detector(patients), pseudonymizer.surrogator(patients), known_phi_values(patients, spans)
+        pseudonymizer.detector(patients), pseudonymizer.surrogator(patients, known), known
     ), len(patients)
 
 

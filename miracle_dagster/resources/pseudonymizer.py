@@ -41,8 +41,11 @@ class Pseudonymizer(dg.ConfigurableResource):
     def detector(self, patients: list[dict]) -> PHIDetector:
         return PHIDetector(patients=patients, ner_model=self.ner_model or None)
 
-    def surrogator(self, patients: list[dict]) -> Surrogator:
-        return Surrogator(self.secret_bytes(), patients=patients)
+    def surrogator(self, patients: list[dict], known_values: dict[str, set[str]] | None = None) -> Surrogator:
+        """`known_values` (what the leak check looks for) are reserved too: a surrogate for a staff name must not
+        happen to be a relative's name that only the text, not the master list, knows."""
+        reserved = [value for values in (known_values or {}).values() for value in values]
+        return Surrogator(self.secret_bytes(), patients=patients, reserved=reserved)
 
     def write_private(self, kind: str, asset: str, specialty: str, year: str, rows: list[dict], columns) -> Path:
         """Surrogate key or withheld rows of one partition, under private/ only (mode 0600)."""
