@@ -116,6 +116,18 @@ def cmd_pseudonymize(args: argparse.Namespace) -> int:
     return pseudonymize_cli.run(args)
 
 
+def cmd_export_model(args: argparse.Namespace) -> int:
+    from miracle_dagster.core.training import registry
+
+    try:
+        dest = registry.export_model(settings.miracle_home(), args.variant, Path(args.dest), force=args.force)
+    except (ValueError, PermissionError, FileNotFoundError, FileExistsError) as error:
+        print(f"miracle export-model: {error}", file=sys.stderr)
+        return 2
+    print(f"  exported finetuned-{args.variant} -> {dest}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="miracle", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -174,6 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--key", help="also write the surrogate key (original -> surrogate) here: keep it restricted")
     p.add_argument("--ner-model", help="an installed spaCy pipeline merged with the rules, e.g. de_core_news_lg")
     p.set_defaults(func=cmd_pseudonymize)
+
+    p = sub.add_parser("export-model", help="copy a variant's fine-tuned model (with model card) into a folder to publish")
+    p.add_argument("variant", help="de_pseudonymized | en_pseudonymized | de (raw PHI: refused unless --force)")
+    p.add_argument("dest", help="new folder")
+    p.add_argument("--force", action="store_true", help="also export a variant trained on raw PHI")
+    p.set_defaults(func=cmd_export_model)
 
     args = parser.parse_args(argv)
     return args.func(args)

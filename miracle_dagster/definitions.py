@@ -10,9 +10,10 @@ from miracle_dagster.assets import (
     privacy_assets,
     pseudonymized_qa_pairs,
     qa_assets,
+    training_assets,
 )
 from miracle_dagster.checks import section_checks
-from miracle_dagster.partitions import report_partitions
+from miracle_dagster.partitions import report_partitions, variant_partitions
 from miracle_dagster.resources import build_resources
 from miracle_dagster.schedules import nightly_ingest_schedule
 from miracle_dagster.sensors import automation_sensor, new_documents_sensor
@@ -38,10 +39,17 @@ qa_job = dg.define_asset_job(
     description="Passages -> LLM-generated QA pairs (cached: only new or changed passages cost tokens) -> pseudonymized.",
 )
 
+training_job = dg.define_asset_job(
+    "training_job",
+    selection=dg.AssetSelection.assets(*training_assets),
+    partitions_def=variant_partitions,
+    description="QA pairs + passages of every partition -> training pairs (patient-level split, hard negatives) -> fine-tuned model, per variant.",
+)
+
 defs = dg.Definitions(
-    assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets],
+    assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets, *training_assets],
     asset_checks=[*section_checks, *index_checks],
-    jobs=[ingest_job, collections_job, qa_job],
+    jobs=[ingest_job, collections_job, qa_job, training_job],
     schedules=[nightly_ingest_schedule],
     sensors=[new_documents_sensor, automation_sensor],
     resources=build_resources(),
