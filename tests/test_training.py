@@ -24,7 +24,7 @@ VARIANT = "de_pseudonymized"
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{7,}")
 PAIRS_CONFIG = {"dev_fraction": 0.25, "test_fraction": 0.1, "mining_max_seq_length": 64}
 TRAIN_CONFIG = {"max_steps": 8, "batch_size": 8, "mini_batch_size": 8, "eval_steps": 4, "logging_steps": 2,
-                "max_seq_length": 64, "learning_rate": 5e-5}  # fmt: skip
+                "max_seq_length": 64, "learning_rate": 5e-5, "freeze_embeddings": True}  # fmt: skip
 
 
 def stem_question(text: str, salt: str) -> str | None:
@@ -56,7 +56,7 @@ def world(tmp_path_factory, models_dir):
          "document_id": r.document_id, "patient_id": r.patient_id, "case_id": r.case_id, "specialty": r.specialty,
          "section_name": r.section_name}
         for r in passages[passages["section_name"] != "Kopf"].itertuples() if (q := stem_question(r.text, r.passage_id))
-    ][:160]  # fmt: skip
+    ][:120]  # fmt: skip
     qa_file = partition_file(root / "assets", "pseudonymized_qa_pairs", "internal_medicine", "2021")
     qa_file.parent.mkdir(parents=True)
     pd.DataFrame(rows).to_parquet(qa_file, index=False)
@@ -161,7 +161,7 @@ class Interrupt(TrainerCallback):
 
 def test_resume_after_an_interruption_continues_from_the_checkpoint(world, models_dir, tmp_path):
     _, resources, result = world
-    pairs = result.output_for_node("training_pairs")
+    pairs = result.output_for_node("training_pairs").groupby("split").head(24)
     spec = resources["embedder"].spec()
     config = training.TrainConfig(**{**TRAIN_CONFIG, "max_steps": 4, "eval_steps": 2})
     fresh = lambda: models.load_sentence_transformer(spec, models_dir)  # noqa: E731

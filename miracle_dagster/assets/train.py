@@ -126,6 +126,7 @@ class FineTuneConfig(dg.Config):
     max_seq_length: int = 256
     use_lora: bool = False
     lora_rank: int = 16
+    freeze_embeddings: bool = False
 
     def core(self) -> training.TrainConfig:
         fields = self.model_dump(exclude={"base_model"})
