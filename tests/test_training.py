@@ -1,8 +1,6 @@
 """Fine-tuning: patient-level split, the false-negative guard, a short real training run, resume, export."""
 
-import hashlib
 import json
-import re
 
 import dagster as dg
 import pandas as pd
@@ -13,6 +11,7 @@ from miracle_dagster import cli
 from miracle_dagster.assets import finetuned_model, ingest_assets, pseudonymized_sections, training_pairs
 from miracle_dagster.core import models, training
 from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
+from miracle_dagster.core.sample_corpus.questions import stand_in_qa_pairs
 from miracle_dagster.core.training import registry
 from miracle_dagster.partitions import partition_key
 from miracle_dagster.resources.embedder import EmbeddingModels
@@ -21,19 +20,9 @@ from miracle_dagster.resources.source import ReportSource
 from miracle_dagster.resources.storage import DataRoot, ParquetIOManager, partition_file
 
 VARIANT = "de_pseudonymized"
-WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{7,}")
 PAIRS_CONFIG = {"dev_fraction": 0.25, "test_fraction": 0.1, "mining_max_seq_length": 64}
 TRAIN_CONFIG = {"max_steps": 8, "batch_size": 8, "mini_batch_size": 8, "eval_steps": 4, "logging_steps": 2,
                 "max_seq_length": 64, "learning_rate": 5e-5, "freeze_embeddings": True}  # fmt: skip
-
-
-def stem_question(text: str, salt: str) -> str | None:
-    """Two of the passage's long words cut to lower-case stems: the base model half-solves it, training learns it."""
-    words = list(dict.fromkeys(WORD.findall(text)))
-    if len(words) < 2:
-        return None
-    words.sort(key=lambda w: hashlib.sha256((salt + w).encode()).hexdigest())
-    return "Wo steht etwas zu " + ", ".join(w[:5].lower() for w in words[:2]) + "?"
 
 
 @pytest.fixture(scope="module")
@@ -51,15 +40,9 @@ def world(tmp_path_factory, models_dir):
     }
     done = dg.materialize([*ingest_assets, pseudonymized_sections], partition_key=str(partition_key("internal_medicine", "2021")), resources=resources)
     passages = done.output_for_node("pseudonymized_sections")
-    rows = [
-        {"pair_id": f"q{r.passage_id}", "question": q, "answer": "", "passage_id": r.passage_id, "section_id": r.section_id,
-         "document_id": r.document_id, "patient_id": r.patient_id, "case_id": r.case_id, "specialty": r.specialty,
-         "section_name": r.section_name}
-        for r in passages[passages["section_name"] != "Kopf"].itertuples() if (q := stem_question(r.text, r.passage_id))
-    ][:120]  # fmt: skip
     qa_file = partition_file(root / "assets", "pseudonymized_qa_pairs", "internal_medicine", "2021")
     qa_file.parent.mkdir(parents=True)
-    pd.DataFrame(rows).to_parquet(qa_file, index=False)
+    stand_in_qa_pairs(passages, limit=120).to_parquet(qa_file, index=False)
     run_config = dg.RunConfig(ops={"training_pairs": {"config": PAIRS_CONFIG}, "finetuned_model": {"config": TRAIN_CONFIG}})
     result = dg.materialize([training_pairs, finetuned_model], partition_key=VARIANT, resources=resources, run_config=run_config)
     return root, resources, result

@@ -39,7 +39,7 @@ class TrainingPairsConfig(dg.Config):
 
 def _inputs(data_root: DataRoot, variant: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     qa_name, passages_name = training.VARIANT_INPUTS[variant]
-    frames = {name: data_root.read_all(name) for name in (qa_name, passages_name)}
+    frames = {qa_name: data_root.read_all(qa_name), passages_name: data_root.read_all(passages_name, ["passage_id", "text"])}
     missing = [name for name, frame in frames.items() if frame is None]
     if missing:
         raise dg.Failure(
@@ -48,11 +48,6 @@ def _inputs(data_root: DataRoot, variant: str) -> tuple[pd.DataFrame, pd.DataFra
             metadata={"inputs_missing": ", ".join(missing)},
         )
     return frames[qa_name], frames[passages_name]
-
-
-def data_version(frame: pd.DataFrame) -> str:
-    hashed = pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes()
-    return hashlib.sha256(hashed).hexdigest()[:12]
 
 
 @dg.asset(
@@ -92,7 +87,7 @@ def training_pairs(context: dg.AssetExecutionContext, config: TrainingPairsConfi
         "by_year": md_table(stats["year"].columns, stats["year"].values),
         "train_pairs_with_negatives": with_negatives, "negative_candidates": mined.candidates,
         "negatives_removed_by_guard": count_table(mined.removed, "guard", empty="None removed."),
-        "mining_model": spec.name, "data_version": data_version(pairs),
+        "mining_model": spec.name, "data_version": training.content_version(pairs),
         "dagster/row_count": len(pairs), "dagster/column_schema": column_schema(pairs),
         **({} if variant in training.PRIVATE_VARIANTS else {"sample": _sample(pairs)}),
     })  # fmt: skip
@@ -144,7 +139,7 @@ def finetuned_model(context: dg.AssetExecutionContext, config: FineTuneConfig, t
                     data_root: DataRoot, embedder: EmbeddingModels):  # fmt: skip
     variant = context.partition_key
     spec = embedder.spec(config.base_model or None)
-    pairs_version = data_version(training_pairs)
+    pairs_version = training.content_version(training_pairs)
     fingerprint = json.dumps([pairs_version, spec.name, embedder.version(spec.name), config.model_dump()], sort_keys=True)
     version = hashlib.sha256(fingerprint.encode()).hexdigest()[:10]
     out_dir = registry.finetuned_root(Path(data_root.path)) / variant / version

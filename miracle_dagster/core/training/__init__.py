@@ -1,7 +1,14 @@
 """Training sets and fine-tuning per variant: pairs with a patient-level split, guarded hard negatives, the trainer."""
 
 from miracle_dagster.core.training.negatives import Mined, mine
-from miracle_dagster.core.training.pairs import BuiltPairs, build_pairs, patients_in_several_splits, split_of, statistics
+from miracle_dagster.core.training.pairs import (
+    BuiltPairs,
+    build_pairs,
+    content_version,
+    patients_in_several_splits,
+    split_of,
+    statistics,
+)
 from miracle_dagster.core.training.train import TrainConfig, TrainResult, train
 
 # variant -> (QA pairs asset, passages asset) it is built from
@@ -15,5 +22,5 @@ PRIVATE_VARIANTS = ("de",)  # raw PHI: the model may have memorized it, so it st
 
 __all__ = [
     "PRIVATE_VARIANTS", "VARIANTS", "VARIANT_INPUTS", "BuiltPairs", "Mined", "TrainConfig", "TrainResult",
-    "build_pairs", "mine", "patients_in_several_splits", "split_of", "statistics", "train",
+    "build_pairs", "content_version", "mine", "patients_in_several_splits", "split_of", "statistics", "train",
 ]  # fmt: skip

@@ -59,6 +59,12 @@ def build_pairs(
     return result
 
 
+def content_version(frame: pd.DataFrame) -> str:
+    """Short hash of the rows: the data version a fine-tuned model's version is built from."""
+    hashed = pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes()
+    return hashlib.sha256(hashed).hexdigest()[:12]
+
+
 def patients_in_several_splits(pairs: pd.DataFrame) -> list[str]:
     """Patients whose pairs fall into more than one split: must be empty."""
     per_patient = pairs.groupby("patient_id")["split"].nunique()

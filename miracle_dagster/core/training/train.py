@@ -91,11 +91,14 @@ def dev_evaluator(pairs: pd.DataFrame, query_prompt: str | None, passage_prompt:
 
 
 def _loss(model, config: TrainConfig, guide):
+    import torch.distributed as dist
     from sentence_transformers import losses
 
     if config.loss == "gist":
         return losses.CachedGISTEmbedLoss(model, guide=guide, mini_batch_size=config.mini_batch_size)
-    base = losses.CachedMultipleNegativesRankingLoss(model, mini_batch_size=config.mini_batch_size)
+    # Under torchrun / accelerate (DDP), in-batch negatives come from every GPU's batch, not just this one's.
+    distributed = dist.is_available() and dist.is_initialized()
+    base = losses.CachedMultipleNegativesRankingLoss(model, mini_batch_size=config.mini_batch_size, gather_across_devices=distributed)
     if config.loss == "matryoshka":
         dim = model.get_sentence_embedding_dimension()
         dims = list(config.matryoshka_dims) or [d for d in (dim, dim // 2, dim // 4, dim // 8) if d >= 32]
@@ -133,7 +136,6 @@ def train(
         raise ValueError("no training pairs in the train split")
     model.max_seq_length = min(model.max_seq_length or config.max_seq_length, config.max_seq_length)
     model.model_card_data.local_files_only = True  # air-gapped: never ask the Hub about the base model
-    model.model_card_data.generate_widget_examples = False
     model.model_card_data.train_datasets = [{"name": model_name or "miracle training_pairs"}]
     if config.use_lora:
         _add_lora(model, config.lora_rank)
