@@ -144,9 +144,9 @@ class Interrupt(TrainerCallback):
 
 def test_resume_after_an_interruption_continues_from_the_checkpoint(world, models_dir, tmp_path):
     _, resources, result = world
-    pairs = result.output_for_node("training_pairs").groupby("split").head(24)
+    pairs = result.output_for_node("training_pairs").groupby("split").head(12)
     spec = resources["embedder"].spec()
-    config = training.TrainConfig(**{**TRAIN_CONFIG, "max_steps": 4, "eval_steps": 2})
+    config = training.TrainConfig(**{**TRAIN_CONFIG, "max_steps": 4, "eval_steps": 2, "batch_size": 4, "max_seq_length": 32})
     fresh = lambda: models.load_sentence_transformer(spec, models_dir)  # noqa: E731
     with pytest.raises(KeyboardInterrupt, match="step 2"):
         training.train(fresh(), pairs, tmp_path, config, "query: ", "passage: ", callbacks=[Interrupt()])
