@@ -122,6 +122,18 @@ def cmd_translate(args: argparse.Namespace) -> int:
     return translate_cli.run(args)
 
 
+def cmd_export_model(args: argparse.Namespace) -> int:
+    from miracle_dagster.core.training import registry
+
+    try:
+        dest = registry.export_model(settings.miracle_home(), args.variant, Path(args.dest), force=args.force)
+    except (ValueError, PermissionError, FileNotFoundError, FileExistsError) as error:
+        print(f"miracle export-model: {error}", file=sys.stderr)
+        return 2
+    print(f"  exported finetuned-{args.variant} -> {dest}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="miracle", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -190,6 +202,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--target-lang", help="EN-GB | EN-US (default MIRACLE_TRANSLATOR_TARGET_LANG or EN-GB)")
     p.add_argument("--server-url", help="DeepL endpoint (default: by the key, Free or Pro)")
     p.set_defaults(func=cmd_translate)
+
+    p = sub.add_parser("export-model", help="copy a variant's fine-tuned model (with model card) into a folder to publish")
+    p.add_argument("variant", help="de_pseudonymized | en_pseudonymized | de (raw PHI: refused unless --force)")
+    p.add_argument("dest", help="new folder")
+    p.add_argument("--force", action="store_true", help="also export a variant trained on raw PHI")
+    p.set_defaults(func=cmd_export_model)
 
     args = parser.parse_args(argv)
     return args.func(args)

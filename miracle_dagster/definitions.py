@@ -10,10 +10,11 @@ from miracle_dagster.assets import (
     privacy_assets,
     pseudonymized_qa_pairs,
     qa_assets,
+    training_assets,
     translation_assets,
 )
 from miracle_dagster.checks import section_checks
-from miracle_dagster.partitions import report_partitions
+from miracle_dagster.partitions import report_partitions, variant_partitions
 from miracle_dagster.resources import backend_from_env, build_resources
 from miracle_dagster.schedules import nightly_ingest_schedule
 from miracle_dagster.sensors import automation_sensor, new_documents_sensor
@@ -47,10 +48,17 @@ translation_job = dg.define_asset_job(
     description="Pseudonymized passages and QA pairs -> English (DeepL or the LLM; cached: only new text is sent).",
 )
 
+training_job = dg.define_asset_job(
+    "training_job",
+    selection=dg.AssetSelection.assets(*training_assets),
+    partitions_def=variant_partitions,
+    description="QA pairs + passages of every partition -> training pairs (patient-level split, hard negatives) -> fine-tuned model, per variant.",
+)
+
 defs = dg.Definitions(
-    assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets, *translation_assets],
+    assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets, *translation_assets, *training_assets],
     asset_checks=[*section_checks, *index_checks],
-    jobs=[ingest_job, collections_job, qa_job, translation_job],
+    jobs=[ingest_job, collections_job, qa_job, translation_job, training_job],
     schedules=[nightly_ingest_schedule],
     sensors=[new_documents_sensor, automation_sensor],
     resources=build_resources(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Iterable, Mapping
 
 import dagster as dg
@@ -28,3 +30,24 @@ def count_table(counts: Mapping[str, int], label: str, empty: str = "Nothing to 
 def column_schema(frame: pd.DataFrame) -> dg.TableSchema:
     """The columns and dtypes the UI shows on the asset's overview."""
     return dg.TableSchema(columns=[dg.TableColumn(str(name), str(dtype)) for name, dtype in frame.dtypes.items()])
+
+
+def curve(points: list[Mapping[str, float]], x: str, y: str) -> dg.MetadataValue:
+    """A small line plot as an inline PNG when matplotlib is installed, else the points as a table."""
+    if not points:
+        return dg.MetadataValue.md("No points.")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib import pyplot as plt
+    except ImportError:
+        return md_table([x, y], [(p[x], round(p[y], 4)) for p in points])
+    fig, ax = plt.subplots(figsize=(5, 2.5), dpi=100)
+    ax.plot([p[x] for p in points], [p[y] for p in points])
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return dg.MetadataValue.md(f"![{y}](data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()})")

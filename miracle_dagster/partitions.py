@@ -3,6 +3,7 @@
 import dagster as dg
 
 from miracle_dagster.core import settings
+from miracle_dagster.core.training import VARIANTS
 
 SPECIALTY = "specialty"
 YEAR = "year"
@@ -13,6 +14,10 @@ report_partitions = dg.MultiPartitionsDefinition(
         YEAR: dg.StaticPartitionsDefinition(settings.years()),
     }
 )
+
+
+# One training set and fine-tuned model per language / privacy variant of the corpus.
+variant_partitions = dg.StaticPartitionsDefinition(list(VARIANTS))
 
 
 def partition_dims(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext) -> tuple[str, str]:

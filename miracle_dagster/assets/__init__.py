@@ -8,11 +8,13 @@ from miracle_dagster.assets.pseudonymization_eval import pseudonymization_eval
 from miracle_dagster.assets.pseudonymize import pseudonymized_qa_pairs, pseudonymized_sections
 from miracle_dagster.assets.qa import generate_qa_pairs
 from miracle_dagster.assets.sections import report_sections
+from miracle_dagster.assets.train import finetuned_model, training_pairs
 from miracle_dagster.assets.translate import translate_qa_pairs, translate_sections
 from miracle_dagster.core import settings
 
 ingest_assets = [ingest_reports, report_sections]
 qa_assets = [generate_qa_pairs]
+training_assets = [training_pairs, finetuned_model]
 privacy_assets = [pseudonymized_sections, pseudonymized_qa_pairs, pseudonymization_eval]
 translation_assets = [translate_sections, translate_qa_pairs]
 _index = [definition for model in settings.index_models() for definition in build_index_assets(model)]

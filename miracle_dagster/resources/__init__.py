@@ -7,6 +7,7 @@ import os
 import dagster as dg
 
 from miracle_dagster.core import settings
+from miracle_dagster.core.training.registry import registry_file
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.llm import LLMResource
 from miracle_dagster.resources.pseudonymizer import Pseudonymizer
@@ -46,6 +47,7 @@ def build_embedder() -> EmbeddingModels:
         models_dir=str(settings.models_dir()),
         default_model=os.environ.get("MIRACLE_EMBEDDER", "multilingual-e5-small"),
         registry_json=os.environ.get("MIRACLE_MODELS", ""),
+        registry_file=str(registry_file(settings.miracle_home())),
     )
 
 

@@ -27,9 +27,13 @@ class EmbeddingModels(dg.ConfigurableResource):
     models_dir: str
     default_model: str = "multilingual-e5-small"
     registry_json: str = ""
+    registry_file: str = ""  # fine-tuned models (`finetuned-<variant>`), written by the finetuned_model asset
 
     def registry(self) -> dict[str, models.ModelSpec]:
-        return models.parse_registry_overrides(self.registry_json) if self.registry_json else dict(models.DEFAULT_MODELS)
+        base = models.DEFAULT_MODELS
+        if self.registry_file and Path(self.registry_file).is_file():
+            base = models.parse_registry_overrides(Path(self.registry_file).read_text(), base)
+        return models.parse_registry_overrides(self.registry_json, base) if self.registry_json else dict(base)
 
     def spec(self, name: str | None = None) -> models.ModelSpec:
         return models.resolve_model(name or self.default_model, self.registry())

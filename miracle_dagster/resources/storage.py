@@ -61,3 +61,13 @@ class DataRoot(dg.ConfigurableResource):
         """The partition as last written, or None before the first materialization."""
         file = partition_file(self.assets_dir, asset_name, specialty, year)
         return pd.read_parquet(file, columns=columns) if file.exists() else None
+
+    def read_all(self, asset_name: str, columns: list[str] | None = None) -> pd.DataFrame | None:
+        """Every written partition of an asset in one frame with its `year`, or None when none is written."""
+        parts = self.partitions(asset_name)
+        if not parts:
+            return None
+        return pd.concat(
+            [pd.read_parquet(partition_file(self.assets_dir, asset_name, s, y), columns=columns).assign(year=y) for s, y in parts],
+            ignore_index=True,
+        )

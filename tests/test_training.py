@@ -1,0 +1,166 @@
+"""Fine-tuning: patient-level split, the false-negative guard, a short real training run, resume, export."""
+
+import json
+
+import dagster as dg
+import pandas as pd
+import pytest
+from transformers import TrainerCallback
+
+from miracle_dagster import cli
+from miracle_dagster.assets import finetuned_model, ingest_assets, pseudonymized_sections, training_pairs
+from miracle_dagster.core import models, training
+from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
+from miracle_dagster.core.sample_corpus.questions import stand_in_qa_pairs
+from miracle_dagster.core.training import registry
+from miracle_dagster.partitions import partition_key
+from miracle_dagster.resources.embedder import EmbeddingModels
+from miracle_dagster.resources.pseudonymizer import Pseudonymizer
+from miracle_dagster.resources.source import ReportSource
+from miracle_dagster.resources.storage import DataRoot, ParquetIOManager, partition_file
+
+VARIANT = "de_pseudonymized"
+PAIRS_CONFIG = {"dev_fraction": 0.25, "test_fraction": 0.1, "mining_max_seq_length": 64}
+TRAIN_CONFIG = {"max_steps": 8, "batch_size": 8, "mini_batch_size": 8, "eval_steps": 4, "logging_steps": 2,
+                "max_seq_length": 64, "learning_rate": 5e-5, "freeze_embeddings": True}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, models_dir):
+    """Ingest + pseudonymize one partition of a small corpus; stand-in QA pairs written as pseudonymized_qa_pairs."""
+    root = tmp_path_factory.mktemp("training")
+    corpus = generate_corpus(n_patients=16, seed=11, specialties=["internal_medicine"], years=["2021"])
+    write_sample_source(root / "source", corpus)
+    resources = {
+        "io_manager": ParquetIOManager(base_dir=str(root / "assets")),
+        "data_root": DataRoot(path=str(root)),
+        "source": ReportSource(folder=str(root / "source")),
+        "embedder": EmbeddingModels(models_dir=str(models_dir), registry_file=str(registry.registry_file(root))),
+        "pseudonymizer": Pseudonymizer(secret="test-secret-0123456789abcdef", private_dir=str(root / "private")),
+    }
+    done = dg.materialize([*ingest_assets, pseudonymized_sections], partition_key=str(partition_key("internal_medicine", "2021")), resources=resources)
+    passages = done.output_for_node("pseudonymized_sections")
+    qa_file = partition_file(root / "assets", "pseudonymized_qa_pairs", "internal_medicine", "2021")
+    qa_file.parent.mkdir(parents=True)
+    stand_in_qa_pairs(passages, limit=120).to_parquet(qa_file, index=False)
+    run_config = dg.RunConfig(ops={"training_pairs": {"config": PAIRS_CONFIG}, "finetuned_model": {"config": TRAIN_CONFIG}})
+    result = dg.materialize([training_pairs, finetuned_model], partition_key=VARIANT, resources=resources, run_config=run_config)
+    return root, resources, result
+
+
+def _meta(result, asset):
+    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(asset)]
+    return {k: v.value for k, v in event.materialization.metadata.items()}
+
+
+def test_split_is_by_patient_deterministic_and_follows_fractions():
+    patients = [f"pat_{i}" for i in range(2000)]
+    splits = [training.split_of(p, 3, 0.15, 0.15) for p in patients]
+    assert splits == [training.split_of(p, 3, 0.15, 0.15) for p in reversed(patients)][::-1]
+    assert splits != [training.split_of(p, 4, 0.15, 0.15) for p in patients]
+    shares = pd.Series(splits).value_counts(normalize=True)
+    assert abs(shares["dev"] - 0.15) < 0.03 and abs(shares["test"] - 0.15) < 0.03
+    # Many pairs per patient, in any order: every patient lands in exactly one split.
+    qa = pd.DataFrame({"pair_id": range(6000), "question": "Frage?", "passage_id": [f"p{i % 900}" for i in range(6000)],
+                       "patient_id": [patients[i * 7 % 300] for i in range(6000)]}).sample(frac=1, random_state=1)  # fmt: skip
+    passages = pd.DataFrame({"passage_id": [f"p{i}" for i in range(900)], "text": "Befund"})
+    built = training.build_pairs(qa.assign(document_id="d", case_id="c"), passages, seed=3)
+    assert len(built.pairs) == 6000 and training.patients_in_several_splits(built.pairs) == []
+    assert set(built.pairs["split"]) == set(training.pairs.SPLITS)
+    with pytest.raises(ValueError, match="fractions"):
+        training.split_of("pat_1", 0, 0.6, 0.5)
+
+
+def test_pairs_without_question_or_passage_are_counted_not_dropped_silently():
+    qa = pd.DataFrame({"pair_id": ["a", "b", "c"], "question": ["Was?", " ", "Wo?"], "passage_id": ["p1", "p1", "gone"],
+                       "patient_id": "x", "document_id": "d", "case_id": "c"})  # fmt: skip
+    built = training.build_pairs(qa, pd.DataFrame({"passage_id": ["p1"], "text": ["Text"]}))
+    assert list(built.pairs["pair_id"]) == ["a"] and built.rejected == {"empty_question": 1, "passage_missing": 1}
+
+
+def test_guard_never_takes_negatives_from_the_positives_document_case_or_patient(models_dir):
+    model = EmbeddingModels(models_dir=str(models_dir)).sentence_transformer()
+    texts = {
+        ("pA", "cA", "dA1"): "Pneumonie im rechten Unterlappen, Antibiose mit Ampicillin begonnen.",
+        ("pA", "cA", "dA2"): "Pneumonie rechter Unterlappen, Antibiose mit Ampicillin fortgeführt.",
+        ("pA", "cA2", "dA3"): "Verlaufskontrolle der Pneumonie im rechten Unterlappen, rückläufig.",
+        ("pB", "cB", "dB1"): "Pneumonie im linken Oberlappen, Antibiose mit Ceftriaxon.",
+        ("pC", "cC", "dC1"): "Distale Radiusfraktur links, Gipsschiene angelegt.",
+        ("pD", "cD", "dD1"): "Koloskopie: Divertikulose des Sigmas, kein Polyp.",
+    }
+    pairs = pd.DataFrame([{"query": f"Was wurde bei {t.split(',')[0]} gemacht?", "positive": t, "patient_id": p, "case_id": c,
+                           "document_id": d, "pair_id": d, "passage_id": d} for (p, c, d), t in texts.items()])  # fmt: skip
+    mined = training.mine(pairs, model, num_negatives=2, candidates=5, margin=0.0, query_prompt="query: ", passage_prompt="passage: ")
+    own = pairs.groupby("patient_id")["positive"].agg(set)
+    for row, negatives in zip(pairs.itertuples(), mined.negatives):
+        assert not set(negatives) & own[row.patient_id], row.document_id
+    assert mined.removed["same_case"] + mined.removed["same_patient"] >= 2 and mined.negatives[0]
+    assert training.negatives.same_patient_negatives(pairs.assign(negatives=mined.negatives)) == 0
+    # The margin guard: a margin of 100% of the positive's score leaves no candidate standing.
+    strict = training.mine(pairs, model, num_negatives=2, candidates=5, margin=1.0, query_prompt="query: ", passage_prompt="passage: ")
+    assert not any(strict.negatives) and strict.removed["margin"] > 0
+    assert sum(strict.removed.values()) == strict.candidates
+
+
+def test_training_pairs_split_by_patient_with_guarded_negatives(world):
+    _, _, result = world
+    assert result.success
+    checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
+    assert checks["patients_in_one_split"] and checks["negatives_not_from_positive_patient"]
+    pairs = result.output_for_node("training_pairs")
+    assert set(pairs["split"]) >= {"train", "dev"} and training.patients_in_several_splits(pairs) == []
+    meta = _meta(result, "training_pairs")
+    assert meta["pairs"] == len(pairs) and meta["train_pairs_with_negatives"] > 0 and "| same_" in meta["negatives_removed_by_guard"]
+    assert "| dev |" in meta["by_split"] and "2021" in meta["by_year"]
+
+
+def test_short_training_run_beats_the_base_model_on_dev(world):
+    root, resources, result = world
+    meta = _meta(result, "finetuned_model")
+    assert meta["dev_map@100"] > meta["base_dev_map@100"], (meta["dev_map@100"], meta["base_dev_map@100"])
+    [check] = [c for c in result.get_asset_check_evaluations() if c.check_name == "beats_base_on_dev"]
+    assert check.passed and meta["steps"] == TRAIN_CONFIG["max_steps"] and meta["pairs_per_second"] > 0
+    folder = root / "models" / "finetuned" / VARIANT / meta["version"] / "model"
+    assert meta["path"] == str(folder) and "map@100" in (folder / "README.md").read_text()
+    # Registered by name: the embedder resource resolves and encodes with it, prompts included.
+    embedder = resources["embedder"]
+    spec = embedder.spec(meta["registered_as"])
+    assert spec.source == f"path:{folder}" and spec.query_prompt == "query: "
+    assert embedder.encoder(meta["registered_as"], kind="query")(["Pneumonie?"]).shape == (1, 384)
+
+
+def test_variant_without_inputs_fails_naming_what_to_materialize(world):
+    _, resources, _ = world
+    result = dg.materialize([training_pairs], partition_key="de", resources=resources, raise_on_error=False)
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "needs qa_pairs: materialize qa_pairs" in str(failure.event_specific_data.error)
+
+
+class Interrupt(TrainerCallback):
+    def on_save(self, args, state, control, **kwargs):
+        raise KeyboardInterrupt(f"stopped after the checkpoint of step {state.global_step}")
+
+
+def test_resume_after_an_interruption_continues_from_the_checkpoint(world, models_dir, tmp_path):
+    _, resources, result = world
+    pairs = result.output_for_node("training_pairs").groupby("split").head(12)
+    spec = resources["embedder"].spec()
+    config = training.TrainConfig(**{**TRAIN_CONFIG, "max_steps": 4, "eval_steps": 2, "batch_size": 4, "max_seq_length": 32})
+    fresh = lambda: models.load_sentence_transformer(spec, models_dir)  # noqa: E731
+    with pytest.raises(KeyboardInterrupt, match="step 2"):
+        training.train(fresh(), pairs, tmp_path, config, "query: ", "passage: ", callbacks=[Interrupt()])
+    assert (tmp_path / "checkpoints" / "checkpoint-2").is_dir() and not (tmp_path / "model").exists()
+    resumed = training.train(fresh(), pairs, tmp_path, config, "query: ", "passage: ")
+    assert resumed.resumed_from.endswith("checkpoint-2") and resumed.steps == 4
+    assert [e["step"] for e in resumed.evals] == [2, 4] and (tmp_path / "model" / "README.md").exists()
+
+
+def test_export_refuses_raw_phi_variant_and_copies_pseudonymized(world, tmp_path, monkeypatch, capsys):
+    root, _, result = world
+    monkeypatch.setenv("MIRACLE_HOME", str(root))
+    assert cli.main(["export-model", "de", str(tmp_path / "de")]) == 2 and "raw PHI" in capsys.readouterr().err
+    assert cli.main(["export-model", VARIANT, str(tmp_path / "out")]) == 0
+    exported = tmp_path / "out"
+    assert {"README.md", "modules.json", "config_sentence_transformers.json"} <= {p.name for p in exported.iterdir()}
+    assert json.loads((exported / "config_sentence_transformers.json").read_text())["prompts"]["query"] == "query: "
