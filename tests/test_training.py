@@ -154,6 +154,21 @@ def test_resume_after_an_interruption_continues_from_the_checkpoint(world, model
     resumed = training.train(fresh(), pairs, tmp_path, config, "query: ", "passage: ")
     assert resumed.resumed_from.endswith("checkpoint-2") and resumed.steps == 4
     assert [e["step"] for e in resumed.evals] == [2, 4] and (tmp_path / "model" / "README.md").exists()
+    card = (tmp_path / "model" / "README.md").read_text()
+    assert any(q[:30] in card for q in pairs.loc[pairs["split"] == "train", "query"])  # a public card shows examples
+
+
+def test_model_card_of_a_raw_phi_variant_shows_no_examples(world, models_dir, tmp_path):
+    _, resources, result = world
+    pairs = result.output_for_node("training_pairs").groupby("split").head(8)
+    config = training.TrainConfig(**{**TRAIN_CONFIG, "max_steps": 1, "eval_steps": 1, "batch_size": 4, "max_seq_length": 32})
+    done = training.train(models.load_sentence_transformer(resources["embedder"].spec(), models_dir), pairs, tmp_path,
+                          config, "query: ", "passage: ", private=True)
+    cards = [done.model_dir / "README.md", *tmp_path.glob("checkpoints/*/README.md")]
+    texts = [card.read_text() for card in cards]
+    assert len(texts) >= 2 and all("map@100" in text.lower() for text in texts[:1])
+    leaked = [q[:30] for q in pairs["query"]] + [p[:30] for p in pairs["positive"]]
+    assert not [q for q in leaked for text in texts if q in text]
 
 
 def test_export_refuses_raw_phi_variant_and_copies_pseudonymized(world, tmp_path, monkeypatch, capsys):

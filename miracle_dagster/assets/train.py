@@ -146,7 +146,8 @@ def finetuned_model(context: dg.AssetExecutionContext, config: FineTuneConfig, t
     model = models.load_sentence_transformer(spec, Path(embedder.models_dir))  # a fresh copy: training changes it
     guide = embedder.sentence_transformer(spec.name) if config.loss == "gist" else None
     result = training.train(model, training_pairs, out_dir, config.core(), spec.query_prompt or None, spec.passage_prompt or None,
-                            guide=guide, model_name=f"miracle training_pairs[{variant}] {pairs_version}")  # fmt: skip
+                            guide=guide, model_name=f"miracle training_pairs[{variant}] {pairs_version}",
+                            private=variant in training.PRIVATE_VARIANTS)  # fmt: skip
     name = registry.register(Path(data_root.path), variant, result.model_dir, spec.query_prompt, spec.passage_prompt,
                              model.max_seq_length, spec.license)  # fmt: skip
     best = max(result.evals, key=lambda e: e["map@100"], default={})

@@ -106,6 +106,15 @@ def _loss(model, config: TrainConfig, guide):
     return base
 
 
+def _drop_examples(card) -> None:
+    """The trainer copies dataset rows into the card (and every checkpoint's card): example tables, the widget and
+    the usage snippet. `generate_widget_examples=False` does not stop the latter two in sentence-transformers 6.2."""
+    card.widget, card.usage_examples = [], None
+    for info in (*card.train_datasets, *card.eval_datasets):
+        for key in ("examples", "examples_table", "_example_columns"):
+            info.pop(key, None)
+
+
 def _add_lora(model, rank: int) -> None:
     """LoRA adapters through PEFT (optional extra `lora`): only the adapters train, for large base models."""
     try:
@@ -125,8 +134,11 @@ def train(
     guide=None,
     callbacks=(),
     model_name: str = "",
+    private: bool = False,
 ) -> TrainResult:
-    """Train `model` in place on the train split; checkpoints under out_dir/checkpoints, the model in out_dir/model."""
+    """Train `model` in place on the train split; checkpoints under out_dir/checkpoints, the model in out_dir/model.
+
+    `private` (raw PHI): the model card keeps sizes and statistics but no example rows or widget examples."""
     from sentence_transformers import SentenceTransformerTrainer, SentenceTransformerTrainingArguments
     from sentence_transformers.training_args import BatchSamplers
     from transformers.trainer_utils import get_last_checkpoint
@@ -171,6 +183,8 @@ def train(
         evaluator=evaluator,
         callbacks=list(callbacks),
     )
+    if private:
+        _drop_examples(model.model_card_data)
     resume = get_last_checkpoint(str(checkpoints)) if checkpoints.is_dir() else None
     started = time.perf_counter()
     output = trainer.train(resume_from_checkpoint=resume)
