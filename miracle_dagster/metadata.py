@@ -33,16 +33,14 @@ def column_schema(frame: pd.DataFrame) -> dg.TableSchema:
 
 
 def curve(points: list[Mapping[str, float]], x: str, y: str) -> dg.MetadataValue:
-    """A small line plot as an inline PNG when matplotlib is installed, else the points as a table."""
+    """A small line plot as an inline PNG (the way Dagster's own docs show plots in the UI)."""
     if not points:
         return dg.MetadataValue.md("No points.")
-    try:
-        import matplotlib
+    import matplotlib
 
-        matplotlib.use("Agg")
-        from matplotlib import pyplot as plt
-    except ImportError:
-        return md_table([x, y], [(p[x], round(p[y], 4)) for p in points])
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
     fig, ax = plt.subplots(figsize=(5, 2.5), dpi=100)
     ax.plot([p[x] for p in points], [p[y] for p in points])
     ax.set_xlabel(x)

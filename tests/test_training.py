@@ -120,6 +120,7 @@ def test_short_training_run_beats_the_base_model_on_dev(world):
     assert meta["dev_map@100"] > meta["base_dev_map@100"], (meta["dev_map@100"], meta["base_dev_map@100"])
     [check] = [c for c in result.get_asset_check_evaluations() if c.check_name == "beats_base_on_dev"]
     assert check.passed and meta["steps"] == TRAIN_CONFIG["max_steps"] and meta["pairs_per_second"] > 0
+    assert meta["loss_curve"].startswith("![loss](data:image/png;base64,")
     folder = root / "models" / "finetuned" / VARIANT / meta["version"] / "model"
     assert meta["path"] == str(folder) and "map@100" in (folder / "README.md").read_text()
     # Registered by name: the embedder resource resolves and encodes with it, prompts included.
