@@ -180,3 +180,42 @@ def test_llm_backend_on_the_bundled_model(tmp_path, models_dir):
     assert meta["characters_billed"] == 0 and meta["tokens_out"] > 0
     again = _qa_run(resources, passed=True, instance=instance)
     assert _meta(again, "english_qa_pairs")["texts_sent"] == 0 and _meta(again, "english_qa_pairs")["texts_cached"] == 4
+
+
+def test_en_pseudonymized_training_pairs_are_built_from_the_english_assets(tmp_path, sample_corpus, models_dir):
+    """The output contract as the fine-tuning variant reads it: English questions joined to English passages."""
+    from miracle_dagster.assets import pseudonymized_qa_pairs, training_pairs
+    from miracle_dagster.core.sample_corpus.questions import stand_in_qa_pairs
+
+    @dg.asset(name="qa_pairs", partitions_def=report_partitions)
+    def stand_in_for_the_llm(report_sections: pd.DataFrame) -> pd.DataFrame:
+        return stand_in_qa_pairs(report_sections, limit=24)
+
+    write_sample_source(tmp_path / "source", sample_corpus)
+    specialty, year = sorted(p.relative_to(tmp_path / "source").parts for p in (tmp_path / "source").glob("*/*") if p.is_dir() and p.parent.name != "_meta")[0]
+    stub = DeepLStub(auth_key=KEY)
+    try:
+        resources = {
+            "io_manager": ParquetIOManager(base_dir=str(tmp_path / "assets")),
+            "data_root": DataRoot(path=str(tmp_path)),
+            "source": ReportSource(folder=str(tmp_path / "source")),
+            "pseudonymizer": Pseudonymizer(secret=SECRET, private_dir=str(tmp_path / "private")),
+            "embedder": EmbeddingModels(models_dir=str(models_dir)),
+            "translator": Translator(backend="deepl", auth_key=KEY, server_url=stub.url, cache_dir=str(tmp_path / "cache")),
+            "llm": build_llm(models_dir=str(models_dir)),
+        }
+        instance = dg.DagsterInstance.ephemeral()
+        english = dg.materialize(
+            [*ingest_assets, stand_in_for_the_llm, pseudonymized_sections, pseudonymized_qa_pairs, translate_sections, translate_qa_pairs],
+            partition_key=str(partition_key(specialty, year)), resources=resources, instance=instance,
+        )
+    finally:
+        stub.close()
+    built = dg.materialize([training_pairs], partition_key="en_pseudonymized", resources=resources, instance=instance,
+                           run_config=dg.RunConfig(ops={"training_pairs": {"config": {"mining_max_seq_length": 64}}}))
+    pairs = built.output_for_node("training_pairs")
+    questions = english.output_for_node("translate_qa_pairs", "english_qa_pairs")
+    passages = english.output_for_node("translate_sections", "english_sections")
+    assert 0 < len(pairs) <= len(questions)
+    assert set(pairs["query"]) <= set(questions["question"]) and set(pairs["positive"]) <= set(passages["text"])
+    assert not set(pairs["positive"]) & set(english.output_for_node("pseudonymized_sections")["text"])  # not the German
