@@ -180,3 +180,16 @@ def test_export_refuses_raw_phi_variant_and_copies_pseudonymized(world, tmp_path
     exported = tmp_path / "out"
     assert {"README.md", "modules.json", "config_sentence_transformers.json"} <= {p.name for p in exported.iterdir()}
     assert json.loads((exported / "config_sentence_transformers.json").read_text())["prompts"]["query"] == "query: "
+
+
+@pytest.mark.parametrize("loss", ["gist", "matryoshka"])
+def test_optional_losses_train_and_are_named_in_the_card(world, models_dir, tmp_path, loss):
+    _, resources, result = world
+    pairs = result.output_for_node("training_pairs").groupby("split").head(8)
+    spec = resources["embedder"].spec()
+    config = training.TrainConfig(**{**TRAIN_CONFIG, "loss": loss, "max_steps": 2, "eval_steps": 2, "logging_steps": 1,
+                                     "batch_size": 4, "mini_batch_size": 4, "max_seq_length": 32, "matryoshka_dims": (384, 96)})
+    guide = models.load_sentence_transformer(spec, models_dir) if loss == "gist" else None
+    done = training.train(models.load_sentence_transformer(spec, models_dir), pairs, tmp_path, config, "query: ", "passage: ", guide=guide)
+    assert done.steps == 2 and len(done.losses) == 2 and all(0 < entry["loss"] < 100 for entry in done.losses)
+    assert {"gist": "CachedGISTEmbedLoss", "matryoshka": "MatryoshkaLoss"}[loss] in (done.model_dir / "README.md").read_text()
