@@ -1,10 +1,13 @@
 """Tests never touch the user's data root: each session gets its own MIRACLE_HOME, models shared within it."""
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 _SESSION_ROOT = Path(tempfile.mkdtemp(prefix="miracle-tests-"))
+atexit.register(shutil.rmtree, _SESSION_ROOT, ignore_errors=True)  # converted models: a gigabyte per session
 os.environ["MIRACLE_HOME"] = str(_SESSION_ROOT / "home")
 os.environ.setdefault("MIRACLE_MODELS_DIR", str(_SESSION_ROOT / "models"))
 os.environ["DAGSTER_HOME"] = str(_SESSION_ROOT / "home" / "dagster")

@@ -1,6 +1,7 @@
 """Fine-tuning: patient-level split, the false-negative guard, a short real training run, resume, export."""
 
 import json
+import shutil
 
 import dagster as dg
 import pandas as pd
@@ -45,7 +46,8 @@ def world(tmp_path_factory, models_dir):
     stand_in_qa_pairs(passages, limit=120).to_parquet(qa_file, index=False)
     run_config = dg.RunConfig(ops={"training_pairs": {"config": PAIRS_CONFIG}, "finetuned_model": {"config": TRAIN_CONFIG}})
     result = dg.materialize([training_pairs, finetuned_model], partition_key=VARIANT, resources=resources, run_config=run_config)
-    return root, resources, result
+    yield root, resources, result
+    shutil.rmtree(root, ignore_errors=True)  # checkpoints with optimizer state: gigabytes that a CI disk may not have
 
 
 def _meta(result, asset):
