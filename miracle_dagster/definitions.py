@@ -10,6 +10,7 @@ from miracle_dagster.assets import (
     privacy_assets,
     pseudonymized_qa_pairs,
     qa_assets,
+    rag_eval_assets,
     training_assets,
     translation_assets,
 )
@@ -55,10 +56,17 @@ training_job = dg.define_asset_job(
     description="QA pairs + passages of every partition -> training pairs (patient-level split, hard negatives) -> fine-tuned model, per variant.",
 )
 
+rag_evaluation_job = dg.define_asset_job(
+    "rag_evaluation_job",
+    selection=dg.AssetSelection.assets(*rag_eval_assets),
+    tags={"miracle/service": "llm"},
+    description="Per index model: test-split questions answered with retrieved passages (cross-patient and patient-centred), scored.",
+)
+
 defs = dg.Definitions(
-    assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets, *translation_assets, *training_assets],
+    assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets, *translation_assets, *training_assets, *rag_eval_assets],
     asset_checks=[*section_checks, *index_checks],
-    jobs=[ingest_job, collections_job, qa_job, translation_job, training_job],
+    jobs=[ingest_job, collections_job, qa_job, translation_job, training_job, rag_evaluation_job],
     schedules=[nightly_ingest_schedule],
     sensors=[new_documents_sensor, automation_sensor],
     resources=build_resources(),

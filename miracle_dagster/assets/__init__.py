@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from miracle_dagster.assets.evaluate_rag import build_rag_eval_assets
 from miracle_dagster.assets.index import build_index_assets
 from miracle_dagster.assets.ingest import ingest_reports
 from miracle_dagster.assets.pseudonymization_eval import pseudonymization_eval
@@ -20,6 +21,7 @@ translation_assets = [translate_sections, translate_qa_pairs]
 _index = [definition for model in settings.index_models() for definition in build_index_assets(model)]
 index_assets = [d for d in _index if not isinstance(d, dg.AssetChecksDefinition)]
 index_checks = [d for d in _index if isinstance(d, dg.AssetChecksDefinition)]
+rag_eval_assets = [definition for model in settings.index_models() for definition in build_rag_eval_assets(model)]
 
 # Everything that runs per specialty x year: what the sensor, the nightly schedule and ingest_job target.
 partitioned_assets = [*ingest_assets, pseudonymized_sections, *(a for a in index_assets if a.partitions_def is not None)]
