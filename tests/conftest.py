@@ -31,3 +31,15 @@ def sample_corpus():
     from miracle_dagster.core.sample_corpus import generate_corpus
 
     return generate_corpus(n_patients=12, seed=7)
+
+
+@pytest.fixture(scope="session")
+def rag_env(tmp_path_factory, models_dir):
+    """The small indexed world of tests/rag_world.py, shared by the RAG evaluation's asset and browser tests."""
+    import shutil
+
+    import rag_world
+
+    root = tmp_path_factory.mktemp("rag")
+    yield root, rag_world.build(root, models_dir)
+    shutil.rmtree(root, ignore_errors=True)

@@ -29,6 +29,7 @@ def test_definitions_load_and_validate():
     assert defs.resolve_job_def("qa_job").tags.get("miracle/service") == "llm"
     assert {"pseudonymized_sections", "pseudonymized_qa_pairs", "pseudonymization_eval"} <= keys
     assert {"training_pairs", "finetuned_model"} <= keys and defs.resolve_job_def("training_job") is not None
+    assert "multilingual_e5_small/rag_eval_report" in keys and defs.resolve_job_def("rag_evaluation_job") is not None
     # The privacy boundary: pseudonymized passages come with every ingest run and their leak check blocks.
     assert "pseudonymized_sections" in {k.to_user_string() for k in defs.resolve_job_def("ingest_job").asset_layer.executable_asset_keys}
     leak_checks = [spec for spec in graph.get(dg.AssetKey("pseudonymized_sections")).check_keys]
@@ -49,6 +50,7 @@ def test_definitions_load_and_validate():
         "patients_in_one_split",
         "negatives_not_from_positive_patient",
         "beats_base_on_dev",
+        "patient_centred_stays_with_patient",
     } <= check_names
 
 

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
+from dagster_dev import ASSET_GRAPH, PROJECT, dagster_dev
 
-PROJECT = Path(__file__).resolve().parents[1]
-DAGSTER = Path(sys.executable).parent / "dagster"
-
-ASSET_GRAPH = "{ assetNodes { assetKey { path } groupName isPartitioned } }"
 LAUNCH_BACKFILL = """
 mutation($params: LaunchBackfillParams!) {
   launchPartitionBackfill(backfillParams: $params) {
@@ -35,12 +27,6 @@ query($id: String!) {
 RUNS = "{ runsOrError { ... on Runs { results { status tags { key value } } } } }"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def dagster_ui(tmp_path_factory, sample_corpus):
     from miracle_dagster.core.sample_corpus import write_sample_source
@@ -51,42 +37,8 @@ def dagster_ui(tmp_path_factory, sample_corpus):
     write_sample_source(home / "sample_source", sample_corpus)
     (home / "dagster").mkdir()
     shutil.copyfile(PROJECT / "dagster.yaml", home / "dagster" / "dagster.yaml")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "MIRACLE_HOME": str(home),
-        "DAGSTER_HOME": str(home / "dagster"),
-        "MIRACLE_SPECIALTIES": "radiology,internal_medicine",
-        "MIRACLE_YEARS": "2021,2022",
-    }
-    process = subprocess.Popen(
-        [str(DAGSTER), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(home / "dagster-dev.log", "wb"),
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/graphql"
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            assert process.poll() is None, (home / "dagster-dev.log").read_text()[-3000:]
-            try:
-                if requests.post(url, json={"query": ASSET_GRAPH}, timeout=5).json().get("data", {}).get("assetNodes"):
-                    break
-            except (requests.ConnectionError, requests.Timeout, ValueError):
-                pass
-            time.sleep(1)
-        else:
-            pytest.fail("dagster dev did not answer in time:\n" + (home / "dagster-dev.log").read_text()[-3000:])
-        yield url, home
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+    with dagster_dev(home, home / "dagster", MIRACLE_SPECIALTIES="radiology,internal_medicine", MIRACLE_YEARS="2021,2022") as base:
+        yield f"{base}/graphql", home
 
 
 def _gql(url: str, query: str, **variables) -> dict:
