@@ -5,7 +5,8 @@
 
 Sample-corpus sections (split by `core.sections`, no Dagster) are embedded once with all-MiniLM-L6-v2 into an
 in-memory Qdrant; stand-in questions (two word stems of their passage) ask for them. In alternating order per round:
-*retrieve*: `rag.retrieve` (both scenarios) vs bare `client.query_points` with the same filters; *BERTScore*:
+*retrieve*: `rag.retrieve` (both scenarios) vs the bare `encode` of the questions and `client.query_points`
+with the same filters; *BERTScore*:
 `rag_metrics.bertscore_f1` vs a `BERTScorer.score` call on the same pairs (one warmed model each); *ragas*:
 `rag_metrics.ragas_scores` vs bare `ragas.evaluate` with the two non-LLM context metrics. Printed: medians and the
 ratio ours / bare (time), and the context precision / recall per scenario the stand-in questions get.
@@ -62,11 +63,10 @@ questions = pd.DataFrame({"pair_id": [r.passage_id for r, _ in asked], "question
                           "answer": [" ".join(r.text.split()[:12]) for r, _ in asked], "patient_id": [r.patient_id for r, _ in asked],
                           "passage_id": [r.passage_id for r, _ in asked], "reference_context": [r.text for r, _ in asked]})  # fmt: skip
 encode = embedder.encoder(kind="query")
-vectors = encode(questions["question"].tolist())
 
 
 def bare_retrieve():
-    for q, v in zip(questions.itertuples(), vectors):
+    for q, v in zip(questions.itertuples(), encode(questions["question"].tolist())):
         for patient in (None, q.patient_id):
             flt = qm.Filter(must=[qm.FieldCondition(key="patient_id", match=qm.MatchValue(value=patient))]) if patient else None
             client.query_points("bench", query=v.tolist(), query_filter=flt, limit=ARGS.top_k, with_payload=True)
@@ -102,6 +102,6 @@ for round_ in range(ARGS.rounds):
 print(f"{len(passages)} passages, {len(questions)} questions x 2 scenarios, top_k {ARGS.top_k}, {ARGS.rounds} rounds")
 for name, (ours, bare) in times.items():
     o, b = statistics.median(ours), statistics.median(bare)
-    print(f"  {name:24s} ours {o:7.3f} s  bare {b:7.3f} s  ours/bare {o / b:5.2f}")
+    print(f"  {name:24s} ours {o:7.3f} s  bare {b:7.3f} s  ours/bare {o / b:5.2f}   (rounds: {ours} / {bare})")
 scores = frame.join(rag_metrics.ragas_scores(frame)).groupby("scenario")[["context_precision", "context_recall"]].mean()
 print("stand-in questions, retrieval against the source passage:\n" + scores.round(3).to_string())

@@ -155,4 +155,4 @@ def test_rag_eval_report_records_an_unreachable_llm_per_row(rag_env, models_dir)
     assert set(report["failure"]) == {"llm_unavailable"} and meta["answered"] == 0 and meta["failed"] == 4
     assert "cross_patient: llm_unavailable" in meta["failures"] and report["bertscore_f1"].isna().all()
     assert report["context_precision"].notna().all()  # retrieval is scored even when answering failed
-    assert "127.0.0.1:9" in meta["judge"]  # an OpenAI-compatible endpoint is the ragas judge too
+    assert "127.0.0.1:9" in meta["judge"] and meta["judge_unscored_rows"] == 0  # the judge: no answers, nothing to judge

@@ -113,6 +113,7 @@ def build_rag_eval_assets(model_name: str) -> list:
             "bertscore": f"F1, {config.bertscore_model} layer {config.bertscore_layer} of a local folder, no idf, no rescaling",
             "bleurt": "scored" if bleurt is not None else f"not available ({bleurt_missing})",
             "ragas_version": metadata.version("ragas"), "judge": f"{judge.model} at {llm.describe().get('llm_endpoint', '')}" if judge else JUDGE_MISSING,
+            "judge_unscored_rows": int(scores.loc[answered, list(rag_metrics.LLM_METRICS.values())].isna().any(axis=1).sum()) if judge else 0,
             "answer_prompt_version": rag.prompt_version("de"), "top_k": config.top_k, **llm.describe(),
             **llm_client.usage.as_metadata(), "dagster/row_count": len(report), "dagster/column_schema": column_schema(report),
         })  # fmt: skip
