@@ -123,8 +123,14 @@ def _meta(result):
     return {k: v.value for k, v in event.materialization.metadata.items()}
 
 
-def test_rag_eval_report_on_a_small_world_with_the_bundled_llm(rag_env):
+class _Bleurt:  # the scorer's interface (bleurt.score.BleurtScorer); the package needs TensorFlow
+    def score(self, references, candidates):
+        return [0.25 + 0.5 * (c.strip() == r.strip()) for r, c in zip(references, candidates)]
+
+
+def test_rag_eval_report_on_a_small_world_with_the_bundled_llm(rag_env, monkeypatch):
     _, res = rag_env
+    monkeypatch.setattr(rag_metrics, "bleurt_scorer", lambda checkpoint: (_Bleurt(), ""))
     result = rag_world.evaluate(res)
     assert result.success
     report = result.output_for_node(rag_world.REPORT.node_def.name)
@@ -134,19 +140,21 @@ def test_rag_eval_report_on_a_small_world_with_the_bundled_llm(rag_env):
     answered = report[report["failure"] == ""]
     assert answered["bertscore_f1"].between(0, 1).all() and report.loc[report["failure"] != "", "bertscore_f1"].isna().all()
     assert report["context_precision"].notna().all() and (report["n_contexts"] == 1).all() and set(report["model"]) == {rag_world.MODEL}
-    for metric in ("bertscore_f1", "context_precision", "context_recall"):
+    assert (answered["bleurt"] >= 0.25).all() and meta["bleurt"] == "scored"
+    for metric in ("bertscore_f1", "context_precision", "context_recall", "bleurt"):
         assert f" {metric} |" in meta["metrics"].split("\n")[0]
     assert "| cross_patient |" in meta["metrics"] and "| patient_centred |" in meta["metrics"]
     assert meta["metrics_chart"].startswith("![mean score](data:image/png;base64,")
-    assert meta["bleurt"] == "not available (MIRACLE_BLEURT_CHECKPOINT is not set)" and meta["judge"].startswith("none")
+    assert meta["judge"].startswith("none")
     assert "layer 9" in meta["bertscore"] and meta["ragas_version"].startswith("0.4.") and meta["llm_backend"] == "local"
     assert meta["answer_prompt_version"] == rag.prompt_version("de") and meta["llm_requests"] == meta["answered"] + meta["failed"]
     [check] = result.get_asset_check_evaluations()
     assert check.passed and check.metadata["foreign_contexts"].value == 0
 
 
-def test_rag_eval_report_records_an_unreachable_llm_per_row(rag_env, models_dir):
+def test_rag_eval_report_records_an_unreachable_llm_per_row(rag_env, models_dir, monkeypatch):
     root, _ = rag_env
+    monkeypatch.delenv("MIRACLE_BLEURT_CHECKPOINT", raising=False)
     res = rag_world.resources(root, models_dir, backend="openai", base_url="http://127.0.0.1:9/v1", max_retries=0)
     result = rag_world.evaluate(res)
     assert result.success  # a report of failures is still a report
@@ -154,5 +162,6 @@ def test_rag_eval_report_records_an_unreachable_llm_per_row(rag_env, models_dir)
     meta = _meta(result)
     assert set(report["failure"]) == {"llm_unavailable"} and meta["answered"] == 0 and meta["failed"] == 4
     assert "cross_patient: llm_unavailable" in meta["failures"] and report["bertscore_f1"].isna().all()
+    assert meta["bleurt"] == "not available (MIRACLE_BLEURT_CHECKPOINT is not set)" and "bleurt" not in report
     assert report["context_precision"].notna().all()  # retrieval is scored even when answering failed
     assert "127.0.0.1:9" in meta["judge"] and meta["judge_unscored_rows"] == 0  # the judge: no answers, nothing to judge

@@ -71,8 +71,8 @@ def build_rag_eval_assets(model_name: str) -> list:
         description=f"RAG with {model_name}: test-split questions answered from the top-k passages of the whole "
         "collection (cross-patient) and of the question's patient (patient-centred), scored against the reference.",
     )
-    def rag_eval_report(context: dg.AssetExecutionContext, config: RagEvalConfig, data_root: DataRoot,
-                        embedder: EmbeddingModels, qdrant: QdrantResource, llm: LLMResource):  # fmt: skip
+    def rag_eval_report(config: RagEvalConfig, data_root: DataRoot, embedder: EmbeddingModels, qdrant: QdrantResource,
+                        llm: LLMResource):  # fmt: skip
         qa_from, qa, passages = _inputs(data_root)
         questions, rejected = rag.select_questions(qa, passages, config.max_questions, config.split_seed,
                                                    config.dev_fraction, config.test_fraction)  # fmt: skip
@@ -82,24 +82,13 @@ def build_rag_eval_assets(model_name: str) -> list:
         llm_client = llm.client()
         frame = rag.as_frame(rag.answer(rows, llm_client, "de", config.max_answer_tokens))
         answered = frame["failure"] == ""
-        frame["bertscore_f1"] = float("nan")
-        bert_dir = embedder.provision(config.bertscore_model)
-        frame.loc[answered, "bertscore_f1"] = rag_metrics.bertscore_f1(
-            frame.loc[answered, "response"].tolist(), frame.loc[answered, "reference"].tolist(), bert_dir, config.bertscore_layer
-        )
         judge = _judge(llm)
-        scores = rag_metrics.ragas_scores(frame, judge, embedder.encoder(model_name, "query"), embedder.encoder(model_name))
-        frame = frame.join(scores)
-        bleurt, bleurt_missing = rag_metrics.bleurt_scorer(config.bleurt_checkpoint or os.environ.get("MIRACLE_BLEURT_CHECKPOINT", ""))
-        if bleurt is not None:
-            frame["bleurt"] = float("nan")
-            frame.loc[answered, "bleurt"] = bleurt.score(references=frame.loc[answered, "reference"].tolist(),
-                                                         candidates=frame.loc[answered, "response"].tolist())  # fmt: skip
+        frame, scored, bleurt_missing = _score(frame, answered, config, embedder, model_name, judge)
         foreign = _foreign_contexts(frame)
         report = frame.assign(model=model_name, n_contexts=frame["context_ids"].map(len)).drop(
             columns=["contexts", "context_patients", "reference_context"]
         )
-        metrics = [c for c in ("bertscore_f1", *scores.columns, "bleurt") if c in report]
+        metrics = [c for c in scored if c in report]
         means = report.groupby("scenario")[metrics].mean().reindex(list(rag.SCENARIOS))
         yield dg.Output(report, metadata={
             "model": model_name, "collection_alias": alias, "questions_from": qa_from, "questions": len(questions),
@@ -111,9 +100,9 @@ def build_rag_eval_assets(model_name: str) -> list:
             "metrics_chart": bar_chart({m: {s: float(means.loc[s, m]) for s in means.index if pd.notna(means.loc[s, m])}
                                         for m in metrics}, "mean score"),
             "bertscore": f"F1, {config.bertscore_model} layer {config.bertscore_layer} of a local folder, no idf, no rescaling",
-            "bleurt": "scored" if bleurt is not None else f"not available ({bleurt_missing})",
+            "bleurt": f"not available ({bleurt_missing})" if bleurt_missing else "scored",
             "ragas_version": metadata.version("ragas"), "judge": f"{judge.model} at {llm.describe().get('llm_endpoint', '')}" if judge else JUDGE_MISSING,
-            "judge_unscored_rows": int(scores.loc[answered, list(rag_metrics.LLM_METRICS.values())].isna().any(axis=1).sum()) if judge else 0,
+            "judge_unscored_rows": int(report.loc[answered, list(rag_metrics.LLM_METRICS.values())].isna().any(axis=1).sum()) if judge else 0,
             "answer_prompt_version": rag.prompt_version("de"), "top_k": config.top_k, **llm.describe(),
             **llm_client.usage.as_metadata(), "dagster/row_count": len(report), "dagster/column_schema": column_schema(report),
         })  # fmt: skip
@@ -121,6 +110,23 @@ def build_rag_eval_assets(model_name: str) -> list:
                                   description="Patient-centred answers saw only the question's own patient's passages.")  # fmt: skip
 
     return [rag_eval_report]
+
+
+def _score(frame: pd.DataFrame, answered: pd.Series, config: RagEvalConfig, embedder: EmbeddingModels, model_name: str,
+           judge: rag_metrics.Judge | None) -> tuple[pd.DataFrame, list[str], str]:
+    """BERTScore and BLEURT for answered rows, ragas for the rest it can score; returns the frame with one column
+    per metric, the metric names, and why BLEURT is missing ("" when it scored)."""
+    frame["bertscore_f1"] = float("nan")
+    frame.loc[answered, "bertscore_f1"] = rag_metrics.bertscore_f1(frame.loc[answered, "response"].tolist(),
+        frame.loc[answered, "reference"].tolist(), embedder.provision(config.bertscore_model), config.bertscore_layer)  # fmt: skip
+    scores = rag_metrics.ragas_scores(frame, judge, embedder.encoder(model_name, "query"), embedder.encoder(model_name))
+    frame = frame.join(scores)
+    bleurt, missing = rag_metrics.bleurt_scorer(config.bleurt_checkpoint or os.environ.get("MIRACLE_BLEURT_CHECKPOINT", ""))
+    if bleurt is not None:
+        frame["bleurt"] = float("nan")
+        frame.loc[answered, "bleurt"] = bleurt.score(references=frame.loc[answered, "reference"].tolist(),
+                                                     candidates=frame.loc[answered, "response"].tolist())  # fmt: skip
+    return frame, ["bertscore_f1", *scores.columns, *(["bleurt"] if bleurt is not None else [])], missing
 
 
 def _foreign_contexts(frame: pd.DataFrame) -> int:
