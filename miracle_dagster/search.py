@@ -1,4 +1,4 @@
-"""Search the live collection of a model: what `miracle search` and the RAG evaluation call."""
+"""Search the live collection of a model for `miracle search`; the RAG evaluation calls the same `vector_index.search`."""
 
 from __future__ import annotations
 
