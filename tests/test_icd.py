@@ -19,6 +19,7 @@ from miracle_dagster.core.icd.search import CodeIndex
 from miracle_dagster.core.qa.filters import detect_language
 from miracle_dagster.resources import build_llm
 from miracle_dagster.resources.embedder import EmbeddingModels
+from miracle_dagster.resources.llm import LLMResource
 from miracle_dagster.resources.storage import DataRoot, ParquetIOManager
 
 FIXTURE = Path(__file__).parent / "data" / "icd10gm2013syst_kodes_sample.txt"
@@ -129,3 +130,102 @@ def test_codiesp_mentions_are_counted_by_label():
     assert counts["read"] == counts["diagnosis"] + counts["procedure"] and counts["procedure"] > 0
     assert len(mentions) == counts["diagnosis"] and mentions["code"].str.match(r"^[A-Z]\d").all()
     assert set(mentions["language"]) == {"es"} and counts["distinct_codes"] == mentions["code"].nunique()
+
+
+class TemplatePhrasings:
+    """A stand-in LLM backend without the slow model: German clinical templates around the code's title."""
+
+    model_id = "template:icd"
+    templates = ("V.a. {t}", "Z.n. {t}", "Patient mit {t} in der Vorgeschichte", "{t}, gesichert")
+
+    def complete(self, requests):
+        out = []
+        for request in requests:
+            title = request.messages[-1][1].split("Diagnosis: ", 1)[1].split("\n", 1)[0]
+            out.append(llm.Completion(text=json.dumps({"phrasings": [t.format(t=title) for t in self.templates]}), tokens_out=30))
+        return out
+
+
+class TemplateLLM(LLMResource):
+    def client(self):
+        return llm.LLMClient(TemplatePhrasings())
+
+
+ICD_RUN = {
+    "icd_code_catalog": {"config": {"prefixes": ["I2"], "max_codes": 40}},
+    "icd_synthetic_queries": {"config": {"languages": ["de"]}},
+    "icd_biencoder": {"config": {"max_steps": 2, "batch_size": 8, "mini_batch_size": 8, "max_seq_length": 32, "test_fraction": 0.3}},
+    "icd_reranker": {"config": {"max_steps": 2, "batch_size": 8, "max_length": 48, "top_n": 5, "negatives_per_query": 2}},
+    "icd_eval_report": {"config": {"codiesp_prefixes": ["I2"], "codiesp_max_mentions": 10, "rerank_top_n": 10}},
+}
+
+
+@pytest.fixture(scope="module")
+def icd_world(tmp_path_factory, models_dir):
+    """The icd assets materialized on template phrasings with MiniLM (fast) as embedder, reranker base and base model."""
+    root = tmp_path_factory.mktemp("icd")
+    resources = {
+        "io_manager": ParquetIOManager(base_dir=str(root / "assets")),
+        "data_root": DataRoot(path=str(root)),
+        "embedder": EmbeddingModels(models_dir=str(models_dir), default_model="all-MiniLM-L6-v2"),
+        "llm": TemplateLLM(),
+    }
+    assets = [icd_code_catalog, icd_synthetic_queries, icd_biencoder, icd_reranker, icd_eval_report]
+    result = dg.materialize(assets, resources=resources, run_config=dg.RunConfig(ops=ICD_RUN))
+    yield root, result
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def _meta(result, asset):
+    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(asset)]
+    return {k: v.value for k, v in event.materialization.metadata.items()}
+
+
+def test_icd_assets_train_register_and_report_every_model_and_dataset(icd_world):
+    root, result = icd_world
+    checks = {check.check_name: check.passed for check in result.get_asset_check_evaluations()}
+    assert result.success and checks["codes_unique"] and checks["queries_reference_catalogue_codes"]
+    assert {"beats_base_on_dev", "reranker_keeps_recall_at_5"} <= set(checks)  # two training steps: WARN either way
+    queries_meta = _meta(result, "icd_synthetic_queries")
+    assert queries_meta["codes"] == 40 and queries_meta["phrasings_kept"] + queries_meta["phrasings_rejected"] == 160
+    report = result.output_for_node("icd_eval_report")
+    assert set(report["model"]) == {"base", "finetuned", "finetuned+reranker"}
+    assert set(report["dataset"]) == {"held-out codes", "CodiEsp (ICD-10-CM)"}
+    held_out = report[(report["dataset"] == "held-out codes") & (report["language"] == "all")]
+    assert (held_out["queries"] == _meta(result, "icd_eval_report")["held_out_phrasings"]).all()
+    counts = _meta(result, "icd_eval_report")["codiesp"]
+    assert "code_not_in_icd10cm" in counts and "evaluated" in counts
+    latest = registry.read_latest(root)
+    assert Path(latest["biencoder"]["path"]).is_dir() and Path(latest["reranker"]["path"]).is_dir()
+    assert latest["reranker"]["biencoder_version"] == latest["biencoder"]["version"]
+    # the split is by code: no held-out code has a training phrasing
+    pairs = icd_train.biencoder_pairs(result.output_for_node("icd_synthetic_queries"), result.output_for_node("icd_code_catalog"),
+                                      icd_train.code_splits(list(result.output_for_node("icd_code_catalog")["code"]), 0, 0.1, 0.3))  # fmt: skip
+    assert not set(pairs.loc[pairs["split"] == "test", "code"]) & set(pairs.loc[pairs["split"] == "train", "code"])
+
+
+def test_cli_uses_the_trained_models_for_a_jsonl_file(icd_world, tmp_path, monkeypatch, capsys):
+    root, _ = icd_world
+    monkeypatch.setenv("MIRACLE_HOME", str(root))
+    queries_file = tmp_path / "queries.jsonl"
+    queries_file.write_text('{"id": "a", "text": "V.a. Lungenembolie", "lang": "de"}\n{"id": "b", "text": "Herzinfarkt"}\n')
+    assert cli.main(["icd", "--input", str(queries_file), "--json", "--chapter", "09", "--top-k", "3"]) == 0
+    out, err = capsys.readouterr()
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b"] and all(line["reranked"] and len(line["hits"]) == 3 for line in lines)
+    assert lines[0]["lang"] == "de" and "fine-tuned bi-encoder" in err
+    queries_file.write_text('{"id": "a", "text": "Lungenembolie"}\nnot json\n{"id": "c"}\n')
+    assert cli.main(["icd", "--input", str(queries_file)]) == 2
+    err = capsys.readouterr().err
+    assert "line 2: invalid_json" in err and "line 3: missing_text" in err
+
+
+def test_cli_without_trained_models_finds_pulmonary_embolism_with_the_base_model(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MIRACLE_HOME", str(tmp_path))
+    assert cli.main(["icd", "Verdacht auf Lungenembolie", "--lang", "de", "--chapter", "09", "--json"]) == 0
+    out, err = capsys.readouterr()
+    hits = json.loads(out)["hits"]
+    assert "no trained ICD models" in err and len(hits) == 5 and not json.loads(out)["reranked"]
+    assert any(hit["code"].startswith("I26") for hit in hits)
+    assert cli.main(["icd", "akute Lungenarterienembolie beidseits", "--chapter", "09", "--top-k", "3", "--no-rerank"]) == 0
+    assert "I26." in capsys.readouterr().out

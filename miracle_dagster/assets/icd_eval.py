@@ -23,6 +23,7 @@ class IcdEvalConfig(dg.Config):
     codiesp: bool = True
     codiesp_split: str = "dev"
     codiesp_max_mentions: int = 300  # 0: all; mentions whose code lies in the catalogue's chapters
+    codiesp_prefixes: list[str] = []  # narrow the ICD-10-CM codes further, e.g. ["I2"]
     codiesp_dir: str = ""  # default MIRACLE_CODIESP_DIR
 
 
@@ -40,16 +41,20 @@ def _all_models(dataset, texts, gold, languages, indexes, reranker, config) -> l
 
 
 def _codiesp(config: IcdEvalConfig, chapters: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """The ICD-10-CM terminal codes of the catalogue's chapters and the mentions to look them up with."""
+    """The ICD-10-CM terminal codes of the catalogue's chapters and the mentions to look them up with; every
+    mention not evaluated is counted by why (code unknown to ICD-10-CM, outside the selection, not a leaf)."""
     mentions, counts = codiesp.load_mentions(config.codiesp_split, Path(config.codiesp_dir) if config.codiesp_dir else None)
-    cm = catalog.load_selection(catalog.Selection("icd10cm", chapters=tuple(chapters)))
-    chapter_of = catalog.load("icd10cm").set_index("code")["chapter"]
-    inside = mentions["code"].map(chapter_of).isin(chapters)
-    mentions = mentions[inside]
-    known = mentions["code"].isin(set(cm["code"]))
-    counts.update({"outside_chapters": int((~inside).sum()), "code_not_in_catalogue": int((~known).sum())})
-    mentions = mentions[known]
+    full = catalog.load("icd10cm")
+    cm = catalog.select(full, catalog.Selection("icd10cm", chapters=tuple(chapters), prefixes=tuple(config.codiesp_prefixes)))
+    known = mentions["code"].isin(set(full["code"]))
+    chapter = mentions["code"].map(full.drop_duplicates("code").set_index("code")["chapter"])
+    inside = known & chapter.isin(chapters) & mentions["code"].str.startswith(tuple(config.codiesp_prefixes or [""]))
+    leaf = mentions["code"].isin(set(cm["code"]))
+    counts.update({"code_not_in_icd10cm": int((~known).sum()), "outside_selection": int((known & ~inside).sum()),
+                   "code_not_terminal": int((inside & ~leaf).sum())})  # fmt: skip
+    mentions = mentions[inside & leaf]
     if config.codiesp_max_mentions:
+        counts["over_max_mentions"] = max(0, len(mentions) - config.codiesp_max_mentions)
         mentions = mentions.head(config.codiesp_max_mentions)
     counts["evaluated"] = len(mentions)
     return cm, mentions, dict(counts)

@@ -16,6 +16,7 @@ from miracle_dagster.assets.train import FineTuneConfig
 from miracle_dagster.core import models, training
 from miracle_dagster.core.icd import registry
 from miracle_dagster.core.icd import train as icd_train
+from miracle_dagster.core.training.train import MAP_KEY
 from miracle_dagster.metadata import count_table, curve
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.storage import DataRoot
@@ -72,7 +73,7 @@ def icd_biencoder(config: IcdBiencoderConfig, icd_synthetic_queries: pd.DataFram
         "query_prompt": spec.query_prompt, "passage_prompt": spec.passage_prompt,
     })  # fmt: skip
     best = max(result.evals, key=lambda e: e["map@100"], default={})
-    base_map = result.base_metrics.get(training.train.MAP_KEY)
+    base_map = result.base_metrics.get(MAP_KEY)
     splits = pairs.groupby("split").agg(phrasings=("query", "size"), codes=("code", "nunique"))
     return dg.MaterializeResult(
         check_results=[dg.AssetCheckResult(

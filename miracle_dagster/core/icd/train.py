@@ -107,7 +107,7 @@ def train_reranker(base_dir: Path, examples: pd.DataFrame, out_dir: Path, config
     args = CrossEncoderTrainingArguments(
         output_dir=str(Path(out_dir) / "checkpoints"), num_train_epochs=config.epochs, max_steps=config.max_steps,
         per_device_train_batch_size=config.batch_size, learning_rate=config.learning_rate,
-        warmup_ratio=config.warmup_ratio, seed=config.seed, data_seed=config.seed, save_strategy="no",
+        warmup_steps=config.warmup_ratio, seed=config.seed, data_seed=config.seed, save_strategy="no",
         logging_steps=10, report_to="none", disable_tqdm=True,
     )  # fmt: skip
     import torch
