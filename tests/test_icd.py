@@ -199,8 +199,9 @@ def test_icd_assets_train_register_and_report_every_model_and_dataset(icd_world)
     assert Path(latest["biencoder"]["path"]).is_dir() and Path(latest["reranker"]["path"]).is_dir()
     assert latest["reranker"]["biencoder_version"] == latest["biencoder"]["version"]
     # the split is by code: no held-out code has a training phrasing
-    pairs = icd_train.biencoder_pairs(result.output_for_node("icd_synthetic_queries"), result.output_for_node("icd_code_catalog"),
-                                      icd_train.code_splits(list(result.output_for_node("icd_code_catalog")["code"]), 0, 0.1, 0.3))  # fmt: skip
+    codes = result.output_for_node("icd_code_catalog")
+    phrasings = result.output_for_node("icd_synthetic_queries", "icd_synthetic_queries")
+    pairs = icd_train.biencoder_pairs(phrasings, codes, icd_train.code_splits(list(codes["code"]), 0, 0.1, 0.3))
     assert not set(pairs.loc[pairs["split"] == "test", "code"]) & set(pairs.loc[pairs["split"] == "train", "code"])
 
 
