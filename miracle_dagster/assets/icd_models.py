@@ -11,7 +11,6 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from miracle_dagster.assets.icd import code_index
 from miracle_dagster.assets.train import FineTuneConfig
 from miracle_dagster.core import models, training
 from miracle_dagster.core.icd import registry
