@@ -69,7 +69,7 @@ class Scripted:
 
     model_id = "scripted:icd"
     answers = {
-        ("Lungenembolie", "German"): '```json\n{"phrasings": ["V.a. Lungenembolie", "Lungenembolie", "Lungenembolie!", '
+        ("Lungenembolie", "German"): '```json\n{"phrasings": ["V.a. Lungenembolie", "Lungenembolie", "Lungenembolie!", "Z.n. Myokardinfarkt", '
                                       '"suspected pulmonary embolism in the right lung", "Akuter Herzinfarkt", "LE I26.9"]}\n```',
         ("Lungenembolie", "English"): "Sure! Here you go.",
         ("Akuter Myokardinfarkt", "German"): '{"phrasings": ["frischer Herzinfarkt", "Herzinfarkt",]}',  # trailing comma
@@ -102,10 +102,14 @@ def test_phrasings_are_parsed_language_checked_deduplicated_and_round_tripped(ti
     reasons = result.rejected.groupby("reason")["phrasing"].apply(list).to_dict()
     assert reasons["duplicate"] == ["Lungenembolie!"]
     assert reasons["wrong_language"] == ["suspected pulmonary embolism in the right lung"]
-    assert reasons["names_other_code"] == ["Akuter Herzinfarkt"]  # a phrasing of I21.9, generated for I26.9
+    assert reasons["names_other_code"] == ["Z.n. Myokardinfarkt", "Akuter Herzinfarkt"]  # phrasings of I21.9, generated for I26.9
     assert reasons["malformed"] == ["LE I26.9"]  # writes the code
     assert result.reasons["no_phrasings"] + result.reasons["invalid_json"] == 1 and result.reasons["llm_error"] == 1
-    assert result.requests == 4 and len(result.kept) + int((result.rejected["phrasing"] != "").sum()) == 8
+    assert result.requests == 4 and len(result.kept) + int((result.rejected["phrasing"] != "").sum()) == 9
+    # Without the margin rule, a copied style example still has to rank its own code first; other phrasings need not.
+    lenient = queries.generate_queries(frame.head(2), llm.LLMClient(Scripted()), index, queries.QueryConfig(languages=("de",), round_trip_margin=1.0))
+    assert "V.a. Lungenembolie" in set(lenient.kept["phrasing"]) and "Akuter Herzinfarkt" in set(lenient.kept["phrasing"])
+    assert list(lenient.rejected.loc[lenient.rejected["reason"] == "copied_example", "phrasing"]) == ["Z.n. Myokardinfarkt"]
 
 
 def test_bundled_llm_writes_german_phrasings(tiny_index, models_dir, tmp_path):

@@ -2,7 +2,7 @@
 
 Per code and language the model is asked for short phrasings a physician would write (abbreviations, ward jargon,
 lay words). Each phrasing is dropped with a counted reason when it is malformed, in another language, a duplicate,
-or when the round trip fails: the base bi-encoder ranks a different code first and scores it clearly better
+a copy of one of the prompt's style examples that does not rank its own code first, or when the round trip fails: the base bi-encoder ranks a different code first and scores it clearly better
 (`round_trip_margin`) than the phrasing's own code, i.e. the phrasing names another code rather than this one.
 """
 
@@ -68,6 +68,11 @@ def normalized(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
 
 
+# Small models copy the prompt's style examples verbatim ("Z.n. Myokardinfarkt" for a pulmonary embolism): a copy
+# is kept only when its own code ranks first in the round trip.
+_EXAMPLES = {normalized(re.sub(r"\(.*?\)", "", item)) for _, examples in LANGUAGES.values() for item in examples.split(";")}
+
+
 @dataclass
 class QueryConfig:
     languages: tuple[str, ...] = ("de", "en", "es", "fr", "pt", "it")
@@ -115,7 +120,8 @@ def generate_queries(catalogue: pd.DataFrame, client, index, config: QueryConfig
                 rejected.append((code, lang, phrasing, reason, detail))
             else:
                 seen.add(normalized(phrasing))
-                candidates.append({"code": code, "title": title, "language": lang, "phrasing": phrasing})
+                candidates.append({"code": code, "title": title, "language": lang, "phrasing": phrasing,
+                                   "example": normalized(phrasing) in _EXAMPLES})  # fmt: skip
     kept = _round_trip(candidates, index, config, rejected)
     kept = kept.assign(generator=client.model_id, prompt_version=PROMPT_VERSION)[list(KEPT_COLUMNS)]
     frame = pd.DataFrame(rejected, columns=list(REJECTED_COLUMNS))
@@ -135,7 +141,7 @@ def _reject_reason(phrasing: str, code: str, language: str, seen: set[str], conf
 
 def _round_trip(candidates: list[dict], index, config: QueryConfig, rejected: list) -> pd.DataFrame:
     """Score each phrasing against every catalogue code with the base model; drop those naming another code."""
-    frame = pd.DataFrame(candidates, columns=["code", "title", "language", "phrasing"])
+    frame = pd.DataFrame(candidates, columns=["code", "title", "language", "phrasing", "example"])
     if frame.empty:
         return frame.assign(own_score=[], top_code=[], top_score=[])
     scores = index.scores(frame["phrasing"].tolist())
@@ -146,6 +152,7 @@ def _round_trip(candidates: list[dict], index, config: QueryConfig, rejected: li
     bad = (frame["top_code"] != frame["code"]) & (frame["top_score"] - frame["own_score"] > config.round_trip_margin)
     if config.round_trip_margin < 0:
         bad[:] = False
-    for row in frame[bad].itertuples():
-        rejected.append((row.code, row.language, row.phrasing, "names_other_code", f"{row.top_code} {row.top_score:.3f} > {row.own_score:.3f}"))
-    return frame[~bad].reset_index(drop=True)
+    copied = frame["example"].astype(bool) & (frame["top_code"] != frame["code"]) & ~bad
+    for row, reason in [*((r, "names_other_code") for r in frame[bad].itertuples()), *((r, "copied_example") for r in frame[copied].itertuples())]:
+        rejected.append((row.code, row.language, row.phrasing, reason, f"{row.top_code} {row.top_score:.3f} > {row.own_score:.3f}"))
+    return frame[~bad & ~copied].reset_index(drop=True)
