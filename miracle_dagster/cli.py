@@ -209,6 +209,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--force", action="store_true", help="also export a variant trained on raw PHI")
     p.set_defaults(func=cmd_export_model)
 
+    from miracle_dagster import icd_cli
+
+    icd_cli.add_parser(sub)
+
     args = parser.parse_args(argv)
     return args.func(args)
 

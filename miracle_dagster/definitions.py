@@ -3,6 +3,7 @@
 import dagster as dg
 
 from miracle_dagster.assets import (
+    icd_assets,
     index_assets,
     index_checks,
     ingest_assets,
@@ -63,10 +64,17 @@ rag_evaluation_job = dg.define_asset_job(
     description="Per index model: test-split questions answered with retrieved passages (cross-patient and patient-centred), scored.",
 )
 
+icd_job = dg.define_asset_job(
+    "icd_job",
+    selection=dg.AssetSelection.assets(*icd_assets),
+    tags={"miracle/service": "llm"},
+    description="ICD-10 catalogue -> LLM phrasings (cached) -> fine-tuned bi-encoder -> reranker -> evaluation per language.",
+)
+
 defs = dg.Definitions(
-    assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets, *translation_assets, *training_assets, *rag_eval_assets],
+    assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets, *translation_assets, *training_assets, *rag_eval_assets, *icd_assets],
     asset_checks=[*section_checks, *index_checks],
-    jobs=[ingest_job, collections_job, qa_job, translation_job, training_job, rag_evaluation_job],
+    jobs=[ingest_job, collections_job, qa_job, translation_job, training_job, rag_evaluation_job, icd_job],
     schedules=[nightly_ingest_schedule],
     sensors=[new_documents_sensor, automation_sensor],
     resources=build_resources(),

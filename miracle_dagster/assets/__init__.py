@@ -3,6 +3,9 @@
 import dagster as dg
 
 from miracle_dagster.assets.evaluate_rag import build_rag_eval_assets
+from miracle_dagster.assets.icd import icd_code_catalog, icd_synthetic_queries
+from miracle_dagster.assets.icd_eval import icd_eval_report
+from miracle_dagster.assets.icd_models import icd_biencoder, icd_reranker
 from miracle_dagster.assets.index import build_index_assets
 from miracle_dagster.assets.ingest import ingest_reports
 from miracle_dagster.assets.pseudonymization_eval import pseudonymization_eval
@@ -18,6 +21,7 @@ qa_assets = [generate_qa_pairs]
 training_assets = [training_pairs, finetuned_model]
 privacy_assets = [pseudonymized_sections, pseudonymized_qa_pairs, pseudonymization_eval]
 translation_assets = [translate_sections, translate_qa_pairs]
+icd_assets = [icd_code_catalog, icd_synthetic_queries, icd_biencoder, icd_reranker, icd_eval_report]
 _index = [definition for model in settings.index_models() for definition in build_index_assets(model)]
 index_assets = [d for d in _index if not isinstance(d, dg.AssetChecksDefinition)]
 index_checks = [d for d in _index if isinstance(d, dg.AssetChecksDefinition)]

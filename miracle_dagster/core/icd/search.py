@@ -1,0 +1,72 @@
+"""Code search: bi-encoder top-k over the catalogue titles, optionally reranked by a cross-encoder.
+
+Title embeddings are the expensive part (13,440 GM codes take minutes on a CPU), so they are cached as `.npy`
+keyed by the model's version and the exact titles: a CLI call embeds only the query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class Hit:
+    code: str
+    title: str
+    score: float  # what the ranking used: the reranker's score when reranked, else the cosine
+    bi_score: float
+    rerank_score: float | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class CodeIndex:
+    """A catalogue embedded by one bi-encoder; `model_key` (a version) enables the on-disk embedding cache."""
+
+    def __init__(self, catalogue: pd.DataFrame, model, query_prompt: str = "", passage_prompt: str = "",
+                 cache_dir: Path | None = None, model_key: str = "", batch_size: int = 64):  # fmt: skip
+        self.codes = catalogue["code"].tolist()
+        self.titles = catalogue["title"].tolist()
+        self.model, self.query_prompt, self.batch_size, self.model_key = model, query_prompt or None, batch_size, model_key
+        self.vectors = self._title_vectors(passage_prompt or None, cache_dir, model_key)
+
+    def _title_vectors(self, prompt, cache_dir, model_key) -> np.ndarray:
+        cache = None
+        if cache_dir and model_key:
+            digest = hashlib.sha256("\n".join([model_key, prompt or "", *self.codes, *self.titles]).encode()).hexdigest()[:20]
+            cache = Path(cache_dir) / f"{digest}.npy"
+            if cache.is_file():
+                return np.load(cache)
+        vectors = self.model.encode(self.titles, prompt=prompt, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True)
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            np.save(cache.with_suffix(".tmp.npy"), vectors)
+            cache.with_suffix(".tmp.npy").replace(cache)
+        return vectors
+
+    def scores(self, queries: list[str]) -> np.ndarray:
+        """Cosine of every query with every code's title: (queries, codes)."""
+        vectors = self.model.encode(list(queries), prompt=self.query_prompt, batch_size=self.batch_size,
+                                    normalize_embeddings=True, convert_to_numpy=True)  # fmt: skip
+        return vectors @ self.vectors.T
+
+    def search(self, queries: list[str], top_k: int = 10, reranker=None, rerank_top_n: int = 20) -> list[list[Hit]]:
+        """Top-k codes per query; with a CrossEncoder, its scores reorder the bi-encoder's top rerank_top_n."""
+        scores = self.scores(queries)
+        depth = min(len(self.codes), max(top_k, rerank_top_n if reranker is not None else top_k))
+        top = np.argsort(-scores, axis=1)[:, :depth]
+        results = [[Hit(self.codes[j], self.titles[j], float(s[j]), float(s[j])) for j in row] for s, row in zip(scores, top)]
+        if reranker is not None:
+            pairs = [(query, hit.title) for query, hits in zip(queries, results) for hit in hits]
+            rerank = iter(reranker.predict(pairs, batch_size=self.batch_size, show_progress_bar=False).tolist()) if pairs else iter(())
+            for hits in results:
+                for hit in hits:
+                    hit.rerank_score = hit.score = float(next(rerank))
+                hits.sort(key=lambda hit: -hit.score)
+        return [hits[:top_k] for hits in results]

@@ -1,0 +1,124 @@
+"""Training data and training for code search: a bi-encoder (the project's trainer: MNRL with hard negatives
+from sibling codes) and a cross-encoder reranker (CrossEncoderTrainer, binary cross-entropy on the bi-encoder's
+top candidates).
+
+The split is by code (keyed hash, as the patient split of core/training): evaluation phrasings belong to codes
+no model was trained on, so the numbers say how the search does on codes without training phrasings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from miracle_dagster.core.training import split_of
+
+PAIR_COLUMNS = ("pair_id", "query", "positive", "negatives", "passage_id", "code", "language", "split")
+
+
+def code_splits(codes: list[str], seed: int = 0, dev_fraction: float = 0.1, test_fraction: float = 0.2) -> dict[str, str]:
+    return {code: split_of(code, seed, dev_fraction, test_fraction) for code in codes}
+
+
+def sibling_titles(catalogue: pd.DataFrame, n: int) -> dict[str, list[str]]:
+    """Up to n titles of codes with the same parent (the closest confusions a coder makes); for a code without
+    siblings, its neighbours in catalogue order."""
+    titles = dict(zip(catalogue["code"], catalogue["title"]))
+    groups = catalogue.groupby("parent")["code"].apply(list).to_dict()
+    order = catalogue["code"].tolist()
+    result = {}
+    for i, (code, parent) in enumerate(zip(catalogue["code"], catalogue["parent"])):
+        siblings = [c for c in groups.get(parent, []) if c != code] if parent else []
+        if not siblings:
+            siblings = [c for c in order[max(0, i - n) : i + n + 1] if c != code]
+        result[code] = [titles[c] for c in siblings if titles[c] != titles[code]][:n]
+    return result
+
+
+def biencoder_pairs(queries: pd.DataFrame, catalogue: pd.DataFrame, splits: dict[str, str], num_negatives: int = 1) -> pd.DataFrame:
+    """One row per phrasing: (phrasing, own title, sibling titles as hard negatives), split by its code."""
+    titles = dict(zip(catalogue["code"], catalogue["title"]))
+    negatives = sibling_titles(catalogue, num_negatives)
+    frame = queries[queries["code"].isin(titles)]
+    pairs = pd.DataFrame({
+        "pair_id": [hashlib.sha256(f"{c}\n{lang}\n{t}".encode()).hexdigest()[:16] for c, lang, t in zip(frame["code"], frame["language"], frame["phrasing"])],
+        "query": frame["phrasing"].tolist(), "positive": frame["code"].map(titles).tolist(),
+        "negatives": [negatives[c] if splits[c] == "train" else [] for c in frame["code"]],
+        "passage_id": frame["code"].tolist(), "code": frame["code"].tolist(), "language": frame["language"].tolist(),
+        "split": frame["code"].map(splits).tolist(),
+    })  # fmt: skip
+    return pairs[list(PAIR_COLUMNS)]
+
+
+def reranker_examples(pairs: pd.DataFrame, index, top_n: int = 10, negatives_per_query: int = 4) -> pd.DataFrame:
+    """(query, title, label): each phrasing with its own title (1) and the bi-encoder's best wrong codes (0), the
+    candidates the reranker will have to reorder."""
+    if pairs.empty:
+        return pd.DataFrame(columns=["query", "title", "label"])
+    hits = index.search(pairs["query"].tolist(), top_k=top_n)
+    rows = []
+    for query, code, positive, ranked in zip(pairs["query"], pairs["code"], pairs["positive"], hits):
+        rows.append((query, positive, 1.0))
+        rows += [(query, hit.title, 0.0) for hit in ranked if hit.code != code and hit.title != positive][:negatives_per_query]
+    return pd.DataFrame(rows, columns=["query", "title", "label"])
+
+
+@dataclass(frozen=True)
+class RerankConfig:
+    epochs: float = 1.0
+    batch_size: int = 32
+    learning_rate: float = 5e-5
+    warmup_ratio: float = 0.1
+    max_steps: int = -1
+    max_length: int = 96
+    seed: int = 42
+
+
+@dataclass
+class RerankResult:
+    model_dir: Path
+    steps: int
+    train_seconds: float
+    losses: list[dict]
+
+
+def load_cross_encoder(model_dir: Path, max_length: int = 96):
+    """A CrossEncoder from a local encoder folder (a fresh one-logit head on a base encoder, or a trained reranker)."""
+    from sentence_transformers.cross_encoder import CrossEncoder
+
+    return CrossEncoder(str(model_dir), num_labels=1, max_length=max_length, local_files_only=True)
+
+
+def train_reranker(base_dir: Path, examples: pd.DataFrame, out_dir: Path, config: RerankConfig) -> RerankResult:
+    """Fine-tune a cross-encoder from base_dir on (query, title, label); the model lands in out_dir/model."""
+    from datasets import Dataset
+    from sentence_transformers.cross_encoder import CrossEncoderTrainer, CrossEncoderTrainingArguments
+    from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
+
+    if examples.empty:
+        raise ValueError("no reranker training examples")
+    model = load_cross_encoder(base_dir, config.max_length)
+    model.model_card_data.local_files_only = True
+    positives = float(examples["label"].sum())
+    args = CrossEncoderTrainingArguments(
+        output_dir=str(Path(out_dir) / "checkpoints"), num_train_epochs=config.epochs, max_steps=config.max_steps,
+        per_device_train_batch_size=config.batch_size, learning_rate=config.learning_rate,
+        warmup_steps=config.warmup_ratio, seed=config.seed, data_seed=config.seed, save_strategy="no",
+        logging_steps=10, report_to="none", disable_tqdm=True,
+    )  # fmt: skip
+    import torch
+
+    loss = BinaryCrossEntropyLoss(model, pos_weight=torch.tensor((len(examples) - positives) / max(positives, 1.0)))
+    dataset = Dataset.from_pandas(examples[["query", "title", "label"]], preserve_index=False)
+    trainer = CrossEncoderTrainer(model=model, args=args, train_dataset=dataset, loss=loss)
+    started = time.perf_counter()
+    trainer.train()
+    seconds = time.perf_counter() - started
+    model_dir = Path(out_dir) / "model"
+    model.save(str(model_dir))
+    history = trainer.state.log_history
+    return RerankResult(model_dir, trainer.state.global_step, seconds, [{"step": h["step"], "loss": h["loss"]} for h in history if "loss" in h])
