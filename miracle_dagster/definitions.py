@@ -3,6 +3,7 @@
 import dagster as dg
 
 from miracle_dagster.assets import (
+    evaluation_assets,
     index_assets,
     index_checks,
     ingest_assets,
@@ -55,10 +56,18 @@ training_job = dg.define_asset_job(
     description="QA pairs + passages of every partition -> training pairs (patient-level split, hard negatives) -> fine-tuned model, per variant.",
 )
 
+evaluation_job = dg.define_asset_job(
+    "evaluation_job",
+    selection=dg.AssetSelection.groups("evaluation"),
+    partitions_def=variant_partitions,
+    tags={"miracle/service": "llm"},
+    description="Held-out questions -> pooled LLM relevance judgments -> retrieval metrics of every compared model, per variant.",
+)
+
 defs = dg.Definitions(
-    assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets, *translation_assets, *training_assets],
+    assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets, *translation_assets, *training_assets, *evaluation_assets],
     asset_checks=[*section_checks, *index_checks],
-    jobs=[ingest_job, collections_job, qa_job, translation_job, training_job],
+    jobs=[ingest_job, collections_job, qa_job, translation_job, training_job, evaluation_job],
     schedules=[nightly_ingest_schedule],
     sensors=[new_documents_sensor, automation_sensor],
     resources=build_resources(),

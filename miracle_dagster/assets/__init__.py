@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from miracle_dagster.assets.evaluate_ir import ir_eval_report, relevance_judgments
 from miracle_dagster.assets.index import build_index_assets
 from miracle_dagster.assets.ingest import ingest_reports
 from miracle_dagster.assets.pseudonymization_eval import pseudonymization_eval
@@ -17,6 +18,7 @@ qa_assets = [generate_qa_pairs]
 training_assets = [training_pairs, finetuned_model]
 privacy_assets = [pseudonymized_sections, pseudonymized_qa_pairs, pseudonymization_eval]
 translation_assets = [translate_sections, translate_qa_pairs]
+evaluation_assets = [relevance_judgments, ir_eval_report]
 _index = [definition for model in settings.index_models() for definition in build_index_assets(model)]
 index_assets = [d for d in _index if not isinstance(d, dg.AssetChecksDefinition)]
 index_checks = [d for d in _index if isinstance(d, dg.AssetChecksDefinition)]

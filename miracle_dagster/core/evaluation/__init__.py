@@ -1,0 +1,1 @@
+"""Evaluation: retrieval metrics, pooled relevance judgments, RAG scoring. No Dagster here."""
