@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from miracle_dagster import eval_cli
 from miracle_dagster.assets import ingest_assets, ir_eval_report, relevance_judgments, training_pairs
 from miracle_dagster.assets.evaluate_ir import BEATS_BASE
 from miracle_dagster.cli import main
@@ -181,13 +182,13 @@ def test_ir_eval_report_compares_models_per_group(world):
 
 @pytest.fixture(scope="module")
 def liveqa_slice(tmp_path_factory):
-    """Three LiveQA-Med questions with several relevant answers, their judged answers as the corpus."""
+    """Two LiveQA-Med questions with several relevant answers, their judged answers as the corpus."""
     full = public_data.load_liveqa(DATA).data
-    chosen = [q for q in sorted(full.queries) if len(full.relevant(2).get(q, ())) >= 2][:3]
+    chosen = [q for q in sorted(full.queries) if len(full.relevant(2).get(q, ())) >= 2][:2]
     docs = {d for q in chosen for d in full.qrels[q]}
     small = ir.IRSet(corpus={d: full.corpus[d] for d in sorted(docs)}, queries={q: full.queries[q] for q in chosen},
                      qrels={q: full.qrels[q] for q in chosen})  # fmt: skip
-    return small, ir.write_files(small, tmp_path_factory.mktemp("liveqa"))
+    return small, eval_cli.write_files(small, tmp_path_factory.mktemp("liveqa"))
 
 
 @needs_data

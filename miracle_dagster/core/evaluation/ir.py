@@ -7,10 +7,8 @@ once per model and reused for every group. Graded judgments become relevant sets
 
 from __future__ import annotations
 
-import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
@@ -120,65 +118,3 @@ def finetuned_vs_base(rows: pd.DataFrame, base: str, metric: str = "map@100") ->
     losers = [m for m in tuned if base_value is None or not table[m] > base_value]
     values = {str(m): round(float(table[m]), 4) for m in [*tuned, *([base] if base_value is not None else [])]}
     return not losers, values, losers
-
-
-# ------------------------------------------------------------------ the CLI's JSONL files
-
-
-class IRFileError(ValueError):
-    """A line of a corpus, queries or qrels file that cannot be used; the message names the file and line."""
-
-
-def _lines(path: Path, keys: tuple[str, ...]):
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError as error:
-                raise IRFileError(f"{path}:{number}: invalid JSON ({error})") from None
-            missing = [k for k in keys if not isinstance(row, dict) or row.get(k) in (None, "")]
-            if missing:
-                raise IRFileError(f"{path}:{number}: missing {', '.join(repr(k) for k in missing)} (need {', '.join(keys)})")
-            yield number, row
-
-
-def _texts(path: Path) -> dict[str, str]:
-    texts: dict[str, str] = {}
-    for number, row in _lines(path, ("id", "text")):
-        ident = str(row["id"])
-        if ident in texts:
-            raise IRFileError(f"{path}:{number}: duplicate id {ident!r}")
-        texts[ident] = str(row["text"])
-    return texts
-
-
-def read_files(corpus: Path, queries: Path, qrels: Path) -> IRSet:
-    """Corpus and queries `{"id", "text"}`, qrels `{"query_id", "doc_id", "grade"}`; ids must exist."""
-    data = IRSet(corpus=_texts(Path(corpus)), queries=_texts(Path(queries)), qrels={})
-    for number, row in _lines(Path(qrels), ("query_id", "doc_id", "grade")):
-        query, doc, grade = str(row["query_id"]), str(row["doc_id"]), row["grade"]
-        if isinstance(grade, bool) or not isinstance(grade, (int, float)) or grade != int(grade):
-            raise IRFileError(f"{qrels}:{number}: grade must be an integer, got {grade!r}")
-        for ident, known, kind in ((query, data.queries, "query"), (doc, data.corpus, "document")):
-            if ident not in known:
-                raise IRFileError(f"{qrels}:{number}: unknown {kind} id {ident!r}")
-        data.qrels.setdefault(query, {})[doc] = int(grade)
-    return data
-
-
-def write_files(data: IRSet, folder: Path) -> dict[str, Path]:
-    """corpus.jsonl, queries.jsonl and qrels.jsonl in the format read_files reads."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = {
-        "corpus": ({"id": i, "text": t} for i, t in data.corpus.items()),
-        "queries": ({"id": i, "text": t} for i, t in data.queries.items()),
-        "qrels": ({"query_id": q, "doc_id": d, "grade": g} for q, docs in data.qrels.items() for d, g in docs.items()),
-    }
-    paths = {}
-    for name, lines in rows.items():
-        paths[name] = folder / f"{name}.jsonl"
-        paths[name].write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines), encoding="utf-8")
-    return paths
