@@ -156,8 +156,8 @@ def test_judgments_pool_both_models_and_a_rerun_judges_nothing_new(world):
     assert set(zip(sources["question_id"], sources["passage_id"])) == set(zip(test["pair_id"], test["passage_id"]))
     assert (sources["grade"] == 3).all() and set(",".join(judged["pooled_by"]).split(",")) - {""} == set(MODELS)
     asked = judged[judged["judge"] != judge.SOURCE_JUDGE]
-    assert meta["pairs_pooled"] == len(judged) and meta["newly_judged"] + meta["failed"] == len(asked) > 0
-    assert asked["grade"].notna().sum() == meta["newly_judged"] and set(asked["prompt_version"]) == {judge.PROMPT_VERSION}
+    assert meta["pairs_pooled"] == len(judged) and meta["newly_judged"] == len(asked) > 0 and meta["already_judged"] == 0
+    assert asked["grade"].isna().sum() == meta["failed"] and set(asked["prompt_version"]) == {judge.PROMPT_VERSION}
     assert meta["judge_model"].startswith("local:") and meta["llm_requests"] == len(asked)
     texts = set(passages["text"]) | set(pairs["query"])
     assert not any(str(v) in texts for v in meta.values())  # `de` is raw PHI: no passage or question in metadata

@@ -90,11 +90,11 @@ def relevance_judgments(context: dg.AssetExecutionContext, config: JudgmentsConf
     todo = todo.assign(question=todo["question_id"].map(queries), passage=todo["passage_id"].map(corpus))
     new = judge.judge(client, todo, config.max_passage_chars)
     out = pd.concat([judge.source_judgments(pooled), kept[judge.JUDGMENT_COLUMNS], new], ignore_index=True).astype({"grade": "Int64"})
-    failed = new[new["grade"].isna()]
+    failed = out[out["grade"].isna()]
     return dg.Output(out, metadata={
         "variant": variant, "questions": len(questions), "models_pooled": ", ".join(names), "pool_depth": config.pool_depth,
         "corpus_passages": len(corpus), "pairs_pooled": len(pooled), "source_passages": int(pooled["is_source"].sum()),
-        "already_judged": len(kept), "newly_judged": len(new) - len(failed), "failed": len(failed),
+        "already_judged": len(kept), "newly_judged": len(new), "failed": len(failed),
         "failed_by_reason": count_table(failed["reason"].value_counts().to_dict(), "reason", empty="No failures."),
         "grades": count_table({str(g): int(n) for g, n in out["grade"].value_counts(dropna=False).items()}, "grade"),
         "judge_model": client.model_id, "judge_prompt_version": judge.PROMPT_VERSION, **llm.describe(),
@@ -119,6 +119,9 @@ def ir_eval_report(context: dg.AssetExecutionContext, config: IREvalConfig, rele
     if not 1 <= config.min_grade <= judge.SOURCE_GRADE:
         raise dg.Failure(f"min_grade must be 1-{judge.SOURCE_GRADE}, got {config.min_grade}")
     graded = relevance_judgments.dropna(subset=["grade"])
+    gone = set(graded["question_id"]) - set(training_pairs["pair_id"])
+    if gone:
+        raise dg.Failure(f"{len(gone)} judged questions are no longer in training_pairs[{variant}]: re-materialize relevance_judgments")
     questions = training_pairs.drop_duplicates("pair_id").set_index("pair_id").loc[graded["question_id"].unique()]
     data = ir.IRSet(
         corpus=_corpus(data_root, variant), queries=questions["query"].to_dict(), qrels={},
