@@ -99,7 +99,7 @@ def main() -> None:
         prompts = ir.model_prompts(model, embedder.spec(name))
         started = time.perf_counter()
         table[name] = scores(model, data, name, prompts)
-        print(f"  {name}: {time.perf_counter() - started:.0f}s")
+        print(f"  {name}: {table[name].round(4).to_dict()} in {time.perf_counter() - started:.0f}s")
         if name == names[-1]:  # the cheapest to run twice more, by default
             ours, bare = timing(model, data, prompts)
             print(f"  ir.evaluate {ours:.1f}s vs bare InformationRetrievalEvaluator {bare:.1f}s: ratio (bare / ours) {bare / ours:.2f}")
