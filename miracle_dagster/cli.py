@@ -122,6 +122,13 @@ def cmd_translate(args: argparse.Namespace) -> int:
     return translate_cli.run(args)
 
 
+def cmd_ir_eval(args: argparse.Namespace) -> int:
+    from miracle_dagster import eval_cli
+
+    quiet_model_loading()
+    return eval_cli.run(args)
+
+
 def cmd_export_model(args: argparse.Namespace) -> int:
     from miracle_dagster.core.training import registry
 
@@ -208,6 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("dest", help="new folder")
     p.add_argument("--force", action="store_true", help="also export a variant trained on raw PHI")
     p.set_defaults(func=cmd_export_model)
+
+    p = sub.add_parser("ir-eval", help="retrieval metrics (MAP@100, NDCG@10, MRR@10, recall@k) of models on JSONL files or LiveQA-Med")
+    from miracle_dagster.eval_cli import add_arguments
+
+    add_arguments(p)
+    p.set_defaults(func=cmd_ir_eval)
 
     from miracle_dagster import icd_cli
 

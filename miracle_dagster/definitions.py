@@ -4,6 +4,7 @@ import dagster as dg
 
 from miracle_dagster.assets import (
     icd_assets,
+    evaluation_assets,
     index_assets,
     index_checks,
     ingest_assets,
@@ -57,6 +58,14 @@ training_job = dg.define_asset_job(
     description="QA pairs + passages of every partition -> training pairs (patient-level split, hard negatives) -> fine-tuned model, per variant.",
 )
 
+ir_evaluation_job = dg.define_asset_job(
+    "ir_evaluation_job",
+    selection=dg.AssetSelection.assets(*evaluation_assets),
+    partitions_def=variant_partitions,
+    tags={"miracle/service": "llm"},
+    description="Held-out questions -> pooled LLM relevance judgments -> retrieval metrics of every compared model, per variant.",
+)
+
 rag_evaluation_job = dg.define_asset_job(
     "rag_evaluation_job",
     selection=dg.AssetSelection.assets(*rag_eval_assets),
@@ -72,9 +81,9 @@ icd_job = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets, *translation_assets, *training_assets, *rag_eval_assets, *icd_assets],
+    assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets, *translation_assets, *training_assets, *evaluation_assets, *rag_eval_assets, *icd_assets],
     asset_checks=[*section_checks, *index_checks],
-    jobs=[ingest_job, collections_job, qa_job, translation_job, training_job, rag_evaluation_job, icd_job],
+    jobs=[ingest_job, collections_job, qa_job, translation_job, training_job, ir_evaluation_job, rag_evaluation_job, icd_job],
     schedules=[nightly_ingest_schedule],
     sensors=[new_documents_sensor, automation_sensor],
     resources=build_resources(),

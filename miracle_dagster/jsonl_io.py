@@ -3,35 +3,43 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pandas as pd
 
 
-def read_text_lines(path: str, required: tuple[str, ...] = ()) -> tuple[list[dict], list[dict]]:
-    """(rows with a non-empty `text`, a unique `id` and the `required` keys, unreadable lines with the reason)."""
-    rows, bad, seen = [], [], set()
+def numbered_lines(path) -> Iterator[tuple[int, object, str]]:
+    """(line number, parsed value, "" or why the line is not JSON) for every non-blank line."""
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
+                yield number, json.loads(line), ""
             except ValueError as error:
-                bad.append({"line": number, "reason": "invalid_json", "detail": str(error)})
-                continue
-            if not isinstance(row, dict) or not str(row.get("text") or "").strip():
-                bad.append({"line": number, "reason": "missing_text", "detail": "need an object with non-empty 'text'"})
-                continue
-            missing = [key for key in required if not str(row.get(key) or "").strip()]
-            if missing:
-                bad.append({"line": number, "reason": f"missing_{missing[0]}", "detail": f"need {', '.join(missing)}"})
-                continue
-            ident = str(row.get("id") or f"line-{number}")
-            if ident in seen:
-                bad.append({"line": number, "reason": "duplicate_id", "detail": ident})
-                continue
-            seen.add(ident)
-            rows.append({**row, "id": ident, "text": str(row["text"])})
+                yield number, None, str(error)
+
+
+def read_text_lines(path: str, required: tuple[str, ...] = ()) -> tuple[list[dict], list[dict]]:
+    """(rows with a non-empty `text`, a unique `id` and the `required` keys, unreadable lines with the reason)."""
+    rows, bad, seen = [], [], set()
+    for number, row, error in numbered_lines(path):
+        if error:
+            bad.append({"line": number, "reason": "invalid_json", "detail": error})
+            continue
+        if not isinstance(row, dict) or not str(row.get("text") or "").strip():
+            bad.append({"line": number, "reason": "missing_text", "detail": "need an object with non-empty 'text'"})
+            continue
+        missing = [key for key in required if not str(row.get(key) or "").strip()]
+        if missing:
+            bad.append({"line": number, "reason": f"missing_{missing[0]}", "detail": f"need {', '.join(missing)}"})
+            continue
+        ident = str(row.get("id") or f"line-{number}")
+        if ident in seen:
+            bad.append({"line": number, "reason": "duplicate_id", "detail": ident})
+            continue
+        seen.add(ident)
+        rows.append({**row, "id": ident, "text": str(row["text"])})
     return rows, bad
 
 

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from miracle_dagster.assets.evaluate_ir import ir_eval_report, relevance_judgments
 from miracle_dagster.assets.evaluate_rag import build_rag_eval_assets
 from miracle_dagster.assets.icd import icd_code_catalog, icd_synthetic_queries
 from miracle_dagster.assets.icd_eval import icd_eval_report
@@ -22,6 +23,7 @@ training_assets = [training_pairs, finetuned_model]
 privacy_assets = [pseudonymized_sections, pseudonymized_qa_pairs, pseudonymization_eval]
 translation_assets = [translate_sections, translate_qa_pairs]
 icd_assets = [icd_code_catalog, icd_synthetic_queries, icd_biencoder, icd_reranker, icd_eval_report]
+evaluation_assets = [relevance_judgments, ir_eval_report]
 _index = [definition for model in settings.index_models() for definition in build_index_assets(model)]
 index_assets = [d for d in _index if not isinstance(d, dg.AssetChecksDefinition)]
 index_checks = [d for d in _index if isinstance(d, dg.AssetChecksDefinition)]

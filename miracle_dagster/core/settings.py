@@ -75,3 +75,8 @@ def models_dir() -> Path:
 
 def dagster_home() -> Path:
     return Path(os.environ.get("DAGSTER_HOME") or miracle_home() / "dagster")
+
+
+def eval_baselines() -> list[str]:
+    """Baseline models every retrieval evaluation compares: `MIRACLE_EVAL_BASELINES` as a comma list (empty: none)."""
+    return _split(os.environ.get("MIRACLE_EVAL_BASELINES", "all-MiniLM-L6-v2"))

@@ -1,0 +1,140 @@
+"""`miracle ir-eval`: the retrieval metrics of ir_eval_report on a user's JSONL files or on LiveQA-Med, outside Dagster."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corpus", help='JSONL lines {"id", "text"}')
+    p.add_argument("--queries", help='JSONL lines {"id", "text"}')
+    p.add_argument("--qrels", help='JSONL lines {"query_id", "doc_id", "grade"}')
+    p.add_argument("--liveqa", metavar="DATA_DIR", help="evaluate on TREC LiveQA-Med + MedQuAD from this folder (e.g. ../shared/data)")
+    p.add_argument("--distractors", type=int, default=0, help="with --liveqa: MedQuAD answers added to the corpus (-1: all)")
+    p.add_argument("--question-text", choices=("summary", "message"), default="summary", help="with --liveqa: NLM summary or the consumer's message")
+    p.add_argument("--model", action="append", required=True, help="registry name or sentence-transformers folder; repeat to compare")
+    p.add_argument("--min-grade", type=int, help="grade from which a document counts as relevant (default 1; 2 with --liveqa)")
+    p.add_argument("--max-seq-length", type=int, default=0, help="cap the models' token limit (0: their own)")
+    p.add_argument("--json", action="store_true", help="metric rows as JSON")
+
+
+class IRFileError(ValueError):
+    """A line of a corpus, queries or qrels file that cannot be used; the message names the file and line."""
+
+
+def _lines(path: Path, keys: tuple[str, ...]):
+    from miracle_dagster.jsonl_io import numbered_lines
+
+    for number, row, error in numbered_lines(path):
+        if error:
+            raise IRFileError(f"{path}:{number}: invalid JSON ({error})")
+        missing = [k for k in keys if not isinstance(row, dict) or row.get(k) in (None, "")]
+        if missing:
+            raise IRFileError(f"{path}:{number}: missing {', '.join(repr(k) for k in missing)} (need {', '.join(keys)})")
+        yield number, row
+
+
+def _texts(path: Path) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for number, row in _lines(path, ("id", "text")):
+        ident = str(row["id"])
+        if ident in texts:
+            raise IRFileError(f"{path}:{number}: duplicate id {ident!r}")
+        texts[ident] = str(row["text"])
+    return texts
+
+
+def read_files(corpus: Path, queries: Path, qrels: Path):
+    """Corpus and queries `{"id", "text"}`, qrels `{"query_id", "doc_id", "grade"}`; ids must exist."""
+    from miracle_dagster.core.evaluation.ir import IRSet
+
+    data = IRSet(corpus=_texts(Path(corpus)), queries=_texts(Path(queries)), qrels={})
+    for number, row in _lines(Path(qrels), ("query_id", "doc_id", "grade")):
+        query, doc, grade = str(row["query_id"]), str(row["doc_id"]), row["grade"]
+        if isinstance(grade, bool) or not isinstance(grade, (int, float)) or grade != int(grade):
+            raise IRFileError(f"{qrels}:{number}: grade must be an integer, got {grade!r}")
+        for ident, known, kind in ((query, data.queries, "query"), (doc, data.corpus, "document")):
+            if ident not in known:
+                raise IRFileError(f"{qrels}:{number}: unknown {kind} id {ident!r}")
+        data.qrels.setdefault(query, {})[doc] = int(grade)
+    return data
+
+
+def write_files(data, folder: Path) -> dict[str, Path]:
+    """corpus.jsonl, queries.jsonl and qrels.jsonl of an IRSet, in the format read_files reads."""
+    from miracle_dagster.jsonl_io import write_jsonl
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = {
+        "corpus": ({"id": i, "text": t} for i, t in data.corpus.items()),
+        "queries": ({"id": i, "text": t} for i, t in data.queries.items()),
+        "qrels": ({"query_id": q, "doc_id": d, "grade": g} for q, docs in data.qrels.items() for d, g in docs.items()),
+    }
+    paths = {name: folder / f"{name}.jsonl" for name in rows}
+    for name, lines in rows.items():
+        write_jsonl(str(paths[name]), lines)
+    return paths
+
+
+def _data(args: argparse.Namespace):
+    from miracle_dagster.core.evaluation import public_data
+
+    if args.liveqa:
+        min_grade = args.min_grade or public_data.MIN_GRADE
+        loaded = public_data.load_liveqa(Path(args.liveqa), args.distractors, args.question_text, min_grade)
+        return loaded.data, min_grade, loaded.stats
+    if not (args.corpus and args.queries and args.qrels):
+        raise ValueError("give --corpus, --queries and --qrels, or --liveqa DATA_DIR")
+    return read_files(Path(args.corpus), Path(args.queries), Path(args.qrels)), args.min_grade or 1, {}
+
+
+def _load(name: str):
+    """A registry name (prompts from its entry) or a local folder (prompts from its config_sentence_transformers.json)."""
+    from miracle_dagster.core import models, settings
+    from miracle_dagster.core.evaluation import ir
+    from miracle_dagster.resources import build_embedder
+
+    embedder = build_embedder()
+    if Path(name).expanduser().is_dir():
+        spec = models.resolve_model(str(Path(name).expanduser()))
+        model = models.load_sentence_transformer(spec, settings.models_dir())
+        return model, ir.model_prompts(model)
+    spec = embedder.spec(name)
+    model = models.load_sentence_transformer(spec, settings.models_dir())
+    return model, ir.model_prompts(model, spec)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Parsed in cli.py (arguments from add_arguments, so the other commands start without these imports)."""
+    import pandas as pd
+
+    from miracle_dagster.core import models
+    from miracle_dagster.core.evaluation import ir
+
+    try:
+        data, min_grade, stats = _data(args)
+        relevant = data.relevant(min_grade)
+        if not relevant:
+            raise ValueError(f"no query has a relevant document (grade >= {min_grade}) in the corpus")
+        rows = []
+        for name in args.model:
+            model, prompts = _load(name)
+            with ir.max_length(model, args.max_seq_length):
+                rows.append(ir.evaluate(model, data, name, prompts, min_grade))
+    except (ValueError, OSError, models.ModelProvisioningError) as error:
+        print(f"miracle ir-eval: {error}", file=sys.stderr)
+        return 2
+    frame = pd.concat(rows, ignore_index=True)
+    if args.json:
+        print(json.dumps({"stats": stats, "min_grade": min_grade, "rows": frame.to_dict("records")}, indent=2))
+        return 0
+    sizes = [len(d) for d in relevant.values()]
+    print(f"queries {len(relevant)} (with a relevant document, grade >= {min_grade}), corpus {len(data.corpus)}, "
+          f"relevant per query {sum(sizes) / len(sizes):.2f} (>= 2: {sum(n >= 2 for n in sizes)})")  # fmt: skip
+    table = ir.overall(frame, (*ir.HEADLINE, "recall@1", "recall@5", "recall@100"))
+    print(table.round(4).to_string())
+    return 0
