@@ -23,8 +23,11 @@ from miracle_dagster.resources.llm import LLMResource
 from miracle_dagster.resources.storage import DataRoot, ParquetIOManager
 
 FIXTURE = Path(__file__).parent / "data" / "icd10gm2013syst_kodes_sample.txt"
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+needs_data = pytest.mark.skipif(not (DATA / "icd10gm").is_dir() or not (DATA / "codiesp").is_dir(), reason=f"public data not at {DATA}")
 
 
+@needs_data
 def test_gm_code_list_loads_into_the_schema_and_selects_terminal_codes():
     frame = catalog.load("icd10gm")
     assert tuple(frame.columns) == catalog.COLUMNS and catalog.duplicate_codes(frame) == []
@@ -129,6 +132,7 @@ def test_metrics_per_language():
     assert table.loc["all", "MRR"] == pytest.approx((1 + 1 / 3 + 1 / 7) / 4) and table.loc["all", "queries"] == 4
 
 
+@needs_data
 def test_codiesp_mentions_are_counted_by_label():
     mentions, counts = codiesp.load_mentions("dev")
     assert counts["read"] == counts["diagnosis"] + counts["procedure"] and counts["procedure"] > 0
@@ -185,6 +189,7 @@ def _meta(result, asset):
     return {k: v.value for k, v in event.materialization.metadata.items()}
 
 
+@needs_data
 def test_icd_assets_train_register_and_report_every_model_and_dataset(icd_world):
     root, result = icd_world
     checks = {check.check_name: check.passed for check in result.get_asset_check_evaluations()}
@@ -209,6 +214,7 @@ def test_icd_assets_train_register_and_report_every_model_and_dataset(icd_world)
     assert not set(pairs.loc[pairs["split"] == "test", "code"]) & set(pairs.loc[pairs["split"] == "train", "code"])
 
 
+@needs_data
 def test_cli_uses_the_trained_models_for_a_jsonl_file(icd_world, tmp_path, monkeypatch, capsys):
     root, _ = icd_world
     monkeypatch.setenv("MIRACLE_HOME", str(root))
@@ -225,6 +231,7 @@ def test_cli_uses_the_trained_models_for_a_jsonl_file(icd_world, tmp_path, monke
     assert "line 2: invalid_json" in err and "line 3: missing_text" in err
 
 
+@needs_data
 def test_cli_without_trained_models_finds_pulmonary_embolism_with_the_base_model(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("MIRACLE_HOME", str(tmp_path))
     assert cli.main(["icd", "Verdacht auf Lungenembolie", "--lang", "de", "--chapter", "09", "--json"]) == 0
