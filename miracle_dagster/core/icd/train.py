@@ -122,3 +122,23 @@ def train_reranker(base_dir: Path, examples: pd.DataFrame, out_dir: Path, config
     model.save(str(model_dir))
     history = trainer.state.log_history
     return RerankResult(model_dir, trainer.state.global_step, seconds, [{"step": h["step"], "loss": h["loss"]} for h in history if "loss" in h])
+
+
+RERANK_WEIGHTS = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+
+
+def choose_rerank_weight(index, reranker, pairs: pd.DataFrame, top_n: int = 20, weights=RERANK_WEIGHTS) -> tuple[float, pd.DataFrame]:
+    """The fusion weight (cosine + w × reranker logit) with the best R@5 (then MRR) on pairs, dev codes: a reranker
+    trained on a few hundred phrasings is a weak signal on its own but can break the bi-encoder's near ties. 0 keeps
+    the bi-encoder's order; the smallest weight wins ties. Returns it with the table of every weight tried."""
+    from miracle_dagster.core.icd.metrics import rank_of, summarize
+
+    hits = index.search(pairs["query"].tolist(), top_n, reranker, top_n, rerank_weight=0.0)
+    rows = []
+    for weight in weights:
+        ranks = [rank_of([h.code for h in sorted(hs, key=lambda h: -(h.bi_score + weight * h.rerank_score))], code) for code, hs in zip(pairs["code"], hits)]
+        table = summarize(pd.DataFrame({"language": pairs["language"].tolist(), "rank": ranks})).set_index("language").loc["all"]
+        rows.append({"weight": weight, "R@5": float(table["R@5"]), "MRR": float(table["MRR"])})
+    table = pd.DataFrame(rows)
+    best = table.sort_values(["R@5", "MRR", "weight"], ascending=[False, False, True]).iloc[0]
+    return float(best["weight"]), table
