@@ -202,6 +202,8 @@ def test_icd_assets_train_register_and_report_every_model_and_dataset(icd_world)
     latest = registry.read_latest(root)
     assert Path(latest["biencoder"]["path"]).is_dir() and Path(latest["reranker"]["path"]).is_dir()
     assert latest["reranker"]["biencoder_version"] == latest["biencoder"]["version"]
+    assert latest["reranker"]["rerank_weight"] in (*icd_train.RERANK_WEIGHTS, None)  # None only without dev codes
+    assert str(latest["reranker"]["rerank_weight"]) == _meta(result, "icd_reranker")["rerank_weight"]
     # the split is by code: no held-out code has a training phrasing
     codes = result.output_for_node("icd_code_catalog")
     phrasings = result.output_for_node("icd_synthetic_queries", "icd_synthetic_queries")

@@ -94,6 +94,7 @@ class IcdRerankerConfig(dg.Config):
     base_encoder: str = ""  # a registered model name; default the embedder (multilingual-e5-small)
     top_n: int = 10
     negatives_per_query: int = 4
+    in_batch_negatives: int = 3
     rerank_top_n: int = 20  # the candidates the fusion weight is chosen on (as icd_eval_report and miracle icd rerank)
     epochs: float = 1.0
     batch_size: int = 32
@@ -137,7 +138,7 @@ def icd_reranker(config: IcdRerankerConfig, icd_synthetic_queries: pd.DataFrame,
                                                        "biencoder_version": entry["version"], "max_length": config.max_length})  # fmt: skip
     return dg.MaterializeResult(metadata={
         "base_encoder": base.name, "biencoder_version": entry["version"], "path": dg.MetadataValue.path(str(result.model_dir)),
-        "examples": len(examples), "positives": int(examples["label"].sum()), "steps": result.steps,
+        "examples": len(examples), "hard_negatives_per_example": config.negatives_per_query, "steps": result.steps,
         "train_seconds": round(result.train_seconds, 1), "loss_curve": curve(result.losses, "step", "loss"),
         "rerank_weight": str(weight), "dev_r5_by_weight": md_table(weights.columns, weights.round(3).values, empty="No dev codes."),
     })  # fmt: skip
