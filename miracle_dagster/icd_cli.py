@@ -47,7 +47,7 @@ def _queries(args) -> list[dict] | None:
 
 
 def _index(args, home):
-    """(index, reranker or None, what was loaded) from latest.json, else the base embedder."""
+    """(index, (reranker or None, its fusion weight), what was loaded) from latest.json, else the base embedder."""
     from miracle_dagster.assets.icd import code_index
     from miracle_dagster.core.icd import catalog, registry
     from miracle_dagster.resources import build_embedder
@@ -64,7 +64,8 @@ def _index(args, home):
     reranked = latest.get("reranker") if trained and not args.no_rerank else None
     if reranked and reranked.get("biencoder_version") != trained["version"]:
         print("miracle icd: the reranker was trained for another bi-encoder version; using it anyway", file=sys.stderr)
-    return index, registry.trained_reranker(reranked) if reranked else None, f"{what}, {name}, {len(frame)} codes"
+    reranker = (registry.trained_reranker(reranked), reranked.get("rerank_weight")) if reranked else (None, None)
+    return index, reranker, f"{what}, {name}, {len(frame)} codes"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,11 +76,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     quiet_model_loading()
     try:
-        index, reranker, what = _index(args, settings.miracle_home())
+        index, (reranker, weight), what = _index(args, settings.miracle_home())
     except (FileNotFoundError, ValueError) as error:
         print(f"miracle icd: {error}", file=sys.stderr)
         return 2
-    results = index.search([q["text"] for q in queries], args.top_k, reranker, args.rerank_top_n)
+    results = index.search([q["text"] for q in queries], args.top_k, reranker, args.rerank_top_n, weight)
     for query, hits in zip(queries, results):
         if args.json:
             print(json.dumps({**query, "reranked": reranker is not None, "hits": [h.as_dict() for h in hits]}, ensure_ascii=False))

@@ -207,6 +207,8 @@ def test_icd_assets_train_register_and_report_every_model_and_dataset(icd_world)
     latest = registry.read_latest(root)
     assert Path(latest["biencoder"]["path"]).is_dir() and Path(latest["reranker"]["path"]).is_dir()
     assert latest["reranker"]["biencoder_version"] == latest["biencoder"]["version"]
+    assert latest["reranker"]["rerank_weight"] in (*icd_train.RERANK_WEIGHTS, None)  # None only without dev codes
+    assert str(latest["reranker"]["rerank_weight"]) == _meta(result, "icd_reranker")["rerank_weight"]
     # the split is by code: no held-out code has a training phrasing
     codes = result.output_for_node("icd_code_catalog")
     phrasings = result.output_for_node("icd_synthetic_queries", "icd_synthetic_queries")
@@ -241,3 +243,26 @@ def test_cli_without_trained_models_finds_pulmonary_embolism_with_the_base_model
     assert any(hit["code"].startswith("I26") for hit in hits)
     assert cli.main(["icd", "akute Lungenarterienembolie beidseits", "--chapter", "09", "--top-k", "3", "--no-rerank"]) == 0
     assert "I26." in capsys.readouterr().out
+
+
+class OverlapReranker:
+    """A stand-in CrossEncoder: the logit is how many of the title's words the query repeats."""
+
+    def predict(self, pairs, batch_size=32, show_progress_bar=False, activation_fn=None):
+        import numpy as np
+
+        return np.array([float(len(set(q.lower().split()) & set(t.lower().split()))) for q, t in pairs])
+
+
+def test_fusion_weight_keeps_the_bi_encoder_order_at_zero_and_is_chosen_on_dev(tiny_index):
+    frame, index = tiny_index
+    query = ["Pneumonie und Lungenembolie"]
+    plain = [h.code for h in index.search(query, 3)[0]]
+    fused = index.search(query, 3, OverlapReranker(), 3, rerank_weight=0.0)[0]
+    assert [h.code for h in fused] == plain and {h.rerank_score for h in fused} == {1.0, 0.0}
+    alone = index.search(query, 3, OverlapReranker(), 3)[0]  # the reranker's logit alone: the two named codes first
+    assert {h.code for h in alone[:2]} == {"I26.9", "J18.9"} and alone[0].score == alone[0].rerank_score == 1.0
+    dev = pd.DataFrame({"query": ["Lungenembolie", "Akuter Myokardinfarkt"], "code": ["I26.9", "I21.9"], "language": ["de", "de"]})
+    weight, table = icd_train.choose_rerank_weight(index, OverlapReranker(), dev, top_n=3)
+    assert list(table["weight"]) == list(icd_train.RERANK_WEIGHTS) and weight in icd_train.RERANK_WEIGHTS
+    assert table.set_index("weight").loc[weight, "R@5"] == table["R@5"].max()

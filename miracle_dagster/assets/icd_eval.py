@@ -27,16 +27,17 @@ class IcdEvalConfig(dg.Config):
     codiesp_dir: str = ""  # default MIRACLE_CODIESP_DIR
 
 
-def _evaluate(name: str, texts: list[str], gold: list[str], languages: list[str], index, reranker, config: IcdEvalConfig) -> list[dict]:
-    hits = index.search(texts, config.top_k, reranker, config.rerank_top_n)
+def _evaluate(name: str, texts: list[str], gold: list[str], languages: list[str], index, reranker, config: IcdEvalConfig,
+              weight: float | None = None) -> list[dict]:  # fmt: skip
+    hits = index.search(texts, config.top_k, reranker, config.rerank_top_n, weight)
     ranks = pd.DataFrame({"language": languages, "rank": [metrics.rank_of([h.code for h in row], g) for row, g in zip(hits, gold)]})
     return [{"dataset": name, **row} for row in metrics.summarize(ranks).to_dict("records")]
 
 
-def _all_models(dataset, texts, gold, languages, indexes, reranker, config) -> list[dict]:
+def _all_models(dataset, texts, gold, languages, indexes, reranker, config, weight) -> list[dict]:
     rows = []
     for model, index, rerank in zip(MODELS, (indexes[0], indexes[1], indexes[1]), (None, None, reranker)):
-        rows += [{**row, "model": model} for row in _evaluate(dataset, texts, gold, languages, index, rerank, config)]
+        rows += [{**row, "model": model} for row in _evaluate(dataset, texts, gold, languages, index, rerank, config, weight)]
     return rows
 
 
@@ -76,13 +77,13 @@ def icd_eval_report(config: IcdEvalConfig, icd_synthetic_queries: pd.DataFrame, 
     home = Path(data_root.path)
     indexes = (code_index(icd_code_catalog, embedder, home), registry.trained_index(bi_entry, icd_code_catalog, home))
     rows = _all_models("held-out codes", held_out["query"].tolist(), held_out["code"].tolist(), held_out["language"].tolist(),
-                       indexes, reranker, config)  # fmt: skip
+                       indexes, reranker, config, rr_entry.get("rerank_weight"))  # fmt: skip
     codiesp_counts = {}
     if config.codiesp:
         cm, mentions, codiesp_counts = _codiesp(config, sorted(icd_code_catalog["chapter"].unique()))
         cm_indexes = (code_index(cm, embedder, home), registry.trained_index(bi_entry, cm, home))
         rows += _all_models("CodiEsp (ICD-10-CM)", mentions["text"].tolist(), mentions["code"].tolist(), mentions["language"].tolist(),
-                            cm_indexes, reranker, config)  # fmt: skip
+                            cm_indexes, reranker, config, rr_entry.get("rerank_weight"))  # fmt: skip
     report = pd.DataFrame(rows)[["dataset", "model", "language", "queries", "R@1", "R@5", "R@10", "MRR"]]
     r5 = report[report["language"] == "all"].set_index(["dataset", "model"])["R@5"]
     held = r5.get("held-out codes", pd.Series(dtype=float))
@@ -93,7 +94,7 @@ def icd_eval_report(config: IcdEvalConfig, icd_synthetic_queries: pd.DataFrame, 
         "report": md_table(table.columns, table.values), "recall_at_5": bar_chart(chart, "R@5"),
         "held_out_phrasings": len(held_out), "held_out_codes": int(held_out["code"].nunique()),
         "codiesp": count_table(codiesp_counts, "mentions", empty="CodiEsp not evaluated."),
-        "biencoder_version": bi_entry["version"], "reranker_base": rr_entry["base_encoder"], "base_model": embedder.spec().name,
+        "biencoder_version": bi_entry["version"], "reranker_base": rr_entry["base_encoder"], "rerank_weight": str(rr_entry.get("rerank_weight")), "base_model": embedder.spec().name,
         "prompt_version": str(icd_synthetic_queries["prompt_version"].iloc[0]) if len(icd_synthetic_queries) else "",
     })  # fmt: skip
     yield dg.AssetCheckResult(check_name=RERANK_CHECK, passed=bool(passed), severity=dg.AssetCheckSeverity.WARN,

@@ -16,7 +16,7 @@ from miracle_dagster.core import models, training
 from miracle_dagster.core.icd import registry
 from miracle_dagster.core.icd import train as icd_train
 from miracle_dagster.core.training.train import MAP_KEY
-from miracle_dagster.metadata import count_table, curve
+from miracle_dagster.metadata import count_table, curve, md_table
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.storage import DataRoot
 
@@ -94,6 +94,8 @@ class IcdRerankerConfig(dg.Config):
     base_encoder: str = ""  # a registered model name; default the embedder (multilingual-e5-small)
     top_n: int = 10
     negatives_per_query: int = 4
+    in_batch_negatives: int = 3
+    rerank_top_n: int = 20  # the candidates the fusion weight is chosen on (as icd_eval_report and miracle icd rerank)
     epochs: float = 1.0
     batch_size: int = 32
     learning_rate: float = 5e-5
@@ -102,7 +104,7 @@ class IcdRerankerConfig(dg.Config):
     seed: int = 42
 
     def core(self) -> icd_train.RerankConfig:
-        return icd_train.RerankConfig(**self.model_dump(exclude={"base_encoder", "top_n", "negatives_per_query"}))
+        return icd_train.RerankConfig(**self.model_dump(exclude={"base_encoder", "top_n", "negatives_per_query", "rerank_top_n"}))
 
 
 def latest(data_root: DataRoot, kind: str) -> dict:
@@ -122,15 +124,21 @@ def icd_reranker(config: IcdRerankerConfig, icd_synthetic_queries: pd.DataFrame,
                  data_root: DataRoot, embedder: EmbeddingModels):  # fmt: skip
     entry = latest(data_root, "biencoder")
     pairs = pairs_for(icd_synthetic_queries, icd_code_catalog, entry)
-    examples = icd_train.reranker_examples(pairs[pairs["split"] == "train"], registry.trained_index(entry, icd_code_catalog, Path(data_root.path)),
-                                           config.top_n, config.negatives_per_query)  # fmt: skip
+    index = registry.trained_index(entry, icd_code_catalog, Path(data_root.path))
+    examples = icd_train.reranker_examples(pairs[pairs["split"] == "train"], index, config.top_n, config.negatives_per_query)
     base = embedder.spec(config.base_encoder or None)
     out_dir = Path(entry["path"]).parent / f"reranker-{_version(base.name, training.content_version(examples), config.model_dump())}"
     result = icd_train.train_reranker(embedder.provision(base.name), examples, out_dir, config.core())
-    registry.record(Path(data_root.path), "reranker", {"path": str(result.model_dir.resolve()), "base_encoder": base.name,
+    dev = pairs[pairs["split"] == "dev"]
+    weights = pd.DataFrame()
+    weight = None  # without dev codes nothing can choose a fusion weight: the reranker's score alone ranks
+    if len(dev):
+        weight, weights = icd_train.choose_rerank_weight(index, icd_train.load_cross_encoder(result.model_dir, config.max_length), dev, config.rerank_top_n)
+    registry.record(Path(data_root.path), "reranker", {"path": str(result.model_dir.resolve()), "base_encoder": base.name, "rerank_weight": weight,
                                                        "biencoder_version": entry["version"], "max_length": config.max_length})  # fmt: skip
     return dg.MaterializeResult(metadata={
         "base_encoder": base.name, "biencoder_version": entry["version"], "path": dg.MetadataValue.path(str(result.model_dir)),
-        "examples": len(examples), "positives": int(examples["label"].sum()), "steps": result.steps,
+        "examples": len(examples), "hard_negatives_per_example": config.negatives_per_query, "steps": result.steps,
         "train_seconds": round(result.train_seconds, 1), "loss_curve": curve(result.losses, "step", "loss"),
+        "rerank_weight": str(weight), "dev_r5_by_weight": md_table(weights.columns, weights.round(3).values, empty="No dev codes."),
     })  # fmt: skip

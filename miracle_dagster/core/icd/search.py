@@ -56,17 +56,28 @@ class CodeIndex:
                                     normalize_embeddings=True, convert_to_numpy=True)  # fmt: skip
         return vectors @ self.vectors.T
 
-    def search(self, queries: list[str], top_k: int = 10, reranker=None, rerank_top_n: int = 20) -> list[list[Hit]]:
-        """Top-k codes per query; with a CrossEncoder, its scores reorder the bi-encoder's top rerank_top_n."""
+    def search(self, queries: list[str], top_k: int = 10, reranker=None, rerank_top_n: int = 20,
+               rerank_weight: float | None = None) -> list[list[Hit]]:  # fmt: skip
+        """Top-k codes per query; with a CrossEncoder, its logits reorder the bi-encoder's top rerank_top_n: alone
+        (rerank_weight None) or fused as cosine + rerank_weight × logit (a weight chosen on dev codes)."""
         scores = self.scores(queries)
         depth = min(len(self.codes), max(top_k, rerank_top_n if reranker is not None else top_k))
         top = np.argsort(-scores, axis=1)[:, :depth]
         results = [[Hit(self.codes[j], self.titles[j], float(s[j]), float(s[j])) for j in row] for s, row in zip(scores, top)]
         if reranker is not None:
-            pairs = [(query, hit.title) for query, hits in zip(queries, results) for hit in hits]
-            rerank = iter(reranker.predict(pairs, batch_size=self.batch_size, show_progress_bar=False).tolist()) if pairs else iter(())
+            logits = iter(rerank_logits(reranker, [(query, hit.title) for query, hits in zip(queries, results) for hit in hits], self.batch_size))
             for hits in results:
                 for hit in hits:
-                    hit.rerank_score = hit.score = float(next(rerank))
+                    hit.rerank_score = float(next(logits))
+                    hit.score = hit.rerank_score if rerank_weight is None else hit.bi_score + rerank_weight * hit.rerank_score
                 hits.sort(key=lambda hit: -hit.score)
         return [hits[:top_k] for hits in results]
+
+
+def rerank_logits(reranker, pairs: list[tuple[str, str]], batch_size: int = 64) -> list[float]:
+    """The cross-encoder's raw logits (no sigmoid: fusion adds them to cosines, and a sigmoid saturates)."""
+    if not pairs:
+        return []
+    import torch
+
+    return reranker.predict(pairs, batch_size=batch_size, show_progress_bar=False, activation_fn=torch.nn.Identity()).tolist()

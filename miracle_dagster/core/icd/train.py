@@ -1,6 +1,6 @@
 """Training data and training for code search: a bi-encoder (the project's trainer: MNRL with hard negatives
-from sibling codes) and a cross-encoder reranker (CrossEncoderTrainer, binary cross-entropy on the bi-encoder's
-top candidates).
+from sibling codes) and a cross-encoder reranker (CrossEncoderTrainer, multiple negatives ranking loss over the
+bi-encoder's top wrong candidates and in-batch titles), whose weight in the fused score is chosen on dev codes.
 
 The split is by code (keyed hash, as the patient split of core/training): evaluation phrasings belong to codes
 no model was trained on, so the numbers say how the search does on codes without training phrasings.
@@ -55,16 +55,16 @@ def biencoder_pairs(queries: pd.DataFrame, catalogue: pd.DataFrame, splits: dict
 
 
 def reranker_examples(pairs: pd.DataFrame, index, top_n: int = 10, negatives_per_query: int = 4) -> pd.DataFrame:
-    """(query, title, label): each phrasing with its own title (1) and the bi-encoder's best wrong codes (0), the
-    candidates the reranker will have to reorder."""
-    if pairs.empty:
-        return pd.DataFrame(columns=["query", "title", "label"])
-    hits = index.search(pairs["query"].tolist(), top_k=top_n)
+    """(query, positive, negative_1..n): each phrasing with its own title and the bi-encoder's best wrong codes,
+    the candidates the reranker will have to reorder; a phrasing with fewer than n such codes is left out."""
+    columns = ["query", "positive", *[f"negative_{i + 1}" for i in range(negatives_per_query)]]
+    hits = index.search(pairs["query"].tolist(), top_k=top_n) if len(pairs) else []
     rows = []
     for query, code, positive, ranked in zip(pairs["query"], pairs["code"], pairs["positive"], hits):
-        rows.append((query, positive, 1.0))
-        rows += [(query, hit.title, 0.0) for hit in ranked if hit.code != code and hit.title != positive][:negatives_per_query]
-    return pd.DataFrame(rows, columns=["query", "title", "label"])
+        negatives = [hit.title for hit in ranked if hit.code != code and hit.title != positive][:negatives_per_query]
+        if len(negatives) == negatives_per_query:
+            rows.append((query, positive, *negatives))
+    return pd.DataFrame(rows, columns=columns)
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ class RerankConfig:
     warmup_ratio: float = 0.1
     max_steps: int = -1
     max_length: int = 96
+    in_batch_negatives: int = 3
     seed: int = 42
 
 
@@ -94,26 +95,25 @@ def load_cross_encoder(model_dir: Path, max_length: int = 96):
 
 
 def train_reranker(base_dir: Path, examples: pd.DataFrame, out_dir: Path, config: RerankConfig) -> RerankResult:
-    """Fine-tune a cross-encoder from base_dir on (query, title, label); the model lands in out_dir/model."""
+    """Fine-tune a cross-encoder from base_dir on (query, positive, negatives...) with a softmax over each query's
+    positive, its hard negatives and in_batch_negatives other queries' titles (MultipleNegativesRankingLoss: per-pair
+    binary cross-entropy on these examples learned nothing in a few hundred CPU steps); the model lands in out_dir/model."""
     from datasets import Dataset
     from sentence_transformers.cross_encoder import CrossEncoderTrainer, CrossEncoderTrainingArguments
-    from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
+    from sentence_transformers.cross_encoder.losses import MultipleNegativesRankingLoss
 
     if examples.empty:
         raise ValueError("no reranker training examples")
     model = load_cross_encoder(base_dir, config.max_length)
     model.model_card_data.local_files_only = True
-    positives = float(examples["label"].sum())
     args = CrossEncoderTrainingArguments(
         output_dir=str(Path(out_dir) / "checkpoints"), num_train_epochs=config.epochs, max_steps=config.max_steps,
         per_device_train_batch_size=config.batch_size, learning_rate=config.learning_rate,
         warmup_steps=config.warmup_ratio, seed=config.seed, data_seed=config.seed, save_strategy="no",
         logging_steps=10, report_to="none", disable_tqdm=True,
     )  # fmt: skip
-    import torch
-
-    loss = BinaryCrossEntropyLoss(model, pos_weight=torch.tensor((len(examples) - positives) / max(positives, 1.0)))
-    dataset = Dataset.from_pandas(examples[["query", "title", "label"]], preserve_index=False)
+    loss = MultipleNegativesRankingLoss(model, num_negatives=config.in_batch_negatives)
+    dataset = Dataset.from_pandas(examples, preserve_index=False)
     trainer = CrossEncoderTrainer(model=model, args=args, train_dataset=dataset, loss=loss)
     started = time.perf_counter()
     trainer.train()
@@ -122,3 +122,23 @@ def train_reranker(base_dir: Path, examples: pd.DataFrame, out_dir: Path, config
     model.save(str(model_dir))
     history = trainer.state.log_history
     return RerankResult(model_dir, trainer.state.global_step, seconds, [{"step": h["step"], "loss": h["loss"]} for h in history if "loss" in h])
+
+
+RERANK_WEIGHTS = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+
+
+def choose_rerank_weight(index, reranker, pairs: pd.DataFrame, top_n: int = 20, weights=RERANK_WEIGHTS) -> tuple[float, pd.DataFrame]:
+    """The fusion weight (cosine + w × reranker logit) with the best R@5 (then MRR) on pairs, dev codes: a reranker
+    trained on a few hundred phrasings is a weak signal on its own but can break the bi-encoder's near ties. 0 keeps
+    the bi-encoder's order; the smallest weight wins ties. Returns it with the table of every weight tried."""
+    from miracle_dagster.core.icd.metrics import rank_of, summarize
+
+    hits = index.search(pairs["query"].tolist(), top_n, reranker, top_n, rerank_weight=0.0)
+    rows = []
+    for weight in weights:
+        ranks = [rank_of([h.code for h in sorted(hs, key=lambda h: -(h.bi_score + weight * h.rerank_score))], code) for code, hs in zip(pairs["code"], hits)]
+        table = summarize(pd.DataFrame({"language": pairs["language"].tolist(), "rank": ranks})).set_index("language").loc["all"]
+        rows.append({"weight": weight, "R@5": float(table["R@5"]), "MRR": float(table["MRR"])})
+    table = pd.DataFrame(rows)
+    best = table.sort_values(["R@5", "MRR", "weight"], ascending=[False, False, True]).iloc[0]
+    return float(best["weight"]), table
