@@ -1,7 +1,8 @@
 """icd_biencoder, icd_reranker, icd_eval_report: code search trained on the synthetic phrasings, and its numbers.
 
 Models land under `<data root>/models/icd/<catalogue>/<version>/` and `latest.json` there names the newest, which
-`miracle icd` uses. The split is by code: held-out phrasings belong to codes no model was trained on.
+`miracle icd` uses. The split is by phrasing (default: held-out phrasings of codes with training phrasings) or by
+code (held-out codes no model saw a phrasing of); see core/icd/train.py.
 """
 
 import hashlib
@@ -24,8 +25,9 @@ BEATS_BASE = "beats_base_on_dev"
 
 
 class IcdBiencoderConfig(FineTuneConfig):
-    """The fine-tuning settings of finetuned_model plus the split by code and the sibling negatives."""
+    """The fine-tuning settings of finetuned_model plus the split (by phrasing or by code) and the sibling negatives."""
 
+    split_by: str = "phrasing"  # or "code"
     split_seed: int = 0
     dev_fraction: float = 0.1
     test_fraction: float = 0.2
@@ -34,7 +36,7 @@ class IcdBiencoderConfig(FineTuneConfig):
     max_seq_length: int = 64
 
     def core(self) -> training.TrainConfig:
-        fields = self.model_dump(exclude={"base_model", "split_seed", "dev_fraction", "test_fraction", "num_negatives"})
+        fields = self.model_dump(exclude={"base_model", "split_by", "split_seed", "dev_fraction", "test_fraction", "num_negatives"})
         return training.TrainConfig(**{**fields, "matryoshka_dims": tuple(self.matryoshka_dims)})
 
 
@@ -44,8 +46,8 @@ def _version(*parts) -> str:
 
 def pairs_for(queries: pd.DataFrame, catalogue: pd.DataFrame, entry: dict) -> pd.DataFrame:
     """The bi-encoder's pairs with their split, rebuilt from the settings recorded with the model."""
-    splits = icd_train.code_splits(catalogue["code"].tolist(), entry["split_seed"], entry["dev_fraction"], entry["test_fraction"])
-    return icd_train.biencoder_pairs(queries, catalogue, splits, entry["num_negatives"])
+    return icd_train.biencoder_pairs(queries, catalogue, entry.get("split_by", "code"), entry["split_seed"], entry["dev_fraction"],
+                                     entry["test_fraction"], entry["num_negatives"])  # models recorded before split_by split by code
 
 
 @dg.asset(
@@ -57,7 +59,7 @@ def pairs_for(queries: pd.DataFrame, catalogue: pd.DataFrame, entry: dict) -> pd
 def icd_biencoder(config: IcdBiencoderConfig, icd_synthetic_queries: pd.DataFrame, icd_code_catalog: pd.DataFrame,
                   data_root: DataRoot, embedder: EmbeddingModels):  # fmt: skip
     spec = embedder.spec(config.base_model or None)
-    entry = {"split_seed": config.split_seed, "dev_fraction": config.dev_fraction, "test_fraction": config.test_fraction,
+    entry = {"split_by": config.split_by, "split_seed": config.split_seed, "dev_fraction": config.dev_fraction, "test_fraction": config.test_fraction,
              "num_negatives": config.num_negatives}  # fmt: skip
     pairs = pairs_for(icd_synthetic_queries, icd_code_catalog, entry)
     catalogue = str(icd_code_catalog["catalogue"].iloc[0])
@@ -78,7 +80,7 @@ def icd_biencoder(config: IcdBiencoderConfig, icd_synthetic_queries: pd.DataFram
         check_results=[dg.AssetCheckResult(
             check_name=BEATS_BASE, passed=bool(best) and base_map is not None and best["map@100"] > base_map,
             severity=dg.AssetCheckSeverity.WARN, metadata={"dev_map@100": best.get("map@100"), "base_dev_map@100": base_map},
-            description="The fine-tuned model's best dev MAP@100 (dev codes' phrasings against their titles) beats the base model's.")],
+            description="The fine-tuned model's best dev MAP@100 (dev phrasings against their titles) beats the base model's.")],
         metadata={
             "base_model": spec.name, "version": version, "catalogue": catalogue, "path": dg.MetadataValue.path(str(result.model_dir)),
             "phrasings_by_split": count_table(splits["phrasings"].to_dict(), "split"), "codes_by_split": count_table(splits["codes"].to_dict(), "split"),
@@ -89,16 +91,17 @@ def icd_biencoder(config: IcdBiencoderConfig, icd_synthetic_queries: pd.DataFram
 
 
 class IcdRerankerConfig(dg.Config):
-    """The reranker starts from a bundled encoder (no pretrained reranker ships on PyPI here)."""
+    """No pretrained reranker ships on PyPI here: the reranker starts from the fine-tuned bi-encoder it reranks (its
+    encoder already knows the phrasings; measured better than the bundled base encoder) or a registered model."""
 
-    base_encoder: str = ""  # a registered model name; default the embedder (multilingual-e5-small)
+    base_encoder: str = ""  # a registered model name; default the fine-tuned icd_biencoder
     top_n: int = 10
     negatives_per_query: int = 4
     in_batch_negatives: int = 3
     rerank_top_n: int = 20  # the candidates the fusion weight is chosen on (as icd_eval_report and miracle icd rerank)
     epochs: float = 1.0
     batch_size: int = 32
-    learning_rate: float = 5e-5
+    learning_rate: float = 2e-4
     max_steps: int = -1
     max_length: int = 96
     seed: int = 42
@@ -126,19 +129,20 @@ def icd_reranker(config: IcdRerankerConfig, icd_synthetic_queries: pd.DataFrame,
     pairs = pairs_for(icd_synthetic_queries, icd_code_catalog, entry)
     index = registry.trained_index(entry, icd_code_catalog, Path(data_root.path))
     examples = icd_train.reranker_examples(pairs[pairs["split"] == "train"], index, config.top_n, config.negatives_per_query)
-    base = embedder.spec(config.base_encoder or None)
-    out_dir = Path(entry["path"]).parent / f"reranker-{_version(base.name, training.content_version(examples), config.model_dump())}"
-    result = icd_train.train_reranker(embedder.provision(base.name), examples, out_dir, config.core())
+    base_name = config.base_encoder or f"icd_biencoder {entry['version']}"
+    base_dir = embedder.provision(config.base_encoder) if config.base_encoder else Path(entry["path"])
+    out_dir = Path(entry["path"]).parent / f"reranker-{_version(base_name, training.content_version(examples), config.model_dump())}"
+    result = icd_train.train_reranker(base_dir, examples, out_dir, config.core())
     dev = pairs[pairs["split"] == "dev"]
     weights = pd.DataFrame()
-    weight = None  # without dev codes nothing can choose a fusion weight: the reranker's score alone ranks
+    weight = None  # without dev phrasings nothing can choose a fusion weight: the reranker's score alone ranks
     if len(dev):
         weight, weights = icd_train.choose_rerank_weight(index, icd_train.load_cross_encoder(result.model_dir, config.max_length), dev, config.rerank_top_n)
-    registry.record(Path(data_root.path), "reranker", {"path": str(result.model_dir.resolve()), "base_encoder": base.name, "rerank_weight": weight,
+    registry.record(Path(data_root.path), "reranker", {"path": str(result.model_dir.resolve()), "base_encoder": base_name, "rerank_weight": weight,
                                                        "biencoder_version": entry["version"], "max_length": config.max_length})  # fmt: skip
     return dg.MaterializeResult(metadata={
-        "base_encoder": base.name, "biencoder_version": entry["version"], "path": dg.MetadataValue.path(str(result.model_dir)),
+        "base_encoder": base_name, "biencoder_version": entry["version"], "path": dg.MetadataValue.path(str(result.model_dir)),
         "examples": len(examples), "hard_negatives_per_example": config.negatives_per_query, "steps": result.steps,
         "train_seconds": round(result.train_seconds, 1), "loss_curve": curve(result.losses, "step", "loss"),
-        "rerank_weight": str(weight), "dev_r5_by_weight": md_table(weights.columns, weights.round(3).values, empty="No dev codes."),
+        "rerank_weight": str(weight), "dev_r5_by_weight": md_table(weights.columns, weights.round(3).values, empty="No dev phrasings."),
     })  # fmt: skip

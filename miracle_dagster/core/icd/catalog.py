@@ -161,3 +161,11 @@ def load_selection(selection: Selection) -> pd.DataFrame:
 
 def duplicate_codes(frame: pd.DataFrame) -> list[str]:
     return sorted(frame.loc[frame["code"].duplicated(), "code"].unique())
+
+
+def inclusion_term_phrasings(frame: pd.DataFrame, language: str = "en") -> pd.DataFrame:
+    """The catalogue's own inclusion terms as (code, phrasing, language) rows: clinical wording written by coders, to
+    measure search without an LLM. Terms equal to a title or listed under two codes are left out (no single answer)."""
+    terms = frame[["code", "inclusion_terms"]].explode("inclusion_terms").dropna().rename(columns={"inclusion_terms": "phrasing"})
+    terms = terms[~terms["phrasing"].str.lower().isin(set(frame["title"].str.lower()))]
+    return terms.drop_duplicates("phrasing", keep=False).assign(language=language).reset_index(drop=True)

@@ -59,7 +59,7 @@ class CodeIndex:
     def search(self, queries: list[str], top_k: int = 10, reranker=None, rerank_top_n: int = 20,
                rerank_weight: float | None = None) -> list[list[Hit]]:  # fmt: skip
         """Top-k codes per query; with a CrossEncoder, its logits reorder the bi-encoder's top rerank_top_n: alone
-        (rerank_weight None) or fused as cosine + rerank_weight × logit (a weight chosen on dev codes)."""
+        (rerank_weight None) or fused as cosine + rerank_weight × logit (a weight chosen on dev phrasings)."""
         scores = self.scores(queries)
         depth = min(len(self.codes), max(top_k, rerank_top_n if reranker is not None else top_k))
         top = np.argsort(-scores, axis=1)[:, :depth]
