@@ -91,8 +91,8 @@ def icd_biencoder(config: IcdBiencoderConfig, icd_synthetic_queries: pd.DataFram
 
 
 class IcdRerankerConfig(dg.Config):
-    """No pretrained reranker ships on PyPI here: the reranker starts from the fine-tuned bi-encoder it reranks (its
-    encoder already knows the phrasings; measured better than the bundled base encoder) or a registered model."""
+    """No pretrained reranker ships on PyPI here: the reranker starts from the encoder of the fine-tuned bi-encoder it
+    reranks (which has already learnt the phrasings' vocabulary) or from a registered model named in base_encoder."""
 
     base_encoder: str = ""  # a registered model name; default the fine-tuned icd_biencoder
     top_n: int = 10
