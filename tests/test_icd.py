@@ -212,6 +212,7 @@ def test_icd_assets_train_register_and_report_every_model_and_dataset(icd_world)
     assert str(latest["reranker"]["rerank_weight"]) == _meta(result, "icd_reranker")["rerank_weight"]
 
 
+@needs_data
 def test_cli_uses_the_trained_models_for_a_jsonl_file(icd_world, tmp_path, monkeypatch, capsys):
     root, _ = icd_world
     monkeypatch.setenv("MIRACLE_HOME", str(root))
