@@ -36,7 +36,6 @@ ARGS = parser.parse_args()
 os.environ.setdefault("MIRACLE_MODELS_DIR", str(PROJECT / ".miracle" / "models"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import pandas as pd  # noqa: E402
 from sentence_transformers import SentenceTransformer  # noqa: E402
 
 from miracle_dagster.core import models, training  # noqa: E402
@@ -47,9 +46,8 @@ from miracle_dagster.resources import build_embedder  # noqa: E402
 
 
 def scores(index, pairs, reranker=None, weight=None) -> dict:
-    hits = index.search(pairs["query"].tolist(), 10, reranker, ARGS.rerank_top_n, weight)
-    ranks = pd.DataFrame({"language": pairs["language"].tolist(), "rank": [metrics.rank_of([h.code for h in row], c) for row, c in zip(hits, pairs["code"])]})
-    row = metrics.summarize(ranks).set_index("language").loc["all"]
+    summary = metrics.search_summary(index, pairs["query"], pairs["code"], pairs["language"], 10, reranker, ARGS.rerank_top_n, weight)
+    row = summary.set_index("language").loc["all"]
     return {k: round(float(row[k]), 3) for k in ("R@1", "R@5", "MRR")}
 
 

@@ -285,10 +285,6 @@ def test_split_by_phrasing_holds_out_new_text_for_known_codes_and_by_code_holds_
         icd_train.biencoder_pairs(terms, frame, "patient")
 
 
-def _recall_at_5(hits, gold) -> float:
-    return float(sum(code in [h.code for h in row[:5]] for row, code in zip(hits, gold)) / len(gold))
-
-
 def test_reranker_improves_recall_at_5_over_the_bi_encoder_on_held_out_phrasings(circulatory_terms, models_dir, tmp_path):
     """The reranker trained on the bi-encoder's top candidates for the train phrasings, fused with the weight chosen
     on dev phrasings, finds more held-out phrasings' codes in the top 5 than the bi-encoder alone."""
@@ -303,6 +299,6 @@ def test_reranker_improves_recall_at_5_over_the_bi_encoder_on_held_out_phrasings
     reranker = icd_train.load_cross_encoder(result.model_dir, config.max_length)
     weight, _ = icd_train.choose_rerank_weight(index, reranker, pairs[pairs["split"] == "dev"], top_n=20)
     test = pairs[pairs["split"] == "test"]
-    queries_, gold = test["query"].tolist(), test["code"].tolist()
-    bi_encoder, fused = _recall_at_5(index.search(queries_, 5), gold), _recall_at_5(index.search(queries_, 5, reranker, 20, weight), gold)
+    bi_encoder, fused = (metrics.search_summary(index, test["query"], test["code"], test["language"], 5, rr, 20, w).set_index("language").loc["all", "R@5"]
+                         for rr, w in ((None, None), (reranker, weight)))  # fmt: skip
     assert weight > 0 and fused > bi_encoder, (weight, bi_encoder, fused)

@@ -30,9 +30,8 @@ class IcdEvalConfig(dg.Config):
 
 def _evaluate(name: str, texts: list[str], gold: list[str], languages: list[str], index, reranker, config: IcdEvalConfig,
               weight: float | None = None) -> list[dict]:  # fmt: skip
-    hits = index.search(texts, config.top_k, reranker, config.rerank_top_n, weight)
-    ranks = pd.DataFrame({"language": languages, "rank": [metrics.rank_of([h.code for h in row], g) for row, g in zip(hits, gold)]})
-    return [{"dataset": name, **row} for row in metrics.summarize(ranks).to_dict("records")]
+    summary = metrics.search_summary(index, texts, gold, languages, config.top_k, reranker, config.rerank_top_n, weight)
+    return [{"dataset": name, **row} for row in summary.to_dict("records")]
 
 
 def _all_models(dataset, texts, gold, languages, indexes, reranker, config, weight) -> list[dict]:

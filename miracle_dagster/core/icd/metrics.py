@@ -23,3 +23,9 @@ def summarize(ranks: pd.DataFrame) -> pd.DataFrame:
     rows = [{"language": lang, **row(group)} for lang, group in ranks.groupby("language", sort=True)]
     rows.append({"language": "all", **row(ranks)})
     return pd.DataFrame(rows)
+
+
+def search_summary(index, texts, gold, languages, top_k: int = 10, reranker=None, rerank_top_n: int = 20, weight=None) -> pd.DataFrame:
+    """`summarize` of where each gold code lands in `index.search` (a CodeIndex), optionally reranked and fused."""
+    hits = index.search(list(texts), top_k, reranker, rerank_top_n, weight)
+    return summarize(pd.DataFrame({"language": list(languages), "rank": [rank_of([h.code for h in row], g) for row, g in zip(hits, gold)]}))
