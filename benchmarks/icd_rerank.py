@@ -72,7 +72,8 @@ config = icd_train.RerankConfig(epochs=ARGS.epochs, batch_size=16, learning_rate
 init = bi_dir if ARGS.init == "biencoder" else Path(embedder.provision(spec.name))
 result = icd_train.train_reranker(init, examples, work / "reranker", config)
 reranker = icd_train.load_cross_encoder(result.model_dir, ARGS.max_length)
-print(f"reranker from {ARGS.init}: {len(examples)} examples, {result.steps} steps, {result.train_seconds:.0f} s, loss {result.losses[0]['loss']:.2f} -> {result.losses[-1]['loss']:.2f}")
+losses = f", loss {result.losses[0]['loss']:.2f} -> {result.losses[-1]['loss']:.2f}" if result.losses else ""  # logged every 10 steps
+print(f"reranker from {ARGS.init}: {len(examples)} examples, {result.steps} steps, {result.train_seconds:.0f} s{losses}")
 weight, table = icd_train.choose_rerank_weight(index, reranker, dev, ARGS.rerank_top_n)
 print(f"fusion weight {weight} (dev R@5 by weight: {dict(zip(table['weight'], table['R@5'].round(3)))})")
 print(f"{'held-out test, ' + str(len(test)) + ' phrasings':<34} {'R@1':>6} {'R@5':>6} {'MRR':>6}")
