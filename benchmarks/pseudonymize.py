@@ -9,7 +9,9 @@ every variant alike), each variant processes all documents:
 - **blank**: ``list(spacy.blank("de").pipe(texts))``, the tokenizer alone, the floor any spaCy-based detector pays;
 - **detect**: ``PHIDetector(patients).pipe(texts, patient_ids)``, rules + master list (no NER model);
 - **detect+pseudonymize**: the same plus ``pseudonymize`` of every document with a fresh ``Surrogator`` per round
-  (its surrogate cache starts empty, as in a new run).
+  (its surrogate cache starts empty, as in a new run);
+- **detect+model** (with ``--model DIR``, a trained ``phi_detector`` version folder): the rules merged with the
+  trained spaCy NER, what the pseudonymizer runs once ``phi_detector`` is materialized.
 
 Printed: documents/s and characters/s per variant (median over rounds), the ratio to blank, and one-off setup
 costs (detector and surrogator construction). Nothing asserts; compare ratios from one run, not rates across machines.
@@ -30,6 +32,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=3, help="rounds per variant, median reported (default: %(default)s)")
     parser.add_argument("--batch-size", type=int, default=64, help="nlp.pipe batch size (default: %(default)s)")
     parser.add_argument("--no-master-list", action="store_true", help="detect with the rules alone")
+    parser.add_argument("--model", default="", help="a trained phi_detector folder (models/phi_detector/<version>): adds detect+model")
     parser.add_argument("--json", default="", help="also write all numbers to this JSON file")
     return parser.parse_args(argv)
 
@@ -67,6 +70,11 @@ def main(args: argparse.Namespace) -> dict:
             pseudonymize(text, spans, pid, surrogator)
 
     variants = {"blank": run_blank, "detect": run_detect, "detect+pseudonymize": run_full}
+    if args.model:
+        from miracle_dagster.core.pseudonymize.trained import TrainedPHISource
+
+        merged = PHIDetector(patients=patients, sources=[TrainedPHISource(args.model)])
+        variants["detect+model"] = lambda: list(merged.pipe(texts, pids, batch_size=args.batch_size))
     run_blank()  # warm-up: vocab and lexeme caches
     seconds: dict[str, list[float]] = {name: [] for name in variants}
     names = list(variants)

@@ -199,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--patients", help="JSONL patient master list (patient_id, first_name, last_name, birth_date, ...)")
     p.add_argument("--key", help="also write the surrogate key (original -> surrogate) here: keep it restricted")
     p.add_argument("--ner-model", help="an installed spaCy pipeline merged with the rules, e.g. de_core_news_lg")
+    p.add_argument("--rules-only", action="store_true", help="leave out the trained phi_detector (default: its latest version, if trained)")
+    p.add_argument("--llm", action="store_true", help="the LLM (MIRACLE_LLM_*) joins as a third detector (as MIRACLE_PHI_LLM=1)")
     p.set_defaults(func=cmd_pseudonymize)
 
     p = sub.add_parser("translate", help="German texts of a JSONL file (pseudonymized!) into English, DeepL or the LLM")

@@ -3,6 +3,8 @@
 import dagster as dg
 
 from miracle_dagster.assets import (
+    phi_detector,
+    pseudonymization_eval,
     icd_assets,
     evaluation_assets,
     index_assets,
@@ -80,10 +82,17 @@ icd_job = dg.define_asset_job(
     description="ICD-10 catalogue -> LLM phrasings (cached) -> fine-tuned bi-encoder -> reranker -> evaluation per language.",
 )
 
+privacy_eval_job = dg.define_asset_job(
+    "privacy_eval_job",
+    selection=dg.AssetSelection.assets(phi_detector, pseudonymization_eval),
+    description="Train the PHI detector (k-fold scored on annotated letters) -> detection quality of rules + model.",
+)
+
 defs = dg.Definitions(
     assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets, *translation_assets, *training_assets, *evaluation_assets, *rag_eval_assets, *icd_assets],
     asset_checks=[*section_checks, *index_checks],
-    jobs=[ingest_job, collections_job, qa_job, translation_job, training_job, ir_evaluation_job, rag_evaluation_job, icd_job],
+    jobs=[ingest_job, collections_job, qa_job, translation_job, training_job, ir_evaluation_job, rag_evaluation_job, icd_job,
+          privacy_eval_job],
     schedules=[nightly_ingest_schedule],
     sensors=[new_documents_sensor, automation_sensor],
     resources=build_resources(),

@@ -8,18 +8,23 @@ from collections import Counter
 
 from miracle_dagster.core.pseudonymize import find_leaks, known_phi_values, pseudonymize
 from miracle_dagster.jsonl_io import read_jsonl, read_text_lines, write_jsonl
-from miracle_dagster.resources import build_pseudonymizer
+from miracle_dagster.resources import build_llm, build_pseudonymizer
 
 
 def run(args: argparse.Namespace) -> int:
     rows, bad = read_text_lines(args.input, required=("patient_id",))
     patients = read_jsonl(args.patients) if args.patients else []
     # The secret is resolved here, in the user's own process: MIRACLE_PSEUDONYM_SECRET or the data root's file.
-    resource = build_pseudonymizer(resolve_secrets=True, **({"ner_model": args.ner_model} if args.ner_model else {}))
+    overrides = {"ner_model": args.ner_model} if args.ner_model else {}
+    if args.rules_only:
+        overrides["models_dir"] = ""
+    if args.llm:
+        overrides["llm"] = build_llm(resolve_secrets=True)
+    resource = build_pseudonymizer(resolve_secrets=True, **overrides)
     try:
         surrogator = resource.surrogator(patients)
         detector = resource.detector(patients)
-    except (ValueError, OSError) as error:  # short secret, NER model not installed
+    except (ValueError, OSError) as error:  # short secret, NER model not installed, trained model folder gone
         print(f"miracle pseudonymize: {error}", file=sys.stderr)
         return 2
     known = known_phi_values(patients)
@@ -35,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if args.key:
         write_jsonl(args.key, key)
     print(
+        f"detector: {resource.detector_name()}\n"
         f"texts {len(rows)} (+{len(bad)} unreadable lines), PHI replaced {sum(counts.values())}, "
         f"texts still holding a master-list value {leaking}"
     )

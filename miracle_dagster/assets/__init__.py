@@ -9,6 +9,7 @@ from miracle_dagster.assets.icd_eval import icd_eval_report
 from miracle_dagster.assets.icd_models import icd_biencoder, icd_reranker
 from miracle_dagster.assets.index import build_index_assets
 from miracle_dagster.assets.ingest import ingest_reports
+from miracle_dagster.assets.phi_detector import phi_detector
 from miracle_dagster.assets.pseudonymization_eval import pseudonymization_eval
 from miracle_dagster.assets.pseudonymize import pseudonymized_qa_pairs, pseudonymized_sections
 from miracle_dagster.assets.qa import generate_qa_pairs
@@ -20,7 +21,7 @@ from miracle_dagster.core import settings
 ingest_assets = [ingest_reports, report_sections]
 qa_assets = [generate_qa_pairs]
 training_assets = [training_pairs, finetuned_model]
-privacy_assets = [pseudonymized_sections, pseudonymized_qa_pairs, pseudonymization_eval]
+privacy_assets = [pseudonymized_sections, pseudonymized_qa_pairs, phi_detector, pseudonymization_eval]
 translation_assets = [translate_sections, translate_qa_pairs]
 icd_assets = [icd_code_catalog, icd_synthetic_queries, icd_biencoder, icd_reranker, icd_eval_report]
 evaluation_assets = [relevance_judgments, ir_eval_report]

@@ -27,6 +27,11 @@ def _boundary(frame: pd.DataFrame, source: ReportSource, pseudonymizer: Pseudony
     ), len(patients)
 
 
+def _source_metadata(boundary: RowPseudonymizer) -> dict:
+    """Counts of the further detectors (the LLM's accepted and rejected items by reason), never a value."""
+    return {k: v for source in getattr(boundary.detector, "sources", ()) if hasattr(source, "metadata") for k, v in source.metadata().items()}
+
+
 def _results(context, asset, rows_in: pd.DataFrame, done: Pseudonymized, pseudonymizer: Pseudonymizer, n_master: int, extra_metadata=None):
     specialty, year = partition_dims(context)
     pseudonymizer.write_key(asset, specialty, year, done.key)
@@ -43,7 +48,7 @@ def _results(context, asset, rows_in: pd.DataFrame, done: Pseudonymized, pseudon
             "phi_replaced_by_type": count_table(done.phi_counts, "PHI type", empty="No PHI found."),
             "master_data_patients": n_master,
             "patients": int(rows_in["patient_id"].nunique()) if len(rows_in) else 0,
-            "ner_model": pseudonymizer.ner_model or "rules only",
+            "phi_detector": pseudonymizer.detector_name(),
             "secret_source": pseudonymizer.secret_source(),
             "dagster/row_count": len(out),
             "dagster/column_schema": column_schema(out),
@@ -94,7 +99,8 @@ def pseudonymized_sections(
     boundary, n_master = _boundary(report_sections, source, pseudonymizer)
     documents = dict(zip(raw_reports["document_id"], raw_reports["text"]))
     done = boundary.passages(report_sections.to_dict("records"), documents)
-    yield from _results(context, "pseudonymized_sections", report_sections, done, pseudonymizer, n_master)
+    yield from _results(context, "pseudonymized_sections", report_sections, done, pseudonymizer, n_master,
+                        lambda _: _source_metadata(boundary))
 
 
 @_boundary_asset("QA pairs with the same surrogates as their passages: questions and answers quote PHI too.")
@@ -106,7 +112,8 @@ def pseudonymized_qa_pairs(
 ):
     boundary, n_master = _boundary(qa_pairs, source, pseudonymizer)
     done = boundary.qa_pairs(qa_pairs.to_dict("records"))
-    yield from _results(context, "pseudonymized_qa_pairs", qa_pairs, done, pseudonymizer, n_master, _sample)
+    yield from _results(context, "pseudonymized_qa_pairs", qa_pairs, done, pseudonymizer, n_master,
+                        lambda out: {**_sample(out), **_source_metadata(boundary)})
 
 
 def _sample(pairs: pd.DataFrame) -> dict:

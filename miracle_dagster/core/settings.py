@@ -80,3 +80,15 @@ def dagster_home() -> Path:
 def eval_baselines() -> list[str]:
     """Baseline models every retrieval evaluation compares: `MIRACLE_EVAL_BASELINES` as a comma list (empty: none)."""
     return _split(os.environ.get("MIRACLE_EVAL_BASELINES", "all-MiniLM-L6-v2"))
+
+
+def grascco_dir() -> Path:
+    """`MIRACLE_GRASCCO_DIR`: annotated German letters (GraSCCo_PHI) for training and scoring the PHI detector; default
+    the shared data folder next to the project. The asset works without it (generated letters only) and says so."""
+    env = os.environ.get("MIRACLE_GRASCCO_DIR")
+    return Path(env).expanduser() if env else PROJECT_ROOT.parent / "shared" / "data" / "grascco"
+
+
+def phi_llm() -> bool:
+    """`MIRACLE_PHI_LLM=1`: the LLM resource joins the PHI detection as a third source (for hospitals with a GPU server)."""
+    return os.environ.get("MIRACLE_PHI_LLM", "0").strip().lower() in ("1", "true", "yes")

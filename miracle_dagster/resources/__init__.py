@@ -80,6 +80,8 @@ def build_pseudonymizer(resolve_secrets: bool = False, **overrides) -> Pseudonym
         secret=secret,
         private_dir=os.environ.get("MIRACLE_PRIVATE_DIR", str(settings.miracle_home() / "private")),
         ner_model=os.environ.get("MIRACLE_PHI_NER_MODEL", ""),
+        models_dir=str(settings.models_dir()),
+        llm=build_llm(resolve_secrets) if settings.phi_llm() else None,
     )
     return Pseudonymizer(**{**fields, **overrides})
 

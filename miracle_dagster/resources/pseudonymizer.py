@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import secrets
 from pathlib import Path
+from typing import Optional
 
 import dagster as dg
 import pandas as pd
 
-from miracle_dagster.core.pseudonymize import PHIDetector, Surrogator
+from miracle_dagster.core.pseudonymize import PHIDetector, Surrogator, phi_models
+from miracle_dagster.core.pseudonymize.llm_detect import LLMPHIDetector
+from miracle_dagster.core.pseudonymize.trained import TrainedPHISource
+from miracle_dagster.resources.llm import LLMResource
 from miracle_dagster.core.pseudonymize.records import KEY_COLUMNS
 
 SECRET_FILE = "pseudonym_secret"
@@ -22,6 +28,8 @@ class Pseudonymizer(dg.ConfigurableResource):
     secret: str | None = None
     private_dir: str
     ner_model: str = ""  # an installed spaCy pipeline (e.g. de_core_news_lg or the hospital's own), merged with the rules
+    models_dir: str = ""  # the trained phi_detector's versions live under <models_dir>/phi_detector; empty: rules only
+    llm: Optional[LLMResource] = None  # with MIRACLE_PHI_LLM=1: the LLM joins as a third source (a GPU server's job)
 
     def secret_bytes(self) -> bytes:
         if self.secret:
@@ -38,8 +46,24 @@ class Pseudonymizer(dg.ConfigurableResource):
         """Where the secret comes from, for metadata: never the secret itself."""
         return "MIRACLE_PSEUDONYM_SECRET" if self.secret else f"generated file {Path(self.private_dir) / SECRET_FILE}"
 
+    def phi_detector_path(self) -> Path | None:
+        """The latest trained detector, or None before phi_detector was first materialized (the rules work alone)."""
+        return phi_models.latest(self.models_dir) if self.models_dir else None
+
+    def detector_name(self) -> str:
+        """What detects, for metadata: the rules plus the trained version and the LLM where they take part."""
+        path = self.phi_detector_path()
+        parts = ["rules", *([f"phi_detector {path.name}"] if path else []), *([f"ner {self.ner_model}"] if self.ner_model else [])]
+        return " + ".join(parts + ([f"llm {self.llm.model}"] if self.llm else []))
+
     def detector(self, patients: list[dict]) -> PHIDetector:
-        return PHIDetector(patients=patients, ner_model=self.ner_model or None)
+        """Rules (+ master list) merged with the latest trained detector and, where configured, the LLM."""
+        sources: list = []
+        if path := self.phi_detector_path():
+            sources.append(trained_source(str(path)))
+        if self.llm is not None:
+            sources.append(LLMPHIDetector(self.llm.client()))
+        return PHIDetector(patients=patients, ner_model=self.ner_model or None, sources=sources)
 
     def surrogator(self, patients: list[dict], known_values: dict[str, set[str]] | None = None) -> Surrogator:
         """`known_values` (what the leak check looks for) are reserved too: a surrogate for a staff name must not
@@ -57,5 +81,21 @@ class Pseudonymizer(dg.ConfigurableResource):
         tmp.rename(path)
         return path
 
+    def write_private_json(self, kind: str, name: str, payload) -> Path:
+        """A JSON file under private/ only (mode 0600), e.g. the spans a detector missed on annotated letters."""
+        path = Path(self.private_dir) / kind / name
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1))
+        os.chmod(tmp, 0o600)
+        tmp.rename(path)
+        return path
+
     def write_key(self, asset: str, specialty: str, year: str, rows: list[dict]) -> Path:
         return self.write_private("surrogate_keys", asset, specialty, year, rows, KEY_COLUMNS)
+
+
+@functools.lru_cache(maxsize=2)
+def trained_source(path: str) -> TrainedPHISource:
+    """One loaded model per version and process: every partition run of a process shares it."""
+    return TrainedPHISource(path)

@@ -15,6 +15,7 @@ Layout: ``vocab`` and ``patterns`` hold the word lists and regular expressions, 
 
 from __future__ import annotations
 
+from miracle_dagster.core.pseudonymize import phi_models
 from miracle_dagster.core.pseudonymize.detect import PHIDetector, PHISpan
 from miracle_dagster.core.pseudonymize.evaluate import evaluate, find_leaks, known_phi_values, markdown_table
 from miracle_dagster.core.pseudonymize.surrogates import Replacement, Surrogator, pseudonymize
@@ -29,4 +30,5 @@ __all__ = [
     "find_leaks",
     "evaluate",
     "markdown_table",
+    "phi_models",
 ]

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Protocol, Sequence
 
 import spacy
 from spacy.tokens import Doc
 
-from miracle_dagster.core.pseudonymize.dates import DATE_RE, parse
+from miracle_dagster.core.pseudonymize.dates import DATE_RE, DAYLESS_STYLES, date_context_ok, parse
 from miracle_dagster.core.pseudonymize.masterlist import MasterList
 from miracle_dagster.core.pseudonymize.names import NameRules
 from miracle_dagster.core.pseudonymize.patterns import BIRTH_CONTEXT, RULES
@@ -24,6 +24,9 @@ from miracle_dagster.core.pseudonymize.vocab import EPONYMS, is_medical
 NAME_TYPES = frozenset({"PATIENT_NAME", "RELATIVE_NAME", "STAFF_NAME"})
 DEFAULT_NER_LABELS = {"PER": "PATIENT_NAME", "PERSON": "PATIENT_NAME", "LOC": "POSTAL_CITY", "GPE": "POSTAL_CITY", "ORG": "ORGANIZATION"}
 _DATE_PRIORITY = 86
+# spans of further detectors (trained model, LLM): below every rule; where a rule covers part of one, the rest is
+# still replaced (union for recall, the rule's type where it fired)
+SOURCE_PRIORITY = 20
 # tokens the German tokenizer would split but that are single title words in names ("Dr. med. Anna Schmidt")
 _SPECIAL_CASES = ("med.", "dent.", "Dipl.-Med.", "Dipl.-Psych.", "Priv.-Doz.", "Univ.-Prof.", "Dr.-med.", "rer.", "nat.")
 
@@ -39,11 +42,22 @@ class PHISpan:
     source: str
 
 
+class SpanSource(Protocol):
+    """A further detector merged with the rules (the trained ``phi_detector``, an LLM): ``name`` for the span
+    source, ``spans(texts)`` one list of (start, end, PHI type) per text, typed with :data:`~..schema.PHI_TYPES`."""
+
+    name: str
+
+    def spans(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]: ...
+
+
 class PHIDetector:
     """German PHI detector. ``patients``: optional master list (see :mod:`.masterlist`); ``ner_model``: a spaCy
-    pipeline name or path with PER/LOC/ORG entities (``ner_labels`` maps its labels to PHI types)."""
+    pipeline name or path with PER/LOC/ORG entities (``ner_labels`` maps its labels to PHI types); ``sources``:
+    further detectors (:class:`SpanSource`) whose spans are merged for recall (union; rules win on overlap)."""
 
-    def __init__(self, patients: Iterable[dict] = (), ner_model: str | None = None, ner_labels: dict[str, str] | None = None) -> None:
+    def __init__(self, patients: Iterable[dict] = (), ner_model: str | None = None, ner_labels: dict[str, str] | None = None,
+                 sources: Sequence[SpanSource] = ()) -> None:
         self.nlp = spacy.blank("de")
         for case in _SPECIAL_CASES:
             self.nlp.tokenizer.add_special_case(case, [{"ORTH": case}])
@@ -56,6 +70,7 @@ class PHIDetector:
         self.names = NameRules(self.nlp.vocab)
         self.ner = spacy.load(ner_model) if ner_model else None
         self.ner_labels = dict(ner_labels or DEFAULT_NER_LABELS)
+        self.sources = list(sources)
 
     def detect(self, text: str, patient_id: str | None = None) -> list[PHISpan]:
         """PHI spans of one text; ``patient_id`` (the document's patient) narrows master-list birth dates to that
@@ -65,19 +80,21 @@ class PHIDetector:
     def pipe(self, texts: Iterable[str], patient_ids: Iterable[str | None] | None = None, batch_size: int = 64) -> Iterator[list[PHISpan]]:
         """Detect PHI in many texts with ``nlp.pipe``; yields one span list per text, in order (see :meth:`detect`)."""
         pairs = zip(texts, patient_ids if patient_ids is not None else itertools.repeat(None))
-        if self.ner is None:
-            for doc, pid in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-                yield self._spans(doc, pid, None)
-            return
-        a, b = itertools.tee(pairs)
-        ner_docs = self.ner.pipe((t for t, _ in b), batch_size=batch_size)
-        for (doc, pid), ner_doc in zip(self.nlp.pipe(a, as_tuples=True, batch_size=batch_size), ner_docs):
-            yield self._spans(doc, pid, ner_doc)
+        while batch := list(itertools.islice(pairs, batch_size)):
+            batch_texts = [t for t, _ in batch]
+            extra: list[list[tuple[int, int, str, str, int]]] = [[] for _ in batch]
+            for source in self.sources:
+                for text, found, spans in zip(batch_texts, extra, source.spans(batch_texts)):
+                    found += [(s, e, typ, f"model:{source.name}", SOURCE_PRIORITY) for s, e, typ in spans
+                              if typ not in NAME_TYPES or not _medical_name(text[s:e])]
+            ner_docs = self.ner.pipe(batch_texts) if self.ner is not None else itertools.repeat(None)
+            for (doc, pid), ner_doc, found in zip(self.nlp.pipe(batch, as_tuples=True), ner_docs, extra):
+                yield self._spans(doc, pid, ner_doc, found)
 
     # -- candidates -----------------------------------------------------------------------------
-    def _spans(self, doc: Doc, patient_id: str | None, ner_doc: Doc | None) -> list[PHISpan]:
+    def _spans(self, doc: Doc, patient_id: str | None, ner_doc: Doc | None, found=()) -> list[PHISpan]:
         text = doc.text  # a property that joins all tokens: read once
-        cands = list(self._regex(doc, text, patient_id))
+        cands = list(self._regex(doc, text, patient_id)) + list(found)
         cands += self.names(doc)
         if self.master is not None:
             cands += self.master(doc)
@@ -88,10 +105,11 @@ class PHIDetector:
     def _regex(self, doc: Doc, text: str, patient_id: str | None) -> Iterator[tuple[int, int, str, str, int]]:
         for m in DATE_RE.finditer(text):
             p = parse(m.group())
-            if p is None:
-                continue
+            if p is None or not date_context_ok(text, m.start(), m.end(), p.style):
+                continue  # "7/63 mg", "Zi. 2019": a number, not a date
+            # a month or a bare year is anchored on a made-up day: no birth date by the master list
             birth = bool(BIRTH_CONTEXT.search(text[max(0, m.start() - 30):m.start()])) or (
-                self.master is not None and self.master.is_birth_date(p, patient_id))
+                self.master is not None and p.style not in DAYLESS_STYLES and self.master.is_birth_date(p, patient_id))
             yield (*_token_aligned(doc, text, m.start(), m.end()), "BIRTH_DATE" if birth else "DATE", f"rule:date_{p.style}", _DATE_PRIORITY)
         for rule in RULES:
             for m in rule.regex.finditer(text):
@@ -102,9 +120,14 @@ class PHIDetector:
     def _ner(self, ner_doc: Doc) -> Iterator[tuple[int, int, str, str, int]]:
         for ent in ner_doc.ents:
             typ = self.ner_labels.get(ent.label_)
-            if typ is None or (typ in NAME_TYPES and any(is_medical(w) or w.lower() in EPONYMS for w in ent.text.split())):
+            if typ is None or (typ in NAME_TYPES and _medical_name(ent.text)):
                 continue
             yield ent.start_char, ent.end_char, typ, "ner", 10
+
+
+def _medical_name(text: str) -> bool:
+    """A model's "name" holding a medical word or an eponym ("Morbus Crohn"): a disease, not a person."""
+    return any(is_medical(w) or w.lower() in EPONYMS for w in text.split())
 
 
 def _token_aligned(doc: Doc, text: str, s: int, e: int) -> tuple[int, int]:
@@ -138,9 +161,30 @@ def _resolve(text: str, cands: list[tuple[int, int, str, str, int]]) -> list[PHI
     pool.sort(key=lambda c: (-c[4], -(c[1] - c[0]), c[0]))
     taken: list[tuple[int, int]] = []
     out: list[PHISpan] = []
-    for s, e, typ, src, _ in pool:
+    for s, e, typ, src, prio in pool:
+        pieces = [(s, e)]
         if any(s < te and ts < e for ts, te in taken):
-            continue
-        taken.append((s, e))
-        out.append(PHISpan(s, e, typ, text[s:e], src))
+            pieces = _uncovered(text, s, e, taken) if prio <= SOURCE_PRIORITY else []
+        for ps, pe in pieces:
+            taken.append((ps, pe))
+            out.append(PHISpan(ps, pe, typ, text[ps:pe], src))
     return sorted(out, key=lambda p: p.start)
+
+
+def _uncovered(text: str, s: int, e: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of [s, e) no taken span covers, trimmed to word characters; pieces without a letter or digit go."""
+    covered = sorted((max(s, ts), min(e, te)) for ts, te in taken if s < te and ts < e)
+    pieces, pos = [], s
+    for cs, ce in covered + [(e, e)]:
+        if cs > pos:
+            pieces.append((pos, cs))
+        pos = max(pos, ce)
+    out = []
+    for ps, pe in pieces:
+        while ps < pe and not text[ps].isalnum():
+            ps += 1
+        while pe > ps and not text[pe - 1].isalnum() and text[pe - 1] != ".":
+            pe -= 1
+        if pe - ps >= 2:
+            out.append((ps, pe))
+    return out

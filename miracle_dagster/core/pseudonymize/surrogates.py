@@ -137,9 +137,15 @@ class Surrogator:
         return city.upper() if original.isupper() else city
 
     def surname(self, original: str, pid: str) -> str:
-        parts = [self.pick(self._surnames, p, pid, "SURNAME", fold(p)) if p[:1].isalpha() else p for p in original.split("-")]
+        """Each part of a (double) surname; an initial standing for a surname ("Frau I.", "M. wird vorgestellt") stays an initial."""
+        parts = [self._initial(p, pid) if re.fullmatch(r"[^\W\d_]\.", p) else self.pick(self._surnames, p, pid, "SURNAME", fold(p))
+                 if p[:1].isalpha() else p for p in original.split("-")]
         out = "-".join(parts)
         return out.upper() if original.isupper() and len(original) > 1 else out
+
+    def _initial(self, original: str, pid: str) -> str:
+        letters = [c for c in self._letters if c != original[0].upper()]
+        return letters[self._int(pid, "SURNAME_INITIAL", original.upper()) % len(letters)] + "."
 
     def given(self, original: str, surname: str, pid: str, sex: str | None) -> str:
         """A given name (or an initial "A.") whose initial depends only on the surname and the original initial, so

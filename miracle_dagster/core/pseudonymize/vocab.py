@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from faker.providers.person.de_DE import Provider as _DePersons
 
-HONORIFICS = frozenset({"herr", "herrn", "frau", "hr.", "fr.", "herren"})
+HONORIFICS = frozenset({"herr", "herrn", "frau", "hr.", "fr.", "herren", "sr.", "sr"})
 # title tokens as the tokenizer (with the special cases in detect.py) produces them
 TITLES = frozenset({
     "dr.", "prof.", "pd", "med.", "dent.", "dipl.-med.", "dipl.-psych.", "priv.-doz.", "univ.-prof.", "apl.", "habil.",
     "dr.-med.", "mult.", "rer.", "nat.", "phil.", "h.c.", "facharzt", "fachärztin", "ärztin", "arzt", "oberarzt",
     "oberärztin", "chefarzt", "chefärztin", "kollege", "kollegin", "doktor", "professor", "professorin",
+    # Austrian/Spanish/plural titles and the role abbreviations before a name ("Fr. OÄ Schönfeld", "Prim. Univ. Prof. Dr.", "Dra.")
+    "dra.", "drs.", "dres.", "univ.", "o.univ.", "ao.", "a.o.", "o.", "prim.", "doz.", "priv.", "ass.", "mag.", "ing.", "dgks", "dgkp",
+    "oa", "oä", "fa", "aa", "ass.-arzt", "ass.-ärztin", "dr.in", "dr.in.", "ddr.", "dipl.-ing.", "mag.a", "ass.-prof.", "assoz.-prof.",
 })
+# title words whose dot the tokenizer splits off ("DR." -> "DR" "."; "Dra." -> "Dra" ".")
+BARE_TITLES = frozenset({"dr", "dra", "drs", "dres", "prof", "med", "dent", "mult", "univ", "prim", "ao", "doz", "priv", "rer", "nat", "phil",
+                         "habil", "mag", "ing", "sr"})
 RELATIONS = frozenset({
     "ehemann", "ehefrau", "ehemannes", "gatte", "gattin", "sohn", "sohnes", "tochter", "bruder", "bruders", "schwester",
     "lebensgefährte", "lebensgefährten", "lebensgefährtin", "partner", "partnerin", "neffe", "neffen", "nichte",
@@ -85,7 +91,24 @@ NON_NAMES = frozenset({
     "abteilung", "team", "pflege", "sekretariat", "chefarzt", "chefärztin", "oberarzt", "oberärztin", "assistenzarzt",
     "assistenzärztin", "facharzt", "fachärztin", "direktor", "direktorin", "operateur", "operateurin", "assistenz",
     "anästhesie", "leitung", "radiologie", "pathologie", "chirurgie", "kardiologie", "onkologie", "neurologie",
-    "innere", "medizin", "allgemeinmedizin", "itn", "vollnarkose", "larynxmaske",
+    "innere", "medizin", "allgemeinmedizin", "itn", "vollnarkose", "larynxmaske", "grad", "grades", "straße", "strasse", "str.", "gasse",
+    "weg", "allee", "platz", "landstraße", "chaussee", "promenade",
+})
+# capitalised nouns that follow "in"/"aus" or a hospital kind word but are no place ("in Ruhe", "in Heimen aufgewachsen",
+# "Klinikum Aufnahme"); medical words are caught by is_medical
+NOT_PLACES = frozenset({
+    "Ruhe", "Narkose", "Rente", "Heim", "Heimen", "Armut", "Familie", "Familien", "Pflegefamilie", "Pflegefamilien", "Ehe", "Haushalt",
+    "Obhut", "Frieden", "Sorge", "Wohnung", "Wohngemeinschaft", "WG", "Klinik", "Klinikum", "Kliniken", "Krankenhaus", "Praxis", "Kinder",
+    "Frauen", "Männer", "Erwachsene", "Schmerzen", "Stadt", "Land", "Region", "Nähe", "Umgebung", "Folge", "Form", "Höhe", "Regel",
+    "Summe", "Bezug", "Kontakt", "Aufnahme", "Notaufnahme", "Ambulanz", "Station", "Abteilung", "Patient", "Patientin", "Patienten",
+    "Aufenthalt", "Haus", "Zentrum", "Bereich", "Arztbrief", "Befund", "Entlassung", "Verlegung", "Sehr", "Herr", "Herrn", "Frau",
+    "Dr", "Prof", "Zusammenarbeit", "Kooperation", "Begleitung", "Vergangenheit", "Zukunft", "Jahren", "Monaten", "Wochen", "Tagen",
+    "Deutsch", "Englisch", "Rahmen", "Zeit", "Anwesenheit", "Abwesenheit", "Gegenwart", "Kindheit", "Jugend", "Schule", "Arbeit",
+    "Urlaub", "Haft", "Gefängnis", "Untersuchungshaft", "Ausbildung", "Pension", "Karenz", "Altersteilzeit", "Mutterschutz", "Elternzeit",
+    "Lehrkrankenhaus", "Privat", "Nr", "Tel", "Fax", "Telefon", "Ihre", "Ihr", "Unser", "Unsere", "Alle", "Kein", "Keine", "Leitung", "Team",
+    "Anfang", "Ende", "Beginn", "Zustand", "Termin", "Bett", "Betten", "Personal", "Mitarbeiter", "Ärzte", "Arzt", "Eltern",
+    "Großeltern", "Angst", "Furcht", "Hause", "Röntgen", "Visite", "Echo", "Thorax", "Abdomen", "Sono", "Konsil", "Besuch",
+    "Telefonat", "Gespräch", "Eingang", "Ausgang", "Stand", "Ort", "Datum", "Unterschrift", "Rücksprache", "Absprache",
 })
 # endings of medical/ordinary nouns that no German surname in practice has; used only for weak contexts
 NON_NAME_SUFFIXES = (

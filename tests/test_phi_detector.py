@@ -1,0 +1,215 @@
+"""The trained PHI detector: GraSCCo reading and folds, k-fold without leakage, the versioned `phi_detector` asset
+with its model card, the pseudonymizer loading the latest version, and the leak check with the model merged in."""
+
+import gzip
+import json
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from miracle_dagster.assets import ingest_assets, phi_detector, pseudonymization_eval, pseudonymized_sections
+from miracle_dagster.core.pseudonymize import PHIDetector, grascco, phi_models
+from miracle_dagster.core.pseudonymize.trained import TrainedPHISource, blocks
+from miracle_dagster.core.sample_corpus import write_sample_source
+from miracle_dagster.core.sample_corpus.phi_letters import phi_training_documents
+from miracle_dagster.partitions import partition_key
+from miracle_dagster.resources.embedder import EmbeddingModels
+from miracle_dagster.resources.pseudonymizer import Pseudonymizer
+from miracle_dagster.resources.source import ReportSource
+from miracle_dagster.resources.storage import DataRoot, ParquetIOManager
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "grascco"
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"GraSCCo not at {DATA}")
+SECRET = "test-secret-0123456789abcdef"
+GEMTEX = {"PATIENT_NAME": "NAME_PATIENT", "STAFF_NAME": "NAME_DOCTOR", "RELATIVE_NAME": "NAME_RELATIVE", "DATE": "DATE",
+          "BIRTH_DATE": "DATE", "AGE": "AGE", "STREET": "LOCATION_STREET", "POSTAL_CITY": "LOCATION_CITY", "PHONE": "CONTACT_PHONE",
+          "FAX": "CONTACT_FAX", "EMAIL": "CONTACT_EMAIL", "ORGANIZATION": "LOCATION_HOSPITAL"}
+# a letter none of the training data holds: a signature name and d/m/yy dates
+UNSEEN = ("Klinik für Innere Medizin\n\nSehr geehrte Frau Kollegin,\n\nwir berichten über den Aufenthalt vom 3/11/21 bis 9/11/21.\n"
+          "Diagnose: Pneumonie rechts basal.\n\nMit freundlichen Grüßen\n\nDr. med. Wendelin Quastenberg\nOberarzt\n")
+
+
+def _write_grascco(folder: Path, families: int = 3, per_family: int = 2) -> None:
+    """A GraSCCo-format file (GeMTeX types, offsets) made of generated letters: the asset runs without the real data."""
+    docs = phi_training_documents(families * per_family, seed=99)
+    rows = []
+    for i, d in enumerate(docs):
+        phi = [{"type": GEMTEX.get(t, "ID"), "start": s, "end": e, "text": d["text"][s:e]} for s, e, t in d["spans"]]
+        rows.append({"id": f"Fam{i // per_family}_{i % per_family + 1}", "text": d["text"], "phi": phi})
+    folder.mkdir(parents=True)
+    with gzip.open(folder / "grascco_phi_dev.jsonl.gz", "wt", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, sample_corpus):
+    root = tmp_path_factory.mktemp("phi")
+    _write_grascco(root / "grascco")
+    write_sample_source(root / "source", sample_corpus)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MIRACLE_GRASCCO_DIR", str(root / "grascco"))
+    pseudonymizer = Pseudonymizer(secret=SECRET, private_dir=str(root / "private"), models_dir=str(root / "models"))
+    config = {"epochs": 8, "synthetic_documents": 150, "sample_patients": 8, "cv_folds": 2}
+    result = dg.materialize([phi_detector], resources={"pseudonymizer": pseudonymizer},
+                            run_config={"ops": {"phi_detector": {"config": config}}})
+    yield root, pseudonymizer, result
+    mp.undo()
+
+
+def _meta(result, asset):
+    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(asset)]
+    return {k: v.value for k, v in event.materialization.metadata.items()}
+
+
+def test_folds_keep_template_families_together_and_cover_every_document():
+    docs = [{"document_id": i, "family": grascco.family(i)} for i in
+            ("Colon_Fake_A", "Colon_Fake_B", "Colon_Fake_C", "Tupolev_1", "Tupolev_2", "Baastrup", "Cajal", "Utz")]
+    folds = grascco.folds(docs, 3)
+    assert sorted(i for f in folds for i in f) == sorted(d["document_id"] for d in docs)
+    for family in ("Colon_Fake", "Tupolev"):
+        assert sum(any(grascco.family(i) == family for i in f) for f in folds) == 1
+    with pytest.raises(ValueError, match="between 2"):
+        grascco.folds(docs, 6)
+
+
+def test_blocks_never_cut_a_span_and_keep_offsets():
+    text = "Kopf\nARCOS-KLINIK\nFLENSBURG\n" + "Befund unauffällig.\n" * 40 + "Dr. Anna Schmidt\n"
+    spans = [(5, 27, "ORGANIZATION"), (len(text) - 13, len(text) - 1, "STAFF_NAME")]
+    pieces = blocks(text, spans, size=8)
+    assert "".join(p for p, _ in pieces) == text
+    found = [(p[s:e], t) for p, sp in pieces for s, e, t in sp]
+    assert found == [("ARCOS-KLINIK\nFLENSBURG", "ORGANIZATION"), ("Anna Schmidt", "STAFF_NAME")]
+
+
+def test_kfold_never_trains_and_scores_on_the_same_document(trained):
+    root, pseudonymizer, result = trained
+    evaluation = json.loads((pseudonymizer.phi_detector_path() / "evaluation.json").read_text())
+    ids = {d["document_id"] for d in grascco.load(root / "grascco")}
+    assert evaluation["k"] == 2 and len(evaluation["folds"]) == 2
+    assert sorted(i for f in evaluation["folds"] for i in f["test_documents"]) == sorted(ids)
+    for fold in evaluation["folds"]:
+        assert not set(fold["test_documents"]) & set(fold["train_documents"])
+        assert set(fold["test_documents"]) | set(fold["train_documents"]) == ids
+        assert len({grascco.family(i) for i in fold["test_documents"]} & {grascco.family(i) for i in fold["train_documents"]}) == 0
+    merged = evaluation["results"]["rules_and_model"]
+    assert lo_le(merged["recall_ci95"][0], merged["recall"], merged["recall_ci95"][1])
+    assert merged["recall"] >= evaluation["results"]["rules"]["recall"]  # a union never catches less
+
+
+def lo_le(lo, x, hi):
+    return lo <= x <= hi
+
+
+def test_phi_detector_is_versioned_with_a_model_card_and_misses_stay_private(trained):
+    root, pseudonymizer, result = trained
+    assert result.success
+    meta = _meta(result, "phi_detector")
+    path = pseudonymizer.phi_detector_path()
+    assert path.name == meta["version"] and path.parent == phi_models.root(root / "models")
+    card = (path / "README.md").read_text()
+    assert "## Training data" in card and "GraSCCo" in card and "| rules_and_model |" in card
+    assert meta["training_spans"] > 500 and "rules_and_model_recall" in meta
+    missed = Path(meta["missed_file"])
+    assert missed.is_relative_to(root / "private") and oct(missed.stat().st_mode)[-3:] == "600"
+    assert json.loads(missed.read_text()) == [] or "text" in json.loads(missed.read_text())[0]
+    [check] = result.get_asset_check_evaluations()
+    assert check.check_name == "heldout_recall_goal_met" and "recall" in check.metadata
+    assert pseudonymizer.detector_name() == f"rules + phi_detector {path.name}"
+
+
+def test_trained_detector_finds_a_signature_name_and_a_d_m_yy_date_it_never_saw(trained):
+    _, pseudonymizer, _ = trained
+    [spans] = TrainedPHISource(pseudonymizer.phi_detector_path()).spans([UNSEEN])
+    found = {UNSEEN[s:e]: t for s, e, t in spans}
+    assert any("Quastenberg" in text and t == "STAFF_NAME" for text, t in found.items()), found
+    assert any("3/11/21" in text or "9/11/21" in text for text in found), found
+
+
+def test_leak_check_holds_on_the_sample_corpus_with_the_model_merged(trained, models_dir):
+    root, pseudonymizer, _ = trained
+    specialty, year = sorted(p.relative_to(root / "source").parts for p in (root / "source").glob("*/*")
+                             if p.is_dir() and p.parent.name != "_meta")[0]
+    resources = {"io_manager": ParquetIOManager(base_dir=str(root / "assets")), "data_root": DataRoot(path=str(root)),
+                 "source": ReportSource(folder=str(root / "source")), "pseudonymizer": pseudonymizer,
+                 "embedder": EmbeddingModels(models_dir=str(models_dir))}
+    result = dg.materialize([*ingest_assets, pseudonymized_sections], partition_key=str(partition_key(specialty, year)),
+                            resources=resources, selection=[*ingest_assets, pseudonymized_sections])
+    assert result.success
+    checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations() if c.asset_key == dg.AssetKey("pseudonymized_sections")}
+    assert checks["no_known_phi_leaks"]
+    assert _meta(result, "pseudonymized_sections")["phi_detector"].startswith("rules + phi_detector ")
+
+
+def test_pseudonymization_eval_reports_rules_master_list_and_model(trained):
+    _, pseudonymizer, _ = trained
+    result = dg.materialize([pseudonymization_eval], resources={"pseudonymizer": pseudonymizer},
+                            run_config={"ops": {"pseudonymization_eval": {"config": {"patients": 6}}}})
+    meta = _meta(result, "pseudonymization_eval")
+    assert {"rules_by_type", "rules_and_master_list_by_type", "rules_master_list_and_model_by_type", "grascco"} <= set(meta)
+    assert meta["rules_master_list_and_model_names_recall"] >= meta["rules_names_recall"]
+
+
+@needs_data
+def test_grascco_development_half_reads_with_every_type_mapped():
+    docs = grascco.load(DATA)
+    spans = [s for d in docs for s in d["spans"]]
+    assert len(docs) == 33 and len(spans) == 730
+    assert sum(s["identifying"] for s in spans) == 640
+    assert all(s["type"] in grascco.TYPE_MAP.values() for s in spans if s["identifying"])
+    folds = grascco.folds(docs, 5)
+    assert all(len({grascco.family(i) for i in f}) == len({grascco.family(i) for i in f}) for f in folds)
+    assert sum(len(f) for f in folds) == 33
+
+
+@needs_data
+def test_merged_detector_catches_more_real_phi_than_the_rules_alone_on_unseen_letters(trained):
+    """The model trained on generated letters only (no GraSCCo) adds recall on real letters it never saw."""
+    _, pseudonymizer, _ = trained
+    docs = grascco.load(DATA)
+    texts = [d["text"] for d in docs]
+    rules = dict(zip([d["document_id"] for d in docs], PHIDetector().pipe(texts)))
+    merged_detector = PHIDetector(sources=[TrainedPHISource(pseudonymizer.phi_detector_path())])
+    merged = dict(zip([d["document_id"] for d in docs], merged_detector.pipe(texts)))
+    assert grascco.score(docs, merged)["recall"] > grascco.score(docs, rules)["recall"]
+
+
+def test_cli_uses_the_latest_trained_detector_unless_told_rules_only(trained, tmp_path, monkeypatch, capsys):
+    from miracle_dagster.cli import main
+
+    root, pseudonymizer, _ = trained
+    monkeypatch.setenv("MIRACLE_HOME", str(tmp_path))
+    monkeypatch.setenv("MIRACLE_MODELS_DIR", str(root / "models"))
+    monkeypatch.setenv("MIRACLE_PSEUDONYM_SECRET", SECRET)
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a", "patient_id": "P1", "text": UNSEEN}) + "\n")
+    assert main(["pseudonymize", str(source), str(tmp_path / "out.jsonl")]) == 0
+    assert f"detector: rules + phi_detector {pseudonymizer.phi_detector_path().name}" in capsys.readouterr().out
+    out = json.loads((tmp_path / "out.jsonl").read_text())
+    assert "Quastenberg" not in out["text"] and "3/11/21" not in out["text"]
+    assert main(["pseudonymize", str(source), str(tmp_path / "rules.jsonl"), "--rules-only"]) == 0
+    assert "detector: rules\n" in capsys.readouterr().out
+
+
+class _Scripted:
+    """A further detector that returns fixed strings as spans: merging is what is tested, not a model."""
+
+    name = "scripted"
+
+    def __init__(self, items):
+        self.items = items
+
+    def spans(self, texts):
+        return [[(t.index(s), t.index(s) + len(s), typ) for s, typ in self.items if s in t] for t in texts]
+
+
+def test_merge_is_a_union_rules_keep_their_type_and_model_eponyms_are_dropped():
+    text = "Rücksprache mit Quastenberg. Aufnahme im Diakonissenkrankenhaus am 3.4.2021 wegen Morbus Crohn."
+    source = _Scripted([("Quastenberg", "STAFF_NAME"), ("Diakonissenkrankenhaus am 3.4.2021", "ORGANIZATION"),
+                        ("Morbus Crohn", "PATIENT_NAME")])
+    rules = {(s.text, s.type) for s in PHIDetector().detect(text)}
+    merged = {(s.text, s.type, s.source.split(":")[0]) for s in PHIDetector(sources=[source]).detect(text)}
+    assert ("Quastenberg", "STAFF_NAME") not in rules and ("Quastenberg", "STAFF_NAME", "model") in merged
+    assert ("3.4.2021", "DATE", "rule") in merged  # the rule's span and type where both found it
+    assert ("Diakonissenkrankenhaus am", "ORGANIZATION", "model") in merged  # the rest of the model's span
+    assert not any("Crohn" in t for t, _, _ in merged)
