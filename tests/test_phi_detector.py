@@ -203,13 +203,38 @@ class _Scripted:
         return [[(t.index(s), t.index(s) + len(s), typ) for s, typ in self.items if s in t] for t in texts]
 
 
-def test_merge_is_a_union_rules_keep_their_type_and_model_eponyms_are_dropped():
-    text = "Rücksprache mit Quastenberg. Aufnahme im Diakonissenkrankenhaus am 3.4.2021 wegen Morbus Crohn."
-    source = _Scripted([("Quastenberg", "STAFF_NAME"), ("Diakonissenkrankenhaus am 3.4.2021", "ORGANIZATION"),
-                        ("Morbus Crohn", "PATIENT_NAME")])
-    rules = {(s.text, s.type) for s in PHIDetector().detect(text)}
+def test_merge_is_a_union_where_rules_keep_their_span_and_model_spans_must_look_like_their_type():
+    text = ("Aufnahme am 3.4.2021 wegen Morbus Crohn, Seloken 1/2-0-0, Ht 33.5.\n"
+            "Arterieller Hypertonus. Laborauftrag Q7-228 folgt.")
+    source = _Scripted([("am 3.4.2021", "DATE"), ("Morbus Crohn", "PATIENT_NAME"),
+                        ("1/2", "DATE"), ("Ht 33.5", "STREET"), ("Arterieller Hypertonus", "PATIENT_NAME"), ("Q7-228", "ORDER_ID")])
     merged = {(s.text, s.type, s.source.split(":")[0]) for s in PHIDetector(sources=[source]).detect(text)}
-    assert ("Quastenberg", "STAFF_NAME") not in rules and ("Quastenberg", "STAFF_NAME", "model") in merged
-    assert ("3.4.2021", "DATE", "rule") in merged  # the rule's span and type where both found it
-    assert ("Diakonissenkrankenhaus am", "ORGANIZATION", "model") in merged  # the rest of the model's span
-    assert not any("Crohn" in t for t, _, _ in merged)
+    assert ("3.4.2021", "DATE", "rule") in merged and not any(t == "am 3.4.2021" for t, _, _ in merged)  # the rule's exact span
+    assert ("Q7-228", "ORDER_ID", "model") in merged  # only the model saw it
+    kept = {t for t, _, _ in merged}
+    assert not kept & {"Morbus Crohn", "1/2", "Ht 33.5", "Arterieller Hypertonus"}  # a disease, a dose, a lab value
+
+
+@pytest.mark.parametrize("text, start_of, typ, ok", [
+    ("Entlassung am 14/3/2023.", "14/3/2023", "DATE", True),
+    ("Seloken 1/2-0-0 tgl.", "1/2", "DATE", False),
+    ("RR 140/80 mmHg", "140/80", "DATE", False),
+    ("eine 82-jährige Pat.", "82", "AGE", True),
+    ("Barthel 40 Punkte", "40", "AGE", False),
+    ("Tel. +43(0)333 775-8447", "+43(0)333 775-8447", "PHONE", True),
+    ("Fallzahl: A-2029461541", "A-2029461541", "CASE_ID", True),
+    ("800-kcal-Reduktionskost", "800-kcal-Reduktionskost", "ORDER_ID", False),
+    ("arterielle Hypertonie, I10", "I10", "ORGANIZATION", False),
+    ("Herrn\nSonnblick 32", "Sonnblick 32", "STREET", True),
+    ("Hb 9.4, Fibrinogen 450", "Fibrinogen 450", "STREET", False),
+    ("Schule in Opfing", "Opfing", "POSTAL_CITY", True),
+    ("endständige Dünndarmschlingen", "Dünndarmschlingen", "POSTAL_CITY", False),
+    ("Caput/Collum: frei", "Collum", "STAFF_NAME", False),
+    ("gez. Dr. Quastenberg", "Quastenberg", "STAFF_NAME", True),
+    ("Helge Klabauter", "Helge Klabauter", "PATIENT_NAME", True),
+])
+def test_a_model_span_is_kept_only_when_it_has_the_shape_of_its_type(text, start_of, typ, ok):
+    from miracle_dagster.core.pseudonymize.plausible import plausible
+
+    start = text.index(start_of)
+    assert plausible(text, start, start + len(start_of), typ) is ok

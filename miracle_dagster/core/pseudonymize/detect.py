@@ -19,13 +19,15 @@ from miracle_dagster.core.pseudonymize.dates import DATE_RE, DAYLESS_STYLES, dat
 from miracle_dagster.core.pseudonymize.masterlist import MasterList
 from miracle_dagster.core.pseudonymize.names import NameRules
 from miracle_dagster.core.pseudonymize.patterns import BIRTH_CONTEXT, RULES
+from miracle_dagster.core.pseudonymize.plausible import plausible
+from miracle_dagster.core.schema import PHI_TYPES
 from miracle_dagster.core.pseudonymize.vocab import EPONYMS, is_medical
 
 NAME_TYPES = frozenset({"PATIENT_NAME", "RELATIVE_NAME", "STAFF_NAME"})
 DEFAULT_NER_LABELS = {"PER": "PATIENT_NAME", "PERSON": "PATIENT_NAME", "LOC": "POSTAL_CITY", "GPE": "POSTAL_CITY", "ORG": "ORGANIZATION"}
 _DATE_PRIORITY = 86
-# spans of further detectors (trained model, LLM): below every rule; where a rule covers part of one, the rest is
-# still replaced (union for recall, the rule's type where it fired)
+# spans of further detectors (trained model, LLM): below every rule, so where both found an item the rule's exact
+# span and type win; what only a model found is added (union for recall) if it has the shape of its type
 SOURCE_PRIORITY = 20
 # tokens the German tokenizer would split but that are single title words in names ("Dr. med. Anna Schmidt")
 _SPECIAL_CASES = ("med.", "dent.", "Dipl.-Med.", "Dipl.-Psych.", "Priv.-Doz.", "Univ.-Prof.", "Dr.-med.", "rer.", "nat.")
@@ -44,7 +46,9 @@ class PHISpan:
 
 class SpanSource(Protocol):
     """A further detector merged with the rules (the trained ``phi_detector``, an LLM): ``name`` for the span
-    source, ``spans(texts)`` one list of (start, end, PHI type) per text, typed with :data:`~..schema.PHI_TYPES`."""
+    source, ``spans(texts)`` one list of (start, end, PHI type) per text, typed with :data:`~..schema.PHI_TYPES`.
+    Its spans must have the shape of their type (:func:`~.plausible.plausible`); a source that reads context well
+    enough to name a person without a first name or title sets ``names_need_evidence = False``."""
 
     name: str
 
@@ -85,8 +89,9 @@ class PHIDetector:
             extra: list[list[tuple[int, int, str, str, int]]] = [[] for _ in batch]
             for source in self.sources:
                 for text, found, spans in zip(batch_texts, extra, source.spans(batch_texts)):
+                    vouch = getattr(source, "names_need_evidence", True)
                     found += [(s, e, typ, f"model:{source.name}", SOURCE_PRIORITY) for s, e, typ in spans
-                              if typ not in NAME_TYPES or not _medical_name(text[s:e])]
+                              if typ in PHI_TYPES and plausible(text, s, e, typ, vouch)]
             ner_docs = self.ner.pipe(batch_texts) if self.ner is not None else itertools.repeat(None)
             for (doc, pid), ner_doc, found in zip(self.nlp.pipe(batch, as_tuples=True), ner_docs, extra):
                 yield self._spans(doc, pid, ner_doc, found)
@@ -161,30 +166,9 @@ def _resolve(text: str, cands: list[tuple[int, int, str, str, int]]) -> list[PHI
     pool.sort(key=lambda c: (-c[4], -(c[1] - c[0]), c[0]))
     taken: list[tuple[int, int]] = []
     out: list[PHISpan] = []
-    for s, e, typ, src, prio in pool:
-        pieces = [(s, e)]
+    for s, e, typ, src, _ in pool:
         if any(s < te and ts < e for ts, te in taken):
-            pieces = _uncovered(text, s, e, taken) if prio <= SOURCE_PRIORITY else []
-        for ps, pe in pieces:
-            taken.append((ps, pe))
-            out.append(PHISpan(ps, pe, typ, text[ps:pe], src))
+            continue
+        taken.append((s, e))
+        out.append(PHISpan(s, e, typ, text[s:e], src))
     return sorted(out, key=lambda p: p.start)
-
-
-def _uncovered(text: str, s: int, e: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The parts of [s, e) no taken span covers, trimmed to word characters; pieces without a letter or digit go."""
-    covered = sorted((max(s, ts), min(e, te)) for ts, te in taken if s < te and ts < e)
-    pieces, pos = [], s
-    for cs, ce in covered + [(e, e)]:
-        if cs > pos:
-            pieces.append((pos, cs))
-        pos = max(pos, ce)
-    out = []
-    for ps, pe in pieces:
-        while ps < pe and not text[ps].isalnum():
-            ps += 1
-        while pe > ps and not text[pe - 1].isalnum() and text[pe - 1] != ".":
-            pe -= 1
-        if pe - ps >= 2:
-            out.append((ps, pe))
-    return out

@@ -122,6 +122,7 @@ class LLMPHIDetector:
     client's :class:`~..llm.LLMUnavailableError` (finished chunks stay cached)."""
 
     name = "llm"
+    names_need_evidence = False  # it reads the sentence: "Rücksprache mit Wolkenstein" is a person to it
 
     def __init__(self, client: LLMClient, chunk_chars: int = 1500, max_tokens: int = 512, seed: int = 0,
                  max_item_chars: int = 100) -> None:
