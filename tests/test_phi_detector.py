@@ -50,7 +50,7 @@ def trained(tmp_path_factory, sample_corpus):
     mp = pytest.MonkeyPatch()
     mp.setenv("MIRACLE_GRASCCO_DIR", str(root / "grascco"))
     pseudonymizer = Pseudonymizer(secret=SECRET, private_dir=str(root / "private"), models_dir=str(root / "models"))
-    config = {"epochs": 8, "synthetic_documents": 150, "sample_patients": 8, "cv_folds": 2}
+    config = {"epochs": 6, "synthetic_documents": 100, "sample_patients": 6, "cv_folds": 2}
     result = dg.materialize([phi_detector], resources={"pseudonymizer": pseudonymizer},
                             run_config={"ops": {"phi_detector": {"config": config}}})
     yield root, pseudonymizer, result
@@ -147,6 +147,7 @@ def test_pseudonymization_eval_reports_rules_master_list_and_model(trained):
                             run_config={"ops": {"pseudonymization_eval": {"config": {"patients": 6}}}})
     meta = _meta(result, "pseudonymization_eval")
     assert {"rules_by_type", "rules_and_master_list_by_type", "rules_master_list_and_model_by_type", "grascco"} <= set(meta)
+    assert "| ALL |" in meta["grascco_rules_and_model_by_type"] and "| NAME_PATIENT |" in meta["grascco_recall_by_gemtex_type"]
     assert meta["rules_master_list_and_model_names_recall"] >= meta["rules_names_recall"]
 
 

@@ -37,28 +37,28 @@ class PhiDetectorRunConfig(PhiDetectorConfig):
     description="spaCy NER over the PHI types, trained on generated and annotated letters; merged with the rules.",
 )
 def phi_detector(context: dg.AssetExecutionContext, config: PhiDetectorRunConfig, pseudonymizer: Pseudonymizer):
-    core = config.to_core()
-    data = generated_data(core)
-    annotated = grascco.load(settings.grascco_dir()) if core.use_grascco and settings.grascco_dir().is_dir() else []
-    if annotated:
-        data["GraSCCo (annotated letters)"] = [(d["text"], grascco.training_spans(d)) for d in annotated]
-    extra = [example for name, examples in data.items() if not name.startswith("GraSCCo") for example in examples]
-    evaluation = cross_validate(annotated, config.cv_folds, core, extra, log=context.log.info) if annotated and config.cv_folds else None
-    everything = [example for examples in data.values() for example in examples]
-    version = phi_models.version_of(everything, {**core.__dict__, "cv_folds": config.cv_folds})
     if not pseudonymizer.models_dir:
         raise dg.Failure("the pseudonymizer resource has no models_dir: nowhere to keep the trained detector")
+    core = config.to_core()
+    by_source = generated_data(core)
+    generated = [example for examples in by_source.values() for example in examples]
+    annotated = grascco.load(settings.grascco_dir()) if core.use_grascco and settings.grascco_dir().is_dir() else []
+    if not annotated:
+        context.log.warning(f"no annotated letters at {settings.grascco_dir()} (MIRACLE_GRASCCO_DIR): generated letters only, no held-out score")
+    evaluation = cross_validate(annotated, config.cv_folds, core, generated, log=context.log.info) if annotated and config.cv_folds else None
+    everything = generated + [(d["text"], grascco.training_spans(d)) for d in annotated]
+    version = phi_models.version_of(everything, {**core.__dict__, "cv_folds": config.cv_folds})
     Path(pseudonymizer.models_dir).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=pseudonymizer.models_dir) as tmp:
-        _, record = train(everything, Path(tmp) / "model", core)
-        record["sources"] = {name: len(examples) for name, examples in data.items()}
+        counts = {**{name: len(examples) for name, examples in by_source.items()}, "GraSCCo (annotated letters)": len(annotated)}
+        _, record = train(everything, Path(tmp) / "model", core, sources=counts)
         path = phi_models.publish(pseudonymizer.models_dir, version, Path(tmp) / "model", phi_models.model_card(version, record, evaluation))
     metadata = {
         "version": version, "path": dg.MetadataValue.path(str(path)), "train_seconds": record["train_seconds"],
         "training_spans": record["spans"], "rejected_spans": sum(record["rejected_spans"].values()),
         "training_documents": md_table(["source", "documents"], record["sources"].items()),
         "model_card": dg.MetadataValue.md((path / "README.md").read_text()),
-        "annotated_letters": len(annotated) or "none: set MIRACLE_GRASCCO_DIR to train and score on annotated letters",
+        "annotated_letters": len(annotated),
     }
     if evaluation is None:
         yield dg.MaterializeResult(metadata=metadata)

@@ -60,6 +60,10 @@ def pseudonymization_eval(config: HeldoutConfig, pseudonymizer: Pseudonymizer):
         for name, r in real["results"].items():
             metadata[f"grascco_{name}_recall"] = r["recall"]
             metadata[f"grascco_{name}_precision"] = r["precision"]
+        merged = real["results"]["rules_and_model"]
+        metadata["grascco_rules_and_model_by_type"] = dg.MetadataValue.md(markdown_table([{k: r[k] for k in METRIC_COLUMNS} for r in merged["by_type"]]))
+        metadata["grascco_recall_by_gemtex_type"] = md_table(["GeMTeX type", "spans", "recall"], [
+            (t, n, merged["recall_by_gemtex_type"][t]) for t, n in merged["gold_by_gemtex_type"].items()])
     yield dg.MaterializeResult(metadata=metadata)
     short = recall_shortfalls(main)
     yield dg.AssetCheckResult(

@@ -22,9 +22,9 @@ from miracle_dagster.core.pseudonymize.vocab import (
 
 _INITIAL_RE = re.compile(r"^[^\W\d_]\.$")
 # title tokens, also glued or split by the tokenizer: "Dr.med.", "Dr.med", "DR", ".", "Uriv.-Prof", "o.Univ."
+_TITLE_PIECES = "o|ao|a\\.o|univ|uriv|prim|priv|dr|ddr|dra|prof|med|dent|mult|doz|rer|nat|phil|habil|dipl|ing|ass|assoz|psych|in"
 _TITLE_RE = re.compile(r"^(?:\.|" + "|".join(re.escape(t) for t in sorted(TITLES | BARE_TITLES, key=len, reverse=True)) +
-                       r"|(?:(?:o|ao|a\.o|univ|uriv|prim|priv|dr|ddr|dra|prof|med|dent|mult|doz|rer|nat|phil|habil|dipl|ing|ass|assoz|psych|in)"
-                       r"\.?-?){2,})$")
+                       r"|(?:(?:" + _TITLE_PIECES + r")(?:\.-?|-))+(?:" + _TITLE_PIECES + r")\.?)$")  # "Dr.med", not "Ingo" ("ing"+"o")
 # street words after a name on an address line ("Dr. Anna Roth Kärntner Straße 33"): never part of the name
 _STREET_WORD = re.compile(r"(?:straße|strasse|gasse|allee|platz|chaussee|promenade|str\.)$")
 _DEPT_RE = re.compile(r"(?:praxis|medizin|chirurgie|logie|pädie|iatrie|klinik|zentrum)$")  # "..., Viszeralchirurgie, Dr. X"
@@ -225,7 +225,7 @@ def _noun_tail(name: list[Token]) -> bool:
     """"Dr. Berger Verlegung auf ...": a noun after the surname is no part of the name (the shorter match is kept)."""
     last = name[-1].lower_
     return len(name) >= 2 and last not in FIRST_NAMES and (last in NON_NAMES or any(
-        last.endswith(e) and len(last) >= len(e) + 4 for e in _NOUN_ENDINGS))
+        last.endswith(e) and len(last) >= len(e) + 5 for e in _NOUN_ENDINGS))  # "Verlegung", not "Hartung"
 
 
 def _plausible(doc: Doc, name: list[Token], rule: str) -> bool:

@@ -93,7 +93,7 @@ _OT = rf"(?:St\.|Bad|Sankt|{_STOP}{_CAPW})"
 _ORG_PLACE = (rf"(?: (?:am|an der|im) {_CAP})?(?: {_OT}){{1,4}}(?: (?:am|an der|im|in der|ob der) {_CAPW})?(?: \({_CAP}\))?"
               rf"(?:-(?:Mitte|Nord|Süd|Ost|West))?")
 _ORG_GEN = rf" (?:der|des) (?:[a-zäöü]+e[nrs]? )?{_STOP}{_CAPW}(?: {_STOP}{_CAPW})?"
-_UPPER_KIND = r"(?:[A-ZÄÖÜ]+-)?[A-ZÄÖÜ]*(?:KLINIKUM|KLINIKEN|KLINIK|KRANKENHAUS|SPITAL|HOSPITAL)|UK|UM"
+_UPPER_KIND = r"(?:[A-ZÄÖÜ]+-)?[A-ZÄÖÜ]*(?:KLINIKUM|KLINIKEN|KLINIK|KRANKENHAUS|SPITAL|HOSPITAL)|UNIVERSITÄTSMEDIZIN|UK|UM"
 # specialty compounds that name a department, not a house: only with a known place or a genitive ("Frauenklinik des ...")
 _DEPT_KIND = re.compile(r"^(?:Frauen|Kinder|Augen|Haut|Zahn|Poli|Tages|Nacht|Strahlen|Hals-Nasen-Ohren|HNO|Uro|Neuro|Unfall|Psychiatrische"
                         r"|Medizinische|Chirurgische|Geriatrische|Orthopädische)", re.I)

@@ -87,9 +87,10 @@ def _examples(nlp, data: Iterable[Annotated], size: int, stats: Counter) -> list
     return out
 
 
-def train(data: Sequence[Annotated], out_dir: str | Path | None, config: PhiTrainConfig = PhiTrainConfig()) -> tuple[spacy.Language, dict]:
+def train(data: Sequence[Annotated], out_dir: str | Path | None, config: PhiTrainConfig = PhiTrainConfig(),
+          sources: dict[str, int] | None = None) -> tuple[spacy.Language, dict]:
     """Train a German NER over PHI types; save to ``out_dir`` (with ``phi_detector.json``) when given.
-    Returns the pipeline and its record: span counts, rejected spans by reason, losses, seconds."""
+    Returns the pipeline and its record: documents per source, span counts, rejected spans by reason, losses, seconds."""
     spacy.util.fix_random_seed(config.seed)
     nlp = spacy.blank("de")
     ner = nlp.add_pipe("ner")
@@ -119,6 +120,7 @@ def train(data: Sequence[Annotated], out_dir: str | Path | None, config: PhiTrai
         "losses": losses_per_epoch,
         "train_seconds": round(time.perf_counter() - started, 1),
         "spacy_version": spacy.__version__,
+        "sources": dict(sources or {"training data": len(data)}),
     }
     if out_dir is not None:
         out = Path(out_dir)
