@@ -62,8 +62,9 @@ def phi_detector(context: dg.AssetExecutionContext, config: PhiDetectorRunConfig
     }
     if evaluation is None:
         yield dg.MaterializeResult(metadata=metadata)
+        why = "cv_folds is 0" if annotated else f"no annotated letters at {settings.grascco_dir()} (MIRACLE_GRASCCO_DIR)"
         yield dg.AssetCheckResult(check_name=GOAL_CHECK, passed=False, severity=dg.AssetCheckSeverity.WARN,
-                                  description="No annotated letters to score on: held-out recall unknown.")
+                                  description=f"Not scored ({why}): held-out recall unknown.")
         return
     (path / EVALUATION_FILE).write_text(json.dumps(
         {"k": evaluation["k"], "folds": evaluation["folds"],
