@@ -212,7 +212,7 @@ def main(argv=None):
     texts_all = [d["text"] for d in docs]
     for i, test_ids in enumerate(folds):
         held = set(test_ids)
-        train_data = [(d["text"], grascco.training_spans(d)) for d in docs if d["document_id"] not in held] + gen
+        train_data = grascco.examples(d for d in docs if d["document_id"] not in held) + gen
         test_docs = [d for d in docs if d["document_id"] in held]
         tested += test_docs
         for det in detectors:

@@ -46,7 +46,7 @@ def phi_detector(context: dg.AssetExecutionContext, config: PhiDetectorRunConfig
     if not annotated:
         context.log.warning(f"no annotated letters at {settings.grascco_dir()} (MIRACLE_GRASCCO_DIR): generated letters only, no held-out score")
     evaluation = cross_validate(annotated, config.cv_folds, core, generated, log=context.log.info) if annotated and config.cv_folds else None
-    everything = generated + [(d["text"], grascco.training_spans(d)) for d in annotated]
+    everything = generated + grascco.examples(annotated)
     version = phi_models.version_of(everything, {**core.__dict__, "cv_folds": config.cv_folds})
     Path(pseudonymizer.models_dir).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=pseudonymizer.models_dir) as tmp:

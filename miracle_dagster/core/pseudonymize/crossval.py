@@ -28,7 +28,7 @@ def cross_validate(documents: Sequence[dict], k: int, config: PhiTrainConfig, ex
         held_out = set(test_ids)
         train_docs = [d for d in documents if d["document_id"] not in held_out]
         test_docs = [d for d in documents if d["document_id"] in held_out]
-        nlp, record = train([(d["text"], grascco.training_spans(d)) for d in train_docs] + list(extra), None, config)
+        nlp, record = train(grascco.examples(train_docs) + list(extra), None, config)
         source = TrainedPHISource(nlp)
         texts = [d["text"] for d in test_docs]
         ids = [d["document_id"] for d in test_docs]
@@ -54,8 +54,7 @@ def bootstrap_recall(documents: Sequence[dict], predicted: dict[str, list], n: i
     for d in documents:
         gold = [s for s in d["spans"] if s["identifying"]]
         preds = predicted.get(d["document_id"], ())
-        hit = sum(any(p.start < s["end"] and s["start"] < p.end for p in preds) for s in gold)
-        per_doc.append((hit, len(gold)))
+        per_doc.append((sum(grascco.caught(s, preds) for s in gold), len(gold)))
     rng = random.Random(seed)
     values = []
     for _ in range(n):

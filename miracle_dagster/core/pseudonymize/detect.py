@@ -19,11 +19,9 @@ from miracle_dagster.core.pseudonymize.dates import DATE_RE, DAYLESS_STYLES, dat
 from miracle_dagster.core.pseudonymize.masterlist import MasterList
 from miracle_dagster.core.pseudonymize.names import NameRules
 from miracle_dagster.core.pseudonymize.patterns import BIRTH_CONTEXT, RULES
-from miracle_dagster.core.pseudonymize.plausible import plausible
-from miracle_dagster.core.schema import PHI_TYPES
-from miracle_dagster.core.pseudonymize.vocab import EPONYMS, is_medical
+from miracle_dagster.core.pseudonymize.plausible import medical_name, plausible
+from miracle_dagster.core.schema import NAME_TYPES, PHI_TYPES
 
-NAME_TYPES = frozenset({"PATIENT_NAME", "RELATIVE_NAME", "STAFF_NAME"})
 DEFAULT_NER_LABELS = {"PER": "PATIENT_NAME", "PERSON": "PATIENT_NAME", "LOC": "POSTAL_CITY", "GPE": "POSTAL_CITY", "ORG": "ORGANIZATION"}
 _DATE_PRIORITY = 86
 # spans of further detectors (trained model, LLM): below every rule, so where both found an item the rule's exact
@@ -88,8 +86,8 @@ class PHIDetector:
             batch_texts = [t for t, _ in batch]
             extra: list[list[tuple[int, int, str, str, int]]] = [[] for _ in batch]
             for source in self.sources:
+                vouch = getattr(source, "names_need_evidence", True)
                 for text, found, spans in zip(batch_texts, extra, source.spans(batch_texts)):
-                    vouch = getattr(source, "names_need_evidence", True)
                     found += [(s, e, typ, f"model:{source.name}", SOURCE_PRIORITY) for s, e, typ in spans
                               if typ in PHI_TYPES and plausible(text, s, e, typ, vouch)]
             ner_docs = self.ner.pipe(batch_texts) if self.ner is not None else itertools.repeat(None)
@@ -125,14 +123,9 @@ class PHIDetector:
     def _ner(self, ner_doc: Doc) -> Iterator[tuple[int, int, str, str, int]]:
         for ent in ner_doc.ents:
             typ = self.ner_labels.get(ent.label_)
-            if typ is None or (typ in NAME_TYPES and _medical_name(ent.text)):
+            if typ is None or (typ in NAME_TYPES and medical_name(ent.text)):
                 continue
             yield ent.start_char, ent.end_char, typ, "ner", 10
-
-
-def _medical_name(text: str) -> bool:
-    """A model's "name" holding a medical word or an eponym ("Morbus Crohn"): a disease, not a person."""
-    return any(is_medical(w) or w.lower() in EPONYMS for w in text.split())
 
 
 def _token_aligned(doc: Doc, text: str, s: int, e: int) -> tuple[int, int]:

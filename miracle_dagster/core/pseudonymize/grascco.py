@@ -125,6 +125,16 @@ def training_spans(doc: dict) -> list[tuple[int, int, str]]:
     return out
 
 
+def examples(documents: Iterable[dict]) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """Training examples (text, spans) of annotated letters, as the trainer takes them."""
+    return [(d["text"], training_spans(d)) for d in documents]
+
+
+def caught(span: dict, predicted: Iterable) -> bool:
+    """Whether any prediction overlaps the gold ``span``: replaced at all, the privacy view of recall."""
+    return any(_get(p, "start") < span["end"] and span["start"] < _get(p, "end") for p in predicted)
+
+
 def score(documents: list[dict], predicted: dict[str, list]) -> dict:
     """Detection quality against the GraSCCo annotations, the privacy view first.
 
@@ -142,7 +152,7 @@ def score(documents: list[dict], predicted: dict[str, list]) -> dict:
     overall = evaluate(documents, every, predicted)
     per_gemtex: dict[str, list[int]] = {}
     for s in gold:
-        hit = any(_get(p, "start") < s["end"] and s["start"] < _get(p, "end") for p in predicted.get(s["document_id"], ()))
+        hit = caught(s, predicted.get(s["document_id"], ()))
         counts = per_gemtex.setdefault(s["gemtex_type"], [0, 0])
         counts[0] += hit
         counts[1] += 1

@@ -18,7 +18,7 @@ from typing import Sequence
 from miracle_dagster.core.llm import ChatRequest, LLMClient, Sampling
 from miracle_dagster.core.pseudonymize.vocab import HONORIFICS, RELATIONS, TITLES
 from miracle_dagster.core.qa.parse import _load_lenient
-from miracle_dagster.core.schema import PHI_TYPES
+from miracle_dagster.core.schema import NAME_TYPES, PHI_TYPES
 
 TYPE_HINTS = {
     "PATIENT_NAME": "Name der Patientin / des Patienten",
@@ -94,7 +94,6 @@ TYPE_ALIASES = {
 }  # fmt: skip
 ITEM_REASONS = ("not_in_text", "unknown_type", "too_short", "too_long", "implausible", "duplicate", "malformed_item")
 CHUNK_REASONS = ("invalid_json", "failed_request")  # counted per chunk: its items never arrive
-NAME_TYPES = frozenset({"PATIENT_NAME", "RELATIVE_NAME", "STAFF_NAME"})
 DIGIT_TYPES = frozenset(PHI_TYPES) - NAME_TYPES - {"STREET", "POSTAL_CITY", "EMAIL", "ORGANIZATION"}
 # words small models put in front of a name ("Sehr geehrter Herr Kollege Brandt"): not replaced with it
 _NAME_LEAD = HONORIFICS | TITLES | RELATIONS | {"sehr", "geehrter", "geehrte", "geehrten", "liebe", "lieber", "patient", "patientin"}

@@ -13,9 +13,9 @@ import re
 
 from miracle_dagster.core.pseudonymize.dates import date_context_ok, parse
 from miracle_dagster.core.pseudonymize.places import PLACES
+from miracle_dagster.core.schema import NAME_TYPES
 from miracle_dagster.core.pseudonymize.vocab import EPONYMS, FIRST_NAMES, HONORIFICS, NON_NAMES, PARTICLES, TITLES, is_medical
 
-NAME_TYPES = frozenset({"PATIENT_NAME", "RELATIVE_NAME", "STAFF_NAME"})
 ID_TYPES = frozenset({"PATIENT_ID", "CASE_ID", "ORDER_ID", "INSURANCE_ID"})
 _NAME_WORD = re.compile(r"^(?:[A-ZÄÖÜ][^\W\d_]*\.?|[A-ZÄÖÜ]\.)(?:-[A-ZÄÖÜ][^\W\d_]*)*$")
 _DECIMAL = re.compile(r"\d[.,]\d")
@@ -28,6 +28,11 @@ _STREET_WORD = re.compile(r"(?i)(?:straße|strasse|str\.|weg|gasse|allee|platz|r
 _CONTEXT_WORDS = HONORIFICS | TITLES
 _NOT_NAMES = NON_NAMES | {"ja", "nein", "zwei", "drei", "vier", "fünf", "keine", "kein", "offener", "offene"}
 _PLACE_BEFORE = re.compile(r"(?:\b(?:in|aus|nach|bei|von)|\d{4,5}|[A-Z]{1,2}-\d{4,5})\s+$")
+
+
+def medical_name(text: str) -> bool:
+    """A detector's "name" holding a medical word or an eponym ("Morbus Crohn"): a disease, not a person."""
+    return any(is_medical(w) or w.lower() in EPONYMS for w in text.split())
 
 
 def _words(text: str) -> list[str]:
@@ -78,8 +83,7 @@ def _name(text: str, start: int, end: int, need_evidence: bool) -> bool:
     words = [w for w in _words(span) if w.lower() not in PARTICLES]
     if not words or len(words) > 4 or any(c.isdigit() for c in span) or text[end:end + 2].lstrip(" ").startswith(":"):
         return False
-    if not all(_NAME_WORD.match(w) for w in words) or any(
-            is_medical(w.rstrip(".")) or w.lower() in EPONYMS or w.lower() in _NOT_NAMES for w in words):
+    if not all(_NAME_WORD.match(w) for w in words) or medical_name(" ".join(w.rstrip(".") for w in words)) or any(w.lower() in _NOT_NAMES for w in words):
         return False
     if not need_evidence:
         return True
