@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 export MIRACLE_HOME ?= $(CURDIR)/.miracle
 export DAGSTER_HOME ?= $(MIRACLE_HOME)/dagster
+# The nightly schedule and the new-documents sensor ship stopped on a laptop (demo, ui, tests); the compose stack
+# runs them. `make ui MIRACLE_AUTOMATION=on` starts them here too.
+export MIRACLE_AUTOMATION ?= off
 # Models come from the data root or PyPI packages, never from a hub at run time.
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1

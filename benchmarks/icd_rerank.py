@@ -61,8 +61,10 @@ dev, test = pairs[pairs["split"] == "dev"], pairs[pairs["split"] == "test"]
 print(f"ICD-10-CM chapter {ARGS.chapter}: {len(frame)} codes; phrasings by split {pairs['split'].value_counts().to_dict()}, split by {ARGS.split_by}")
 bi_dir = Path(embedder.provision(spec.name))
 if ARGS.biencoder == "finetuned":
-    config = training.TrainConfig(epochs=1, batch_size=32, mini_batch_size=32, max_seq_length=64, learning_rate=5e-5)
-    result = training.train(models.load_sentence_transformer(spec, Path(embedder.models_dir)), pairs, work / "bi", config,
+    config = training.TrainConfig(epochs=1, batch_size=32, mini_batch_size=32, learning_rate=5e-5)
+    model = models.load_sentence_transformer(spec, Path(embedder.models_dir))
+    model.max_seq_length = 64  # phrasings and code titles are short
+    result = training.train(model, pairs, work / "bi", config,
                             spec.query_prompt or None, spec.passage_prompt or None)  # fmt: skip
     bi_dir = result.model_dir
     print(f"bi-encoder fine-tuned: {result.steps} steps, {result.train_seconds:.0f} s")

@@ -107,8 +107,9 @@ def main() -> None:
     spec = embedder.spec(ARGS.base_model)
     if len(pairs):
         model = models.load_sentence_transformer(spec, Path(embedder.models_dir))
+        model.max_seq_length = ARGS.max_seq_length  # the length it is evaluated at below
         config = TrainConfig(epochs=ARGS.epochs, batch_size=min(ARGS.batch_size, len(pairs)), mini_batch_size=8,
-                             max_seq_length=ARGS.max_seq_length, learning_rate=5e-5, logging_steps=5, seed=ARGS.seed)  # fmt: skip
+                             learning_rate=5e-5, logging_steps=5, seed=ARGS.seed)  # fmt: skip
         result = train(model, pairs, WORKDIR / "finetuned", config, spec.query_prompt or None, spec.passage_prompt or None)
         print(f"fine-tuned on {len(pairs)} pairs: {result.steps} steps in {result.train_seconds:.0f}s")
         table[f"finetuned {ARGS.base_model}"] = scores(model, data, "finetuned", (spec.query_prompt or None, spec.passage_prompt or None))

@@ -57,7 +57,8 @@ training_job = dg.define_asset_job(
     "training_job",
     selection=dg.AssetSelection.assets(*training_assets),
     partitions_def=variant_partitions,
-    description="QA pairs + passages of every partition -> training pairs (patient-level split, hard negatives) -> fine-tuned model, per variant.",
+    description="QA pairs + passages of every partition -> training pairs (the patients' split, hard negatives) -> fine-tuned "
+    "model -> its collection (and the base model's) of the variant's passages, per variant.",
 )
 
 ir_evaluation_job = dg.define_asset_job(
@@ -71,8 +72,9 @@ ir_evaluation_job = dg.define_asset_job(
 rag_evaluation_job = dg.define_asset_job(
     "rag_evaluation_job",
     selection=dg.AssetSelection.assets(*rag_eval_assets),
+    partitions_def=variant_partitions,
     tags={"miracle/service": "llm"},
-    description="Per index model: test-split questions answered with retrieved passages (cross-patient and patient-centred), scored.",
+    description="Per variant: test-split questions answered with the base and the fine-tuned model's passages (cross-patient and patient-centred), scored.",
 )
 
 icd_job = dg.define_asset_job(

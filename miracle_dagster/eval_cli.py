@@ -15,7 +15,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--liveqa", metavar="DATA_DIR", help="evaluate on TREC LiveQA-Med + MedQuAD from this folder (e.g. ../shared/data)")
     p.add_argument("--distractors", type=int, default=0, help="with --liveqa: MedQuAD answers added to the corpus (-1: all)")
     p.add_argument("--question-text", choices=("summary", "message"), default="summary", help="with --liveqa: NLM summary or the consumer's message")
-    p.add_argument("--model", action="append", required=True, help="registry name or sentence-transformers folder; repeat to compare")
+    p.add_argument("--model", action="append", required=True,
+                   help="registry name, sentence-transformers folder or `bm25` (lexical baseline); repeat to compare with the first")
+    p.add_argument("--language", choices=("de", "en"), help="stemming and stopwords of bm25 (default de; en with --liveqa)")
     p.add_argument("--min-grade", type=int, help="grade from which a document counts as relevant (default 1; 2 with --liveqa)")
     p.add_argument("--max-seq-length", type=int, default=0, help="cap the models' token limit (0: their own)")
     p.add_argument("--json", action="store_true", help="metric rows as JSON")
@@ -108,33 +110,45 @@ def _load(name: str):
     return model, ir.model_prompts(model, spec)
 
 
+def _per_query(name: str, args: argparse.Namespace, data, min_grade: int):
+    """A model's per-question metrics: BM25 in the run's language, else the dense model with its prompts."""
+    from miracle_dagster.core.evaluation import bm25, ir
+
+    relevant = ir.relevant_or_fail(data, min_grade)
+    if name == bm25.BM25:
+        language = args.language or ("en" if args.liveqa else "de")
+        return ir.per_query(bm25.rank_bm25({q: data.queries[q] for q in relevant}, data.corpus, language, ir.DEPTH), relevant)
+    model, prompts = _load(name)
+    with ir.max_length(model, args.max_seq_length):
+        return ir.dense_per_query(model, data, prompts, min_grade)
+
+
 def run(args: argparse.Namespace) -> int:
     """Parsed in cli.py (arguments from add_arguments, so the other commands start without these imports)."""
     import pandas as pd
 
     from miracle_dagster.core import models
-    from miracle_dagster.core.evaluation import ir
+    from miracle_dagster.core.evaluation import ir, significance
 
     try:
         data, min_grade, stats = _data(args)
-        relevant = data.relevant(min_grade)
-        if not relevant:
-            raise ValueError(f"no query has a relevant document (grade >= {min_grade}) in the corpus")
-        rows = []
-        for name in args.model:
-            model, prompts = _load(name)
-            with ir.max_length(model, args.max_seq_length):
-                rows.append(ir.evaluate(model, data, name, prompts, min_grade))
+        relevant = ir.relevant_or_fail(data, min_grade)
+        values = {name: _per_query(name, args, data, min_grade) for name in dict.fromkeys(args.model)}
     except (ValueError, OSError, models.ModelProvisioningError) as error:
         print(f"miracle ir-eval: {error}", file=sys.stderr)
         return 2
-    frame = pd.concat(rows, ignore_index=True)
+    frame = pd.concat([ir.metric_rows(v, data, name) for name, v in values.items()], ignore_index=True)
+    compared = significance.compare(values, args.model[0], ir.REPORTED) if len(values) > 1 else None
     if args.json:
-        print(json.dumps({"stats": stats, "min_grade": min_grade, "rows": frame.to_dict("records")}, indent=2))
+        comparison = [] if compared is None else compared.to_dict("records")
+        print(json.dumps({"stats": stats, "min_grade": min_grade, "rows": frame.to_dict("records"), "comparison": comparison}, indent=2))
         return 0
     sizes = [len(d) for d in relevant.values()]
     print(f"queries {len(relevant)} (with a relevant document, grade >= {min_grade}), corpus {len(data.corpus)}, "
           f"relevant per query {sum(sizes) / len(sizes):.2f} (>= 2: {sum(n >= 2 for n in sizes)})")  # fmt: skip
     table = ir.overall(frame, (*ir.HEADLINE, "recall@1", "recall@5", "recall@100"))
     print(table.round(4).to_string())
+    if compared is not None:
+        print(f"\nvs {args.model[0]} (95% bootstrap interval over queries; p: paired randomization test)")
+        print(compared.drop(columns="n_queries").set_index(["model", "metric"]).round(4).to_string())
     return 0

@@ -1,4 +1,6 @@
-"""New or changed source files trigger ingestion of just their partitions."""
+"""New or changed source files trigger ingestion of just their partitions: those of every year partition up to the
+current one, so a new year's folder is watched from its 1 January. Running by default; `MIRACLE_AUTOMATION=off`
+ships it stopped."""
 
 import dagster as dg
 
@@ -19,10 +21,15 @@ def _ingested_fingerprint(instance: dg.DagsterInstance, key: dg.MultiPartitionKe
     return value.value if value is not None else None
 
 
+def default_status() -> dg.DefaultSensorStatus:
+    """RUNNING unless `MIRACLE_AUTOMATION=off`; read when the code location loads."""
+    return dg.DefaultSensorStatus.RUNNING if settings.automation() else dg.DefaultSensorStatus.STOPPED
+
+
 @dg.sensor(
     target=partitioned_assets,
     minimum_interval_seconds=300,
-    default_status=dg.DefaultSensorStatus.STOPPED,
+    default_status=default_status(),
     description="Compares each source partition's content hash with the one recorded at its last ingestion.",
 )
 def new_documents_sensor(context: dg.SensorEvaluationContext, source: ReportSource):

@@ -28,13 +28,14 @@ def _free_port() -> int:
 
 @contextmanager
 def dagster_dev(home: Path, dagster_home: Path, **env: str) -> Iterator[str]:
-    """Start it with MIRACLE_HOME=home, wait until GraphQL serves the asset graph, yield the base URL, stop it."""
+    """Start it with MIRACLE_HOME=home, wait until GraphQL serves the asset graph, yield the base URL, stop it.
+    The nightly schedule and the new-documents sensor stay off (MIRACLE_AUTOMATION): the tests start their own runs."""
     port = _free_port()
     log = home / "dagster-dev.log"
     process = subprocess.Popen(
         [str(DAGSTER), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
         cwd=PROJECT,
-        env={**os.environ, "MIRACLE_HOME": str(home), "DAGSTER_HOME": str(dagster_home), **env},
+        env={**os.environ, "MIRACLE_HOME": str(home), "DAGSTER_HOME": str(dagster_home), "MIRACLE_AUTOMATION": "off", **env},
         stdout=subprocess.DEVNULL,
         stderr=open(log, "wb"),
         start_new_session=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -30,7 +31,8 @@ def test_sample_corpus_command_writes_the_source_layout(tmp_path):
 
 
 def test_demo_materializes_every_source_partition_into_the_instance(tmp_path):
-    env = {"MIRACLE_SPECIALTIES": "radiology,surgery", "MIRACLE_YEARS": "2021-2023"}
+    three_years = str(dt.datetime.now(dt.timezone.utc).year - 2)  # the year partitions run up to the current year
+    env = {"MIRACLE_SPECIALTIES": "radiology,surgery", "MIRACLE_FIRST_YEAR": three_years}
     done = _run(["demo", "--patients", "10", "--qa-partitions", "1", "--qa-sections", "1", "--translate-rows", "1"], tmp_path, **env)
     assert done.returncode == 0, done.stdout + done.stderr
     partitions = {(p.parent.name, p.name) for p in (tmp_path / "sample_source").glob("*/*") if p.parent.name != "_meta"}

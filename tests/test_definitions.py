@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import shutil
 from pathlib import Path
@@ -28,14 +29,16 @@ def test_definitions_load_and_validate():
     assert {"qa_pairs", "rejected_qa_pairs"} <= keys
     assert defs.resolve_job_def("qa_job").tags.get("miracle/service") == "llm"
     assert {"pseudonymized_sections", "pseudonymized_qa_pairs", "pseudonymization_eval"} <= keys
-    assert {"training_pairs", "finetuned_model"} <= keys and defs.resolve_job_def("training_job") is not None
-    assert "multilingual_e5_small/rag_eval_report" in keys and defs.resolve_job_def("rag_evaluation_job") is not None
+    assert {"training_pairs", "finetuned_model", "variant_index"} <= keys and defs.resolve_job_def("training_job") is not None
+    assert "rag_eval_report" in keys and defs.resolve_job_def("rag_evaluation_job").partitions_def is not None
     # The privacy boundary: pseudonymized passages come with every ingest run and their leak check blocks.
     assert "pseudonymized_sections" in {k.to_user_string() for k in defs.resolve_job_def("ingest_job").asset_layer.executable_asset_keys}
     leak_checks = [spec for spec in graph.get(dg.AssetKey("pseudonymized_sections")).check_keys]
     assert leak_checks and all(k.name == "no_known_phi_leaks" for k in leak_checks)
     partitions = graph.get(dg.AssetKey("report_sections")).partitions_def
-    assert len(partitions.get_partition_keys()) == len(settings.specialties()) * len(settings.years()) == 63
+    # 7 specialties x the years from 2018 to the current one: 63 in 2026, 70 in 2027, ...
+    years_so_far = settings.current_year() - 2018 + 1
+    assert len(partitions.get_partition_keys()) == len(settings.specialties()) * len(settings.years()) == 7 * years_so_far
     check_names = {key.name for key in graph.asset_check_keys}
     assert {
         "rows_accounted_for",
@@ -56,25 +59,25 @@ def test_definitions_load_and_validate():
 
 def test_partitions_follow_environment(monkeypatch):
     monkeypatch.setenv("MIRACLE_SPECIALTIES", "radiology, pathology")
-    monkeypatch.setenv("MIRACLE_YEARS", "2020-2022")
+    monkeypatch.setenv("MIRACLE_FIRST_YEAR", "2020")
     import miracle_dagster.partitions as partitions
 
     try:
         reloaded = importlib.reload(partitions)
-        keys = {str(k) for k in reloaded.report_partitions.get_partition_keys()}
+        keys = {str(k) for k in reloaded.report_partitions.get_partition_keys(current_time=dt.datetime(2022, 6, 1))}
         assert keys == {f"{s}|{y}" for s in ("radiology", "pathology") for y in ("2020", "2021", "2022")}
     finally:
         monkeypatch.undo()
         importlib.reload(partitions)
 
 
-def test_bad_years_are_a_clear_error(monkeypatch):
-    monkeypatch.setenv("MIRACLE_YEARS", "2022-2020")
-    with pytest.raises(ValueError, match="MIRACLE_YEARS"):
+def test_bad_first_year_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("MIRACLE_FIRST_YEAR", "20x1")
+    with pytest.raises(ValueError, match="MIRACLE_FIRST_YEAR must be a four-digit year"):
         settings.years()
-    monkeypatch.setenv("MIRACLE_YEARS", "20x1")
-    with pytest.raises(ValueError, match="four-digit"):
-        settings.years()
+    monkeypatch.setenv("MIRACLE_FIRST_YEAR", "2031")
+    with pytest.raises(ValueError, match="after the current year"):
+        settings.years(today=dt.date(2030, 12, 31))
 
 
 def test_instance_settings_queue_rate_limited_services(tmp_path):
@@ -121,8 +124,6 @@ def test_sensor_requests_only_new_or_changed_partitions(tmp_path, sample_corpus)
 
 
 def test_nightly_schedule_requests_every_specialty_of_the_current_year():
-    import datetime as dt
-
     from miracle_dagster.schedules import nightly_ingest_schedule
 
     context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2025, 3, 1, 2, 0))
@@ -130,5 +131,5 @@ def test_nightly_schedule_requests_every_specialty_of_the_current_year():
     assert {r.partition_key for r in requests} == {f"{s}|2025" for s in settings.specialties()}
     assert len({r.run_key for r in requests}) == len(requests)
 
-    outside = nightly_ingest_schedule(dg.build_schedule_context(scheduled_execution_time=dt.datetime(2031, 1, 1)))
-    assert isinstance(outside, dg.SkipReason)
+    before_first = nightly_ingest_schedule(dg.build_schedule_context(scheduled_execution_time=dt.datetime(2017, 6, 1, 2, 0)))
+    assert isinstance(before_first, dg.SkipReason) and "MIRACLE_FIRST_YEAR" in before_first.skip_message

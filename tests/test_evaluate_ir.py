@@ -12,10 +12,12 @@ import pandas as pd
 import pytest
 
 from miracle_dagster import eval_cli
-from miracle_dagster.assets import ingest_assets, ir_eval_report, relevance_judgments, training_pairs
+from miracle_dagster.assets import finetuned_model, ingest_assets, ir_eval_report, relevance_judgments, training_pairs
 from miracle_dagster.assets.evaluate_ir import BEATS_BASE
 from miracle_dagster.cli import main
 from miracle_dagster.core import training
+from miracle_dagster.core.models import ModelSpec
+from miracle_dagster.core.training import registry
 from miracle_dagster.core.evaluation import ir, judge, public_data
 from miracle_dagster.core.llm import Completion, LLMClient
 from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
@@ -23,12 +25,14 @@ from miracle_dagster.core.sample_corpus.questions import stand_in_qa_pairs
 from miracle_dagster.partitions import partition_key
 from miracle_dagster.resources import build_llm
 from miracle_dagster.resources.embedder import EmbeddingModels
+from miracle_dagster.resources.pseudonymizer import Pseudonymizer
 from miracle_dagster.resources.source import ReportSource
 from miracle_dagster.resources.storage import DataRoot, ParquetIOManager
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 needs_data = pytest.mark.skipif(not (DATA / "liveqa_med").is_dir(), reason=f"public data not at {DATA}")
 MODELS = ["multilingual-e5-small", "all-MiniLM-L6-v2"]
+TUNED = "finetuned-de"
 
 
 def _angle_model():
@@ -104,7 +108,7 @@ def test_pool_holds_every_models_top_k_and_the_source():
 
 def test_warn_check_both_ways():
     def frame(values):
-        return pd.DataFrame([(m, "all", "all", "map@100", v, 5) for m, v in values.items()], columns=ir.ROW_COLUMNS)
+        return pd.DataFrame([(m, "all", "all", "map@100", v, 5, v, v) for m, v in values.items()], columns=ir.ROW_COLUMNS)
 
     assert ir.finetuned_vs_base(frame({"e5": 0.3, "finetuned-de_pseudonymized": 0.4}), "e5")[0]
     passed, values, losers = ir.finetuned_vs_base(frame({"e5": 0.3, "finetuned-de": 0.2, "finetuned-en_pseudonymized": 0.5}), "e5")
@@ -114,26 +118,34 @@ def test_warn_check_both_ways():
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, models_dir):
-    """One ingested partition (variant `de`: raw passages); training pairs from stand-in questions, half of them test."""
+    """One ingested partition (variant `de`: raw passages); training pairs from stand-in questions, half of them test;
+    the `finetuned_model` slot holds the packaged MiniLM folder (training is tested in test_training.py)."""
     root = tmp_path_factory.mktemp("evaluation")
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv("MIRACLE_SPLIT_TEST_FRACTION", "0.5")
     write_sample_source(root / "source", generate_corpus(n_patients=4, seed=5, specialties=["radiology"], years=["2022"]))
     resources = {
         "io_manager": ParquetIOManager(base_dir=str(root / "assets")), "data_root": DataRoot(path=str(root)),
         "source": ReportSource(folder=str(root / "source")), "embedder": EmbeddingModels(models_dir=str(models_dir)),
         "llm": build_llm(cache_dir="", models_dir=str(models_dir)),  # no completion cache: reuse must come from the asset
+        "pseudonymizer": Pseudonymizer(secret="evaluation-tests-secret-0123456789", private_dir=str(root / "private")),
     }  # fmt: skip
     done = dg.materialize(ingest_assets, partition_key=str(partition_key("radiology", "2022")), resources=resources)
     passages = done.output_for_node("report_sections")
-    pairs = training.build_pairs(stand_in_qa_pairs(passages, limit=40).assign(year="2022"), passages, test_fraction=0.5).pairs
+    monkeypatch.undo()
+    pairs = training.build_pairs(stand_in_qa_pairs(passages, limit=40).assign(year="2022"), passages).pairs
     (root / "assets" / "training_pairs").mkdir(parents=True)
     pairs.assign(negatives=[[] for _ in range(len(pairs))]).to_parquet(root / "assets" / "training_pairs" / "de.parquet")
-    shared = {"models": MODELS, "max_seq_length": 64}
-    config = {"relevance_judgments": {"config": {**shared, "max_questions": 2, "pool_depth": 2, "max_passage_chars": 300}},
-              "ir_eval_report": {"config": shared}}  # fmt: skip
+    minilm = resources["embedder"].provision("all-MiniLM-L6-v2")
+    (root / "assets" / "finetuned_model").mkdir(parents=True)
+    registry.as_row(ModelSpec(TUNED, f"path:{minilm}", max_seq_length=128), variant="de", version="v1", base_model=MODELS[0],
+                    data_version="d1").to_parquet(root / "assets" / "finetuned_model" / "de.parquet")  # fmt: skip
+    config = {"relevance_judgments": {"config": {"models": MODELS, "max_questions": 2, "pool_depth": 2, "max_passage_chars": 300}},
+              "ir_eval_report": {"config": {"n_resamples": 2000}}}  # fmt: skip
     instance = dg.DagsterInstance.ephemeral()
 
     def run(*selection):
-        return dg.materialize([training_pairs, relevance_judgments, ir_eval_report], selection=selection,
+        return dg.materialize([training_pairs, finetuned_model, relevance_judgments, ir_eval_report], selection=selection,
                               partition_key="de", resources=resources, instance=instance,
                               run_config=dg.RunConfig(ops={a.key.path[-1]: config[a.key.path[-1]] for a in selection}))  # fmt: skip
 
@@ -166,18 +178,25 @@ def test_judgments_pool_both_models_and_a_rerun_judges_nothing_new(world):
     pd.testing.assert_frame_equal(judged, second.output_for_node("relevance_judgments"), check_dtype=False)
 
 
-def test_ir_eval_report_compares_models_per_group(world):
+def test_ir_eval_report_compares_base_finetuned_baseline_and_bm25_with_intervals(world):
     _, _, first, _ = world
     rows = first.output_for_node("ir_eval_report")
     meta = _meta(first, "ir_eval_report")
-    assert set(rows["model"]) == set(MODELS) and set(rows["group_kind"]) == {"all", "language", "specialty", "year"}
-    overall = rows[(rows["group_kind"] == "all") & (rows["metric"] == "map@100")]
-    assert len(overall) == 2 and overall["value"].between(0, 1).all() and (overall["n_queries"] == 2).all()
+    compared = [*MODELS[:1], TUNED, MODELS[1], "bm25"]
+    assert list(rows["model"].unique()) == compared and set(rows["group_kind"]) == {"all", "language", "specialty", "year"}
+    overall = rows[(rows["group_kind"] == "all") & (rows["metric"] == "map@100")].set_index("model")
+    assert len(overall) == 4 and overall["value"].between(0, 1).all() and (overall["n_queries"] == 2).all()
+    assert (overall["ci_low"] <= overall["value"]).all() and (overall["value"] <= overall["ci_high"]).all()
+    assert overall.loc[MODELS[0], "p_value"] == 1.0 and overall["p_value"].between(0, 1).all()
+    # the fine-tuned slot holds the MiniLM folder: the same numbers as the MiniLM baseline
+    assert overall.loc[TUNED, "value"] == pytest.approx(overall.loc[MODELS[1], "value"])
     assert set(rows.loc[rows["group_kind"] == "language", "group"]) == {"de"} and "| year | 2022 | 2 |" in meta["map@100_by_group"]
-    assert all(f"| {m} |" in meta["overall"] for m in MODELS) and meta["chart"].startswith("![score](data:image/png;base64,")
-    assert meta["mean_relevant_per_question"] >= 1 and meta["models_not_in_pool"] == "none"
+    assert all(f"| {m} |" in meta["comparison"] for m in compared) and "[" in meta["comparison"] and " p=" in meta["comparison"]
+    assert all(isinstance(meta[f"map@100 {m}"], float) for m in compared) and meta["chart"].startswith("![score](data:image/png;base64,")
+    assert "| finetuned-de | 128 |" in meta["max_seq_length"] and "| bm25 | – |" in meta["max_seq_length"]
+    assert meta["mean_relevant_per_question"] >= 1 and meta["models_not_in_pool"] == f"{TUNED}, bm25"
     [check] = [c for c in first.get_asset_check_evaluations() if c.check_name == BEATS_BASE]
-    assert check.passed and check.severity == dg.AssetCheckSeverity.WARN  # no fine-tuned model compared here
+    assert check.severity == dg.AssetCheckSeverity.WARN and check.passed == (overall.loc[TUNED, "value"] > overall.loc[MODELS[0], "value"])
 
 
 @pytest.fixture(scope="module")

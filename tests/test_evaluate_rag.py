@@ -44,7 +44,8 @@ def test_patient_centred_never_sees_another_patient_cross_patient_does(store):
     client, _ = store
     # Questions of pat_b aimed at pat_a's passages: cross-patient finds those, patient-centred stays with pat_b.
     questions = pd.DataFrame({"pair_id": ["q0", "q3"], "question": ["Befund 0", "Befund 3"], "answer": "a",
-                              "patient_id": "pat_b", "passage_id": ["p1", "p4"], "reference_context": "Befund 1"})  # fmt: skip
+                              "patient_id": "pat_b", "passage_id": ["p1", "p4"], "reference_context": "Befund 1",
+                              "specialty": "radiology", "year": "2021"})  # fmt: skip
     encode = lambda texts: np.stack([_vector(int(t.split()[1])) for t in texts])  # noqa: E731
     rows = rag.retrieve(client, "c", encode, questions, top_k=3)
     assert [r.scenario for r in rows] == list(rag.SCENARIOS) * 2
@@ -123,7 +124,7 @@ def _meta(result):
     return {k: v.value for k, v in event.materialization.metadata.items()}
 
 
-class _Bleurt:  # the scorer's interface (bleurt.score.BleurtScorer); the package needs TensorFlow
+class _Bleurt:  # the scorer's interface; the real one (tests/test_rag_metrics_bleurt.py) is slower to build
     def score(self, references, candidates):
         return [0.25 + 0.5 * (c.strip() == r.strip()) for r, c in zip(references, candidates)]
 
@@ -135,15 +136,20 @@ def test_rag_eval_report_on_a_small_world_with_the_bundled_llm(rag_env, monkeypa
     assert result.success
     report = result.output_for_node(rag_world.REPORT.node_def.name)
     meta = _meta(result)
-    assert len(report) == 2 * meta["questions"] == 4 and set(report["scenario"]) == set(rag.SCENARIOS)
-    assert meta["answered"] + meta["failed"] == 4 and meta["answered"] >= 2
+    assert len(report) == 2 * 2 * meta["questions"] == 8 and set(report["scenario"]) == set(rag.SCENARIOS)
+    assert meta["answered"] + meta["failed"] == 8 and meta["answered"] >= 4
     answered = report[report["failure"] == ""]
     assert answered["bertscore_f1"].between(0, 1).all() and report.loc[report["failure"] != "", "bertscore_f1"].isna().all()
-    assert report["context_precision"].notna().all() and (report["n_contexts"] == 1).all() and set(report["model"]) == {rag_world.MODEL}
+    assert report["context_precision"].notna().all() and (report["n_contexts"] == 1).all()
+    assert set(report["model"]) == {rag_world.MODEL, f"finetuned-{rag_world.VARIANT}"} and set(report["language"]) == {"de"}
+    assert set(report["specialty"]) == {rag_world.SPECIALTY} and set(report["year"]) == {rag_world.YEAR}
+    assert f"| {rag_world.SPECIALTY} |" in meta["by_specialty"] and f"| {rag_world.YEAR} |" in meta["by_year"]
+    assert isinstance(meta[f"bertscore_f1 finetuned-{rag_world.VARIANT} cross_patient"], float)
+    assert meta["context_precision"].startswith("string similarity")
     assert (answered["bleurt"] >= 0.25).all() and meta["bleurt"] == "scored"
     for metric in ("bertscore_f1", "context_precision", "context_recall", "bleurt"):
         assert f" {metric} |" in meta["metrics"].split("\n")[0]
-    assert "| cross_patient |" in meta["metrics"] and "| patient_centred |" in meta["metrics"]
+    assert f"| {rag_world.MODEL} | cross_patient |" in meta["metrics"] and "| patient_centred |" in meta["metrics"]
     assert meta["metrics_chart"].startswith("![mean score](data:image/png;base64,")
     assert meta["judge"].startswith("none")
     assert "layer 9" in meta["bertscore"] and meta["ragas_version"].startswith("0.4.") and meta["llm_backend"] == "local"
@@ -160,8 +166,8 @@ def test_rag_eval_report_records_an_unreachable_llm_per_row(rag_env, models_dir,
     assert result.success  # a report of failures is still a report
     report = result.output_for_node(rag_world.REPORT.node_def.name)
     meta = _meta(result)
-    assert set(report["failure"]) == {"llm_unavailable"} and meta["answered"] == 0 and meta["failed"] == 4
+    assert set(report["failure"]) == {"llm_unavailable"} and meta["answered"] == 0 and meta["failed"] == 8
     assert "cross_patient: llm_unavailable" in meta["failures"] and report["bertscore_f1"].isna().all()
     assert meta["bleurt"] == "not available (MIRACLE_BLEURT_CHECKPOINT is not set)" and "bleurt" not in report
-    assert report["context_precision"].notna().all()  # retrieval is scored even when answering failed
-    assert "127.0.0.1:9" in meta["judge"] and meta["judge_unscored_rows"] == 0  # the judge: no answers, nothing to judge
+    assert report["context_recall"].notna().all()  # retrieval is scored even when answering failed
+    assert "127.0.0.1:9" in meta["judge"] and meta["context_precision"].startswith("llm")  # with a judge, the judged one

@@ -21,9 +21,11 @@ from miracle_dagster.resources.source import ReportSource
 from miracle_dagster.resources.storage import DataRoot, ParquetIOManager, partition_file
 
 VARIANT = "de_pseudonymized"
-PAIRS_CONFIG = {"dev_fraction": 0.25, "test_fraction": 0.1, "mining_max_seq_length": 64}
+SPLIT = {"MIRACLE_SPLIT_DEV_FRACTION": "0.25", "MIRACLE_SPLIT_TEST_FRACTION": "0.1"}
+# The model's one token limit (its registry entry): passages are cut, negatives mined, training and evaluation run at it.
+SHORT = json.dumps({"multilingual-e5-small": {"max_seq_length": 128}})
 TRAIN_CONFIG = {"max_steps": 8, "batch_size": 8, "mini_batch_size": 8, "eval_steps": 4, "logging_steps": 2,
-                "max_seq_length": 64, "learning_rate": 5e-5, "freeze_embeddings": True}  # fmt: skip
+                "learning_rate": 5e-5, "freeze_embeddings": True}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -36,15 +38,19 @@ def world(tmp_path_factory, models_dir):
         "io_manager": ParquetIOManager(base_dir=str(root / "assets")),
         "data_root": DataRoot(path=str(root)),
         "source": ReportSource(folder=str(root / "source")),
-        "embedder": EmbeddingModels(models_dir=str(models_dir), registry_file=str(registry.registry_file(root))),
+        "embedder": EmbeddingModels(models_dir=str(models_dir), registry_json=SHORT, registry_file=str(registry.registry_file(root))),
         "pseudonymizer": Pseudonymizer(secret="test-secret-0123456789abcdef", private_dir=str(root / "private")),
     }
-    done = dg.materialize([*ingest_assets, pseudonymized_sections], partition_key=str(partition_key("internal_medicine", "2021")), resources=resources)
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in SPLIT.items():
+            env.setenv(name, value)
+        done = dg.materialize([*ingest_assets, pseudonymized_sections], partition_key=str(partition_key("internal_medicine", "2021")),
+                              resources=resources)  # fmt: skip
     passages = done.output_for_node("pseudonymized_sections")
     qa_file = partition_file(root / "assets", "pseudonymized_qa_pairs", "internal_medicine", "2021")
     qa_file.parent.mkdir(parents=True)
     stand_in_qa_pairs(passages, limit=120).to_parquet(qa_file, index=False)
-    run_config = dg.RunConfig(ops={"training_pairs": {"config": PAIRS_CONFIG}, "finetuned_model": {"config": TRAIN_CONFIG}})
+    run_config = dg.RunConfig(ops={"finetuned_model": {"config": TRAIN_CONFIG}})
     result = dg.materialize([training_pairs, finetuned_model], partition_key=VARIANT, resources=resources, run_config=run_config)
     yield root, resources, result
     shutil.rmtree(root, ignore_errors=True)  # checkpoints with optimizer state: gigabytes that a CI disk may not have
@@ -66,18 +72,29 @@ def test_split_is_by_patient_deterministic_and_follows_fractions():
     qa = pd.DataFrame({"pair_id": range(6000), "question": "Frage?", "passage_id": [f"p{i % 900}" for i in range(6000)],
                        "patient_id": [patients[i * 7 % 300] for i in range(6000)]}).sample(frac=1, random_state=1)  # fmt: skip
     passages = pd.DataFrame({"passage_id": [f"p{i}" for i in range(900)], "text": "Befund"})
-    built = training.build_pairs(qa.assign(document_id="d", case_id="c"), passages, seed=3)
+    split = training.Split(seed=3)
+    built = training.build_pairs(qa.assign(document_id="d", case_id="c", split=qa["patient_id"].map(split.of)), passages)
     assert len(built.pairs) == 6000 and training.patients_in_several_splits(built.pairs) == []
     assert set(built.pairs["split"]) == set(training.pairs.SPLITS)
     with pytest.raises(ValueError, match="fractions"):
-        training.split_of("pat_1", 0, 0.6, 0.5)
+        training.Split(0, 0.6, 0.5)
+    with pytest.raises(ValueError, match="no `split` column"):
+        training.build_pairs(qa.drop(columns="split", errors="ignore"), passages)
 
 
 def test_pairs_without_question_or_passage_are_counted_not_dropped_silently():
-    qa = pd.DataFrame({"pair_id": ["a", "b", "c"], "question": ["Was?", " ", "Wo?"], "passage_id": ["p1", "p1", "gone"],
-                       "patient_id": "x", "document_id": "d", "case_id": "c"})  # fmt: skip
+    qa = pd.DataFrame({"pair_id": ["a", "b", "c", "d"], "question": ["Was?", " ", "Wo?", "Wann?"], "passage_id": ["p1", "p1", "gone", "p1"],
+                       "patient_id": "x", "document_id": "d", "case_id": "c", "split": ["train", "train", "train", None]})  # fmt: skip
     built = training.build_pairs(qa, pd.DataFrame({"passage_id": ["p1"], "text": ["Text"]}))
-    assert list(built.pairs["pair_id"]) == ["a"] and built.rejected == {"empty_question": 1, "passage_missing": 1}
+    assert list(built.pairs["pair_id"]) == ["a"] and built.rejected == {"empty_question": 1, "passage_missing": 1, "no_split": 1}
+
+
+def test_split_agreement_compares_variants_in_one_id_space():
+    de = pd.DataFrame({"patient_id": ["p1", "p2", "p3"], "split": ["test", "train", "test"]})
+    same = training.split_agreement({"de": de, "de_pseudonymized": de, "en_pseudonymized": de[de["patient_id"] != "p3"]})
+    assert same["patients_split_differently"] == 0 and same["test_patients de"] == 2 and same["test_patients_missing en_pseudonymized"] == 1
+    moved = training.split_agreement({"de": de, "de_pseudonymized": de.assign(split=["train", "train", "test"])})
+    assert moved["patients_split_differently"] == 1 and moved["test_patients_missing de_pseudonymized"] == 1
 
 
 def test_guard_never_takes_negatives_from_the_positives_document_case_or_patient(models_dir):
@@ -124,7 +141,10 @@ def test_short_training_run_beats_the_base_model_on_dev(world):
     assert check.passed and meta["steps"] == TRAIN_CONFIG["max_steps"] and meta["pairs_per_second"] > 0
     assert meta["loss_curve"].startswith("![loss](data:image/png;base64,")
     folder = root / "models" / "finetuned" / VARIANT / meta["version"] / "model"
-    assert meta["path"] == str(folder) and "map@100" in (folder / "README.md").read_text()
+    assert meta["model_path"] == str(folder) and "map@100" in (folder / "README.md").read_text()
+    # one token limit: the passages were cut at it, negatives mined, the model trained at it, and the card records it
+    assert meta["max_seq_length"] == _meta(result, "training_pairs")["max_seq_length"] == 128
+    assert "**Maximum Sequence Length:** 128 tokens" in (folder / "README.md").read_text()
     # Registered by name: the embedder resource resolves and encodes with it, prompts included.
     embedder = resources["embedder"]
     spec = embedder.spec(meta["registered_as"])
@@ -149,7 +169,7 @@ def test_resume_after_an_interruption_continues_from_the_checkpoint(world, model
     _, resources, result = world
     pairs = result.output_for_node("training_pairs").groupby("split").head(12)
     spec = resources["embedder"].spec()
-    config = training.TrainConfig(**{**TRAIN_CONFIG, "max_steps": 4, "eval_steps": 2, "batch_size": 4, "max_seq_length": 32})
+    config = training.TrainConfig(**{**TRAIN_CONFIG, "max_steps": 4, "eval_steps": 2, "batch_size": 4})
     fresh = lambda: models.load_sentence_transformer(spec, models_dir)  # noqa: E731
     with pytest.raises(KeyboardInterrupt, match="step 2"):
         training.train(fresh(), pairs, tmp_path, config, "query: ", "passage: ", callbacks=[Interrupt()])
@@ -164,7 +184,7 @@ def test_resume_after_an_interruption_continues_from_the_checkpoint(world, model
 def test_model_card_of_a_raw_phi_variant_shows_no_examples(world, models_dir, tmp_path):
     _, resources, result = world
     pairs = result.output_for_node("training_pairs").groupby("split").head(8)
-    config = training.TrainConfig(**{**TRAIN_CONFIG, "max_steps": 1, "eval_steps": 1, "batch_size": 4, "max_seq_length": 32})
+    config = training.TrainConfig(**{**TRAIN_CONFIG, "max_steps": 1, "eval_steps": 1, "batch_size": 4})
     done = training.train(models.load_sentence_transformer(resources["embedder"].spec(), models_dir), pairs, tmp_path,
                           config, "query: ", "passage: ", private=True)
     cards = [done.model_dir / "README.md", *tmp_path.glob("checkpoints/*/README.md")]
@@ -190,7 +210,7 @@ def test_optional_losses_train_and_are_named_in_the_card(world, models_dir, tmp_
     pairs = result.output_for_node("training_pairs").groupby("split").head(8)
     spec = resources["embedder"].spec()
     config = training.TrainConfig(**{**TRAIN_CONFIG, "loss": loss, "max_steps": 2, "eval_steps": 2, "logging_steps": 1,
-                                     "batch_size": 4, "mini_batch_size": 4, "max_seq_length": 32, "matryoshka_dims": (384, 96)})
+                                     "batch_size": 4, "mini_batch_size": 4, "matryoshka_dims": (384, 96)})
     guide = models.load_sentence_transformer(spec, models_dir) if loss == "gist" else None
     done = training.train(models.load_sentence_transformer(spec, models_dir), pairs, tmp_path, config, "query: ", "passage: ", guide=guide)
     assert done.steps == 2 and len(done.losses) == 2 and all(0 < entry["loss"] < 100 for entry in done.losses)

@@ -12,8 +12,9 @@ from deepl_stub import DeepLStub
 from miracle_dagster.assets import ingest_assets, pseudonymized_sections, translate_qa_pairs, translate_sections
 from miracle_dagster.assets.pseudonymize import LEAK_CHECK
 from miracle_dagster.core.qa.generate import PAIR_COLUMNS
+from miracle_dagster.core.training import VARIANTS
 from miracle_dagster.core.translate.protect import protect
-from miracle_dagster.core.sample_corpus import write_sample_source
+from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
 from miracle_dagster.partitions import partition_key, report_partitions
 from miracle_dagster.resources import build_llm
 from miracle_dagster.resources.embedder import EmbeddingModels
@@ -182,17 +183,25 @@ def test_llm_backend_on_the_bundled_model(tmp_path, models_dir):
     assert _meta(again, "english_qa_pairs")["texts_sent"] == 0 and _meta(again, "english_qa_pairs")["texts_cached"] == 4
 
 
-def test_en_pseudonymized_training_pairs_are_built_from_the_english_assets(tmp_path, sample_corpus, models_dir):
-    """The output contract as the fine-tuning variant reads it: English questions joined to English passages."""
-    from miracle_dagster.assets import pseudonymized_qa_pairs, training_pairs
+def test_en_pseudonymized_training_pairs_are_built_from_the_english_assets(tmp_path, models_dir, monkeypatch):
+    """The output contract as the fine-tuning variant reads it: English questions joined to English passages; the
+    three variants hold the same patients in their test split (one split, decided at report_sections); and the
+    English model answers English questions from English passages in the RAG evaluation."""
+    from miracle_dagster.assets import finetuned_model, pseudonymized_qa_pairs, rag_eval_report, training_pairs, variant_index
+    from miracle_dagster.core.evaluation import rag
+    from miracle_dagster.core.pseudonymize.records import pseudonym_id
     from miracle_dagster.core.sample_corpus.questions import stand_in_qa_pairs
+    from miracle_dagster.resources.qdrant import QdrantResource
+
+    monkeypatch.setenv("MIRACLE_SPLIT_TEST_FRACTION", "0.4")
 
     @dg.asset(name="qa_pairs", partitions_def=report_partitions)
     def stand_in_for_the_llm(report_sections: pd.DataFrame) -> pd.DataFrame:
-        return stand_in_qa_pairs(report_sections, limit=24)
+        qa = stand_in_qa_pairs(report_sections).groupby("patient_id").head(2)  # several patients, few pairs each
+        return qa.assign(answer=qa["passage_id"].map(report_sections.set_index("passage_id")["text"].str[:60]))
 
-    write_sample_source(tmp_path / "source", sample_corpus)
-    specialty, year = sorted(p.relative_to(tmp_path / "source").parts for p in (tmp_path / "source").glob("*/*") if p.is_dir() and p.parent.name != "_meta")[0]
+    specialty, year = "internal_medicine", "2021"
+    write_sample_source(tmp_path / "source", generate_corpus(n_patients=8, seed=7, specialties=[specialty], years=[year]))
     stub = DeepLStub(auth_key=KEY)
     try:
         resources = {
@@ -211,11 +220,29 @@ def test_en_pseudonymized_training_pairs_are_built_from_the_english_assets(tmp_p
         )
     finally:
         stub.close()
-    built = dg.materialize([training_pairs], partition_key="en_pseudonymized", resources=resources, instance=instance,
-                           run_config=dg.RunConfig(ops={"training_pairs": {"config": {"mining_max_seq_length": 64}}}))
-    pairs = built.output_for_node("training_pairs")
+    built = {v: dg.materialize([training_pairs], partition_key=v, resources=resources, instance=instance) for v in VARIANTS}
+    pairs = built["en_pseudonymized"].output_for_node("training_pairs")
     questions = english.output_for_node("translate_qa_pairs", "english_qa_pairs")
     passages = english.output_for_node("translate_sections", "english_sections")
     assert 0 < len(pairs) <= len(questions)
     assert set(pairs["query"]) <= set(questions["question"]) and set(pairs["positive"]) <= set(passages["text"])
     assert not set(pairs["positive"]) & set(english.output_for_node("pseudonymized_sections")["text"])  # not the German
+    surrogator = resources["pseudonymizer"].surrogator([])
+    tested = {v: set(r.output_for_node("training_pairs").query("split == 'test'")["patient_id"]) for v, r in built.items()}
+    tested["de"] = {pseudonym_id(surrogator, "patient_id", raw) for raw in tested["de"]}
+    assert tested["de"] and tested["de"] == tested["de_pseudonymized"] == tested["en_pseudonymized"]
+    for variant, result in built.items():
+        [check] = [c for c in result.get_asset_check_evaluations() if c.check_name == "same_split_in_every_variant"]
+        assert check.passed and check.metadata["patients_split_differently"].value == 0, variant
+        assert check.metadata["test_patients de"].value == len(tested["de"])
+    lifecycle = [training_pairs, finetuned_model, variant_index, rag_eval_report]
+    config = {"finetuned_model": {"config": {"base_model": "all-MiniLM-L6-v2", "max_steps": 1, "eval_steps": 1, "batch_size": 4,
+                                             "mini_batch_size": 4}},
+              "rag_eval_report": {"config": {"max_questions": 1, "top_k": 1, "max_answer_tokens": 16}}}  # fmt: skip
+    answered = dg.materialize(lifecycle, selection=lifecycle[1:], partition_key="en_pseudonymized", instance=instance,
+                              resources={**resources, "qdrant": QdrantResource(path=str(tmp_path / "qdrant"))}, run_config={"ops": config})  # fmt: skip
+    report = answered.output_for_node("rag_eval_report")
+    [event] = [e for e in answered.get_asset_materialization_events() if e.asset_key == dg.AssetKey("rag_eval_report")]
+    assert set(report["model"]) == {"all-MiniLM-L6-v2", "finetuned-en_pseudonymized"} and set(report["language"]) == {"en"}
+    assert set(report["question"]) <= set(questions["question"])  # the English questions
+    assert event.materialization.metadata["answer_prompt_version"].value == rag.prompt_version("en")

@@ -37,7 +37,7 @@ def dagster_ui(tmp_path_factory, sample_corpus):
     write_sample_source(home / "sample_source", sample_corpus)
     (home / "dagster").mkdir()
     shutil.copyfile(PROJECT / "dagster.yaml", home / "dagster" / "dagster.yaml")
-    with dagster_dev(home, home / "dagster", MIRACLE_SPECIALTIES="radiology,internal_medicine", MIRACLE_YEARS="2021,2022") as base:
+    with dagster_dev(home, home / "dagster", MIRACLE_SPECIALTIES="radiology,internal_medicine", MIRACLE_FIRST_YEAR="2021") as base:
         yield f"{base}/graphql", home
 
 

@@ -1,15 +1,18 @@
 """relevance_judgments and ir_eval_report per variant: held-out questions, pooled LLM judgments, metrics per model.
 
 Questions are the QA pairs of test-split patients (never trained on); the corpus is every passage of the variant.
-Judgments are kept as an asset: a re-run judges only pairs the same judge model and prompt have not graded. No
-text appears in metadata (the `de` variant is raw PHI).
+Every compared model (the base, the variant's fine-tuned model handed over by `finetuned_model`, the baselines and
+BM25) is pooled, judged and scored on the same questions, with bootstrap intervals and a paired randomization test
+against the base. Judgments are kept as an asset: a re-run judges only pairs the same judge model and prompt have
+not graded. No text appears in metadata (the `de` variant is raw PHI).
 """
 
 import dagster as dg
 import pandas as pd
 
+from miracle_dagster.assets.variant_index import EVALUATION_AUTOMATION, PASSAGE_DEPS
 from miracle_dagster.core import settings, training
-from miracle_dagster.core.evaluation import ir, judge
+from miracle_dagster.core.evaluation import bm25, ir, judge, significance
 from miracle_dagster.core.training import registry
 from miracle_dagster.metadata import bar_chart, column_schema, count_table, md_table
 from miracle_dagster.partitions import variant_partitions
@@ -18,15 +21,11 @@ from miracle_dagster.resources.llm import LLMResource
 from miracle_dagster.resources.storage import DataRoot
 
 BEATS_BASE = "finetuned_beats_base"
-LANGUAGE = {"de": "de", "de_pseudonymized": "de", "en_pseudonymized": "en"}
 GROUP_KINDS = ("language", "specialty", "year")
-_PASSAGE_DEPS = [dg.AssetDep(passages, partition_mapping=dg.AllPartitionMapping())
-                 for passages in sorted({p for _, p in training.VARIANT_INPUTS.values()})]  # fmt: skip
 
 
 class EvalModelsConfig(dg.Config):
-    models: list[str] = []  # default: the embedder, finetuned-<variant> when registered, MIRACLE_EVAL_BASELINES
-    max_seq_length: int = 0  # 0: each model's own limit
+    models: list[str] = []  # default: the base model, the variant's fine-tuned model, MIRACLE_EVAL_BASELINES and bm25
     batch_size: int = 32
 
 
@@ -40,13 +39,24 @@ class JudgmentsConfig(EvalModelsConfig):
 
 class IREvalConfig(EvalModelsConfig):
     min_grade: int = 2  # judged grade (0-3) from which a passage counts as relevant; the source passage always does
-    base_model: str = ""  # what fine-tuned models must beat; default: the embedder (finetuned_model's default base)
+    n_resamples: int = 10000  # bootstrap and randomization-test resamples
+    seed: int = 0
 
 
-def compared_models(config: EvalModelsConfig, embedder: EmbeddingModels, variant: str) -> list[str]:
-    tuned = registry.model_name(variant)
-    names = config.models or [embedder.default_model, *([tuned] if tuned in embedder.registry() else []), *settings.eval_baselines()]
-    return list(dict.fromkeys(names))
+def compared(config: EvalModelsConfig, embedder: EmbeddingModels, finetuned_model: pd.DataFrame) -> tuple[EmbeddingModels, str, list[str]]:
+    """(the embedder that knows the fine-tuned model, the base model, every compared model: base first)."""
+    tuned, base = registry.spec_of(finetuned_model), str(finetuned_model["base_model"].iloc[0])
+    names = config.models or [base, tuned.name, *settings.eval_baselines(), bm25.BM25]
+    return embedder.including(tuned), base, list(dict.fromkeys([base, *names]))
+
+
+def _rank(name: str, embedder: EmbeddingModels, queries: dict[str, str], corpus: dict[str, str], language: str,
+          depth: int, batch_size: int) -> dict[str, list[str]]:  # fmt: skip
+    """A model's ranking of the corpus for each query: BM25 by name, any other name a dense model at its own token limit."""
+    if name == bm25.BM25:
+        return bm25.rank_bm25(queries, corpus, language, depth)
+    model, prompts = _model(embedder, name)
+    return ir.rank(model, queries, corpus, depth, prompts, batch_size=batch_size)
 
 
 def _corpus(data_root: DataRoot, variant: str) -> dict[str, str]:
@@ -64,23 +74,20 @@ def _model(embedder: EmbeddingModels, name: str):
 
 @dg.asset(
     partitions_def=variant_partitions, group_name="evaluation", kinds={"sentence_transformers", "pandas", "parquet"},
-    deps=_PASSAGE_DEPS, pool="llm",
+    deps=PASSAGE_DEPS, pool="llm", automation_condition=EVALUATION_AUTOMATION,
     description="Graded (0-3) relevance of every compared model's top passages for held-out questions, judged by the LLM.",
 )  # fmt: skip
 def relevance_judgments(context: dg.AssetExecutionContext, config: JudgmentsConfig, training_pairs: pd.DataFrame,
-                        data_root: DataRoot, embedder: EmbeddingModels, llm: LLMResource):  # fmt: skip
+                        finetuned_model: pd.DataFrame, data_root: DataRoot, embedder: EmbeddingModels, llm: LLMResource):  # fmt: skip
     variant = context.partition_key
     test = training_pairs[training_pairs["split"] == "test"]
     if test.empty:
         raise dg.Failure(f"training_pairs[{variant}] has no test-split questions: add patients or raise test_fraction")
     questions = test.sort_values("pair_id").head(config.max_questions)  # pair ids are content hashes: a fixed sample
-    corpus, names = _corpus(data_root, variant), compared_models(config, embedder, variant)
+    corpus, (embedder, _, names) = _corpus(data_root, variant), compared(config, embedder, finetuned_model)
     queries = dict(zip(questions["pair_id"], questions["query"]))
-    rankings = {}
-    for name in names:
-        model, prompts = _model(embedder, name)
-        with ir.max_length(model, config.max_seq_length):
-            rankings[name] = ir.rank(model, queries, corpus, config.pool_depth, prompts, batch_size=config.batch_size)
+    language = training.VARIANT_LANGUAGE[variant]
+    rankings = {n: _rank(n, embedder, queries, corpus, language, config.pool_depth, config.batch_size) for n in names}
     pooled = judge.pool(dict(zip(questions["pair_id"], questions["passage_id"])), rankings, config.pool_depth)
     client = llm.client()
     asked = pooled[~pooled["is_source"]].drop(columns="is_source")
@@ -110,12 +117,13 @@ def _previous(data_root: DataRoot, variant: str) -> pd.DataFrame | None:
 
 @dg.asset(
     partitions_def=variant_partitions, group_name="evaluation", kinds={"sentence_transformers", "pandas", "parquet"},
-    deps=_PASSAGE_DEPS, check_specs=[dg.AssetCheckSpec(BEATS_BASE, asset="ir_eval_report")],
-    description="MAP@100, NDCG@10, MRR@10, accuracy / precision / recall @1/5/10/100 per model, overall and per language, specialty, year.",
+    deps=PASSAGE_DEPS, check_specs=[dg.AssetCheckSpec(BEATS_BASE, asset="ir_eval_report")], automation_condition=EVALUATION_AUTOMATION,
+    description="MAP@100, NDCG@10, MRR@10, recall, accuracy and precision @1/5/10/100 per model with 95% bootstrap intervals, "
+    "overall and per language, specialty, year; each model against the base by a paired randomization test.",
 )  # fmt: skip
 def ir_eval_report(context: dg.AssetExecutionContext, config: IREvalConfig, relevance_judgments: pd.DataFrame,
-                   training_pairs: pd.DataFrame, data_root: DataRoot, embedder: EmbeddingModels):  # fmt: skip
-    variant = context.partition_key
+                   training_pairs: pd.DataFrame, finetuned_model: pd.DataFrame, data_root: DataRoot, embedder: EmbeddingModels):  # fmt: skip
+    variant, language = context.partition_key, training.VARIANT_LANGUAGE[context.partition_key]
     if not 1 <= config.min_grade <= judge.SOURCE_GRADE:
         raise dg.Failure(f"min_grade must be 1-{judge.SOURCE_GRADE}, got {config.min_grade}")
     graded = relevance_judgments.dropna(subset=["grade"])
@@ -125,40 +133,51 @@ def ir_eval_report(context: dg.AssetExecutionContext, config: IREvalConfig, rele
     questions = training_pairs.drop_duplicates("pair_id").set_index("pair_id").loc[graded["question_id"].unique()]
     data = ir.IRSet(
         corpus=_corpus(data_root, variant), queries=questions["query"].to_dict(), qrels={},
-        groups={q: {"language": LANGUAGE[variant], "specialty": str(r.specialty), "year": str(r.year)} for q, r in questions.iterrows()},
+        groups={q: {"language": language, "specialty": str(r.specialty), "year": str(r.year)} for q, r in questions.iterrows()},
     )  # fmt: skip
     for row in graded.itertuples():
         data.qrels.setdefault(row.question_id, {})[row.passage_id] = int(row.grade)
-    names = compared_models(config, embedder, variant)
-    frames = []
-    for name in names:
-        model, prompts = _model(embedder, name)
-        with ir.max_length(model, config.max_seq_length):
-            frames.append(ir.evaluate(model, data, name, prompts, config.min_grade, GROUP_KINDS, config.batch_size))
-    rows = pd.concat(frames, ignore_index=True)
-    base = config.base_model or embedder.default_model
-    passed, values, losers = ir.finetuned_vs_base(rows, base)
     relevant = data.relevant(config.min_grade)
+    if not relevant:
+        raise dg.Failure(f"no judged question has a relevant passage (grade >= {config.min_grade})")
+    embedder, base, names = compared(config, embedder, finetuned_model)
+    queries = {q: data.queries[q] for q in relevant}
+    values = {n: ir.per_query(_rank(n, embedder, queries, data.corpus, language, ir.DEPTH, config.batch_size), relevant) for n in names}
+    rows = pd.concat([ir.metric_rows(v, data, n, GROUP_KINDS, config.seed) for n, v in values.items()], ignore_index=True)
+    comparison = significance.compare(values, base, ir.REPORTED, n_resamples=config.n_resamples, seed=config.seed)
+    rows = rows.merge(comparison[["model", "metric", "delta_vs_base", "p_value"]].assign(group_kind="all"), how="left",
+                      on=["model", "group_kind", "metric"])  # fmt: skip
+    passed, map_values, losers = ir.finetuned_vs_base(rows, base)
     pooled = set(",".join(relevance_judgments["pooled_by"].fillna("")).split(",")) - {""}
     yield dg.Output(rows, metadata={
-        "variant": variant, "models": ", ".join(names), "questions": len(relevant), "corpus_passages": len(data.corpus),
-        "judged_pairs": len(graded), "min_grade": config.min_grade,
-        "mean_relevant_per_question": round(sum(map(len, relevant.values())) / max(1, len(relevant)), 2),
+        "variant": variant, "models": ", ".join(names), "base_model": base, "questions": len(relevant),
+        "corpus_passages": len(data.corpus), "judged_pairs": len(graded), "min_grade": config.min_grade,
+        "mean_relevant_per_question": round(sum(map(len, relevant.values())) / len(relevant), 2),
         "questions_with_2_or_more_relevant": sum(len(d) >= 2 for d in relevant.values()),
         "models_not_in_pool": ", ".join(n for n in names if n not in pooled) or "none",
-        "overall": _table(ir.overall(rows)), "map@100_by_group": _by_group(rows),
+        "comparison": _comparison(comparison),
+        **{f"{r.metric} {r.model}": round(r.mean, 4) for r in comparison.itertuples()},
+        "map@100_by_group": _by_group(rows),
         "chart": bar_chart({m: ir.overall(rows)[m].to_dict() for m in ir.HEADLINE}, "score"),
+        "max_seq_length": md_table(["model", "tokens"], [(n, "–" if n == bm25.BM25 else embedder.sentence_transformer(n).max_seq_length)
+                                                          for n in names]),  # fmt: skip
+        "confidence": f"95% percentile bootstrap over questions ({config.n_resamples} resamples, seed {config.seed}); "
+                      f"p: paired randomization test against {base}",
         "dagster/row_count": len(rows), "dagster/column_schema": column_schema(rows),
     })  # fmt: skip
     yield dg.AssetCheckResult(
         check_name=BEATS_BASE, passed=passed, severity=dg.AssetCheckSeverity.WARN,
-        metadata={**{f"map@100 {m}": v for m, v in values.items()}, "not_above_base": ", ".join(losers) or "none"},
+        metadata={**{f"map@100 {m}": v for m, v in map_values.items()}, "not_above_base": ", ".join(losers) or "none"},
         description=f"Every fine-tuned model's MAP@100 is above its base model's ({base}).",
     )
 
 
-def _table(frame: pd.DataFrame) -> dg.MetadataValue:
-    return md_table(["model", *frame.columns], [(m, *(f"{v:.4f}" for v in r)) for m, r in frame.iterrows()])
+def _comparison(frame: pd.DataFrame) -> dg.MetadataValue:
+    """One row per model: each reported metric as `mean [low, high]`, and the p-value against the base."""
+    cells = frame.assign(cell=[f"{r.mean:.4f} [{r.ci_low:.4f}, {r.ci_high:.4f}]" + (f" p={r.p_value:.3f}" if r.delta_vs_base else "")
+                               for r in frame.itertuples()])  # fmt: skip
+    table = cells.pivot(index="model", columns="metric", values="cell").reindex(index=frame["model"].unique(), columns=list(ir.REPORTED))
+    return md_table(["model", *table.columns], [(m, *r) for m, r in table.iterrows()])
 
 
 def _by_group(rows: pd.DataFrame) -> dg.MetadataValue:

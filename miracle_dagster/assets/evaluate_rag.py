@@ -1,8 +1,8 @@
-"""`<model>/rag_eval_report`: the study's RAG evaluation, cross-patient and patient-centred, per index model.
+"""rag_eval_report[variant]: the study's RAG evaluation, cross-patient and patient-centred, base vs fine-tuned.
 
-One report per index model, keyed beside its `qdrant_collection` like the index assets: in the graph each report
-sits right after the collection it reads, it re-runs on its own when that model's alias moves, and its page
-compares the two scenarios of one model; the rows carry the model name for comparisons across models.
+Questions are the variant's test-split training pairs (the split decided in `report_sections`), asked in the
+variant's language (the study compared German and English contexts); each model searches its collection of the
+same passages in `variant_index`, the LLM answers from the top-k, and the answers are scored against the reference.
 """
 
 import os
@@ -12,28 +12,26 @@ from importlib import metadata
 import dagster as dg
 import pandas as pd
 
-from miracle_dagster.assets.index import asset_prefix
-from miracle_dagster.core import settings, vector_index
+from miracle_dagster.assets.variant_index import EVALUATION_AUTOMATION, aliases, variant_index
+from miracle_dagster.core import training
 from miracle_dagster.core.evaluation import rag, rag_metrics
+from miracle_dagster.core.training import registry
 from miracle_dagster.metadata import bar_chart, column_schema, count_table, md_table
+from miracle_dagster.partitions import variant_partitions
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.llm import LLMResource
 from miracle_dagster.resources.qdrant import QdrantResource
-from miracle_dagster.resources.storage import DataRoot
 
 PATIENT_CHECK = "patient_centred_stays_with_patient"
-JUDGE_MISSING = "none: the LLM-judged ragas metrics need MIRACLE_LLM_BACKEND=openai or vllm with MIRACLE_LLM_BASE_URL"
+GROUPS = ("specialty", "year")
 
 
 class RagEvalConfig(dg.Config):
-    """Questions come from the test patients of the training split (same seed and fractions as training_pairs)."""
+    """How many test questions, how many passages each answer sees, how the answers are scored."""
 
     max_questions: int = 20
     top_k: int = 5
     max_answer_tokens: int = 128
-    split_seed: int = 0
-    dev_fraction: float = 0.15
-    test_fraction: float = 0.15
     bertscore_model: str = "multilingual-e5-small"  # a registry name: its provisioned local folder is scored with
     bertscore_layer: int = 9  # of 12; bert-score's choice for the multilingual BERT / XLM-R bases
     bleurt_checkpoint: str = ""  # default: MIRACLE_BLEURT_CHECKPOINT
@@ -45,88 +43,83 @@ def _judge(llm: LLMResource) -> rag_metrics.Judge | None:
     return None
 
 
-def _qa_asset() -> str:
-    """The QA pairs matching the indexed passages: their ids and texts are the same."""
-    return "qa_pairs" if settings.index_source() == "report_sections" else "pseudonymized_qa_pairs"
-
-
-def _inputs(data_root: DataRoot) -> tuple[str, pd.DataFrame, pd.DataFrame]:
-    qa_name = _qa_asset()
-    qa, passages = data_root.read_all(qa_name), data_root.read_all(settings.index_source(), ["passage_id", "text"])
-    if qa is None or passages is None:
-        raise dg.Failure(f"rag_eval_report needs {qa_name} and {settings.index_source()}: materialize them first.")
-    return qa_name, qa, passages
-
-
-def build_rag_eval_assets(model_name: str) -> list:
-    prefix = asset_prefix(model_name)
-
-    @dg.asset(
-        key=[prefix, "rag_eval_report"],
-        deps=[dg.AssetKey([prefix, "qdrant_collection"]), dg.AssetDep(_qa_asset(), partition_mapping=dg.AllPartitionMapping())],
-        group_name="evaluation",
-        kinds={"qdrant", "pandas"},
-        pool="qdrant",  # the embedded store admits one process at a time
-        check_specs=[dg.AssetCheckSpec(PATIENT_CHECK, asset=dg.AssetKey([prefix, "rag_eval_report"]), blocking=True)],
-        description=f"RAG with {model_name}: test-split questions answered from the top-k passages of the whole "
-        "collection (cross-patient) and of the question's patient (patient-centred), scored against the reference.",
+@dg.asset(
+    partitions_def=variant_partitions,
+    group_name="evaluation",
+    kinds={"qdrant", "pandas"},
+    pool="qdrant",  # the embedded store admits one process at a time
+    deps=[variant_index],
+    automation_condition=EVALUATION_AUTOMATION,
+    check_specs=[dg.AssetCheckSpec(PATIENT_CHECK, asset="rag_eval_report", blocking=True)],
+    description="RAG with the base and the fine-tuned model: test-split questions answered from the top-k passages of "
+    "all patients (cross-patient) and of the question's patient (patient-centred), scored against the reference; "
+    "means per model, scenario, specialty and year.",
+)
+def rag_eval_report(context: dg.AssetExecutionContext, config: RagEvalConfig, training_pairs: pd.DataFrame,
+                    finetuned_model: pd.DataFrame, embedder: EmbeddingModels, qdrant: QdrantResource, llm: LLMResource):  # fmt: skip
+    variant, language = context.partition_key, training.VARIANT_LANGUAGE[context.partition_key]
+    questions, rejected = rag.select_questions(training_pairs, config.max_questions)
+    if questions.empty:
+        raise dg.Failure(f"training_pairs[{variant}] has no test-split question with a reference answer")
+    tuned = registry.spec_of(finetuned_model)
+    embedder, base = embedder.including(tuned), str(finetuned_model["base_model"].iloc[0])
+    llm_client, judge = llm.client(), _judge(llm)
+    bleurt, bleurt_missing = rag_metrics.bleurt_scorer(config.bleurt_checkpoint or os.environ.get("MIRACLE_BLEURT_CHECKPOINT", ""))
+    frames = []
+    with qdrant.open() as client:
+        for name, alias in aliases(variant, tuned.name, base).items():
+            rows = rag.retrieve(client, alias, embedder.encoder(name, "query"), questions, config.top_k)
+            frame = rag.as_frame(rag.answer(rows, llm_client, language, config.max_answer_tokens))
+            frames.append(_score(frame, config, embedder, name, judge, bleurt).assign(model=name))
+    frame = pd.concat(frames, ignore_index=True)
+    foreign = _foreign_contexts(frame)
+    report = frame.assign(language=language, n_contexts=frame["context_ids"].map(len)).drop(
+        columns=["contexts", "context_patients", "reference_context"]
     )
-    def rag_eval_report(config: RagEvalConfig, data_root: DataRoot, embedder: EmbeddingModels, qdrant: QdrantResource,
-                        llm: LLMResource):  # fmt: skip
-        qa_from, qa, passages = _inputs(data_root)
-        questions, rejected = rag.select_questions(qa, passages, config.max_questions, config.split_seed,
-                                                   config.dev_fraction, config.test_fraction)  # fmt: skip
-        alias = vector_index.alias_name(embedder.spec(model_name).name)
-        with qdrant.open() as client:
-            rows = rag.retrieve(client, alias, embedder.encoder(model_name, "query"), questions, config.top_k)
-        llm_client = llm.client()
-        frame = rag.as_frame(rag.answer(rows, llm_client, "de", config.max_answer_tokens))
-        answered = frame["failure"] == ""
-        judge = _judge(llm)
-        frame, scored, bleurt_missing = _score(frame, answered, config, embedder, model_name, judge)
-        foreign = _foreign_contexts(frame)
-        report = frame.assign(model=model_name, n_contexts=frame["context_ids"].map(len)).drop(
-            columns=["contexts", "context_patients", "reference_context"]
-        )
-        metrics = [c for c in scored if c in report]
-        means = report.groupby("scenario")[metrics].mean().reindex(list(rag.SCENARIOS))
-        yield dg.Output(report, metadata={
-            "model": model_name, "collection_alias": alias, "questions_from": qa_from, "questions": len(questions),
-            "questions_rejected": count_table(rejected, "reason", empty="None rejected."),
-            "rows": len(report), "answered": int(answered.sum()), "failed": int((~answered).sum()),
-            "failures": count_table(Counter(f"{s}: {f}" for s, f in zip(report["scenario"], report["failure"]) if f),
-                                    "scenario: reason", empty="No failures."),
-            "metrics": md_table(["scenario", *metrics], [(s, *(_fmt(v) for v in means.loc[s])) for s in means.index]),
-            "metrics_chart": bar_chart({m: {s: float(means.loc[s, m]) for s in means.index if pd.notna(means.loc[s, m])}
-                                        for m in metrics}, "mean score"),
-            "bertscore": f"F1, {config.bertscore_model} layer {config.bertscore_layer} of a local folder, no idf, no rescaling",
-            "bleurt": f"not available ({bleurt_missing})" if bleurt_missing else "scored",
-            "ragas_version": metadata.version("ragas"), "judge": f"{judge.model} at {llm.describe().get('llm_endpoint', '')}" if judge else JUDGE_MISSING,
-            "judge_unscored_rows": int(report.loc[answered, list(rag_metrics.LLM_METRICS.values())].isna().any(axis=1).sum()) if judge else 0,
-            "answer_prompt_version": rag.prompt_version("de"), "top_k": config.top_k, **llm.describe(),
-            **llm_client.usage.as_metadata(), "dagster/row_count": len(report), "dagster/column_schema": column_schema(report),
-        })  # fmt: skip
-        yield dg.AssetCheckResult(check_name=PATIENT_CHECK, passed=foreign == 0, metadata={"foreign_contexts": foreign},
-                                  description="Patient-centred answers saw only the question's own patient's passages.")  # fmt: skip
-
-    return [rag_eval_report]
+    metrics = [c for c in rag_metrics.SCORE_COLUMNS if c in report and report[c].notna().any()]
+    means = report.groupby(["model", "scenario"], sort=False)[metrics].mean()
+    yield dg.Output(report, metadata={
+        "variant": variant, "language": language, "models": ", ".join(report["model"].unique()), "questions": len(questions),
+        "questions_rejected": count_table(rejected, "reason", empty="None rejected."),
+        "rows": len(report), "answered": int((report["failure"] == "").sum()), "failed": int((report["failure"] != "").sum()),
+        "failures": count_table(Counter(f"{m} {s}: {f}" for m, s, f in zip(report["model"], report["scenario"], report["failure"]) if f),
+                                "model scenario: reason", empty="No failures."),
+        "metrics": md_table(["model", "scenario", *metrics], [(*key, *(_fmt(v) for v in row)) for key, row in means.iterrows()]),
+        **{f"{metric} {m} {s}": float(v) for (m, s), row in means.iterrows() for metric, v in row.items() if pd.notna(v)},
+        **{f"by_{group}": _breakdown(report, metrics, group) for group in GROUPS},
+        "metrics_chart": bar_chart({metric: {f"{m} {s}": float(v) for (m, s), v in means[metric].items() if pd.notna(v)}
+                                    for metric in metrics}, "mean score"),  # fmt: skip
+        "context_precision": rag_metrics.context_precision_kind(judge),
+        "bertscore": f"F1, {config.bertscore_model} layer {config.bertscore_layer} of a local folder, no idf, no rescaling",
+        "bleurt": f"not available ({bleurt_missing})" if bleurt_missing else "scored",
+        "ragas_version": metadata.version("ragas"),
+        "judge": f"{judge.model} at {llm.describe().get('llm_endpoint', '')}" if judge else rag_metrics.JUDGE_MISSING,
+        "max_seq_length": md_table(["model", "tokens"], [(n, embedder.sentence_transformer(n).max_seq_length) for n in report["model"].unique()]),
+        "answer_prompt_version": rag.prompt_version(language), "top_k": config.top_k, **llm.describe(),
+        **llm_client.usage.as_metadata(), "dagster/row_count": len(report), "dagster/column_schema": column_schema(report),
+    })  # fmt: skip
+    yield dg.AssetCheckResult(check_name=PATIENT_CHECK, passed=foreign == 0, metadata={"foreign_contexts": foreign},
+                              description="Patient-centred answers saw only the question's own patient's passages.")  # fmt: skip
 
 
-def _score(frame: pd.DataFrame, answered: pd.Series, config: RagEvalConfig, embedder: EmbeddingModels, model_name: str,
-           judge: rag_metrics.Judge | None) -> tuple[pd.DataFrame, list[str], str]:
-    """BERTScore and BLEURT for answered rows, ragas for the rest it can score; returns the frame with one column
-    per metric, the metric names, and why BLEURT is missing ("" when it scored)."""
+def _score(frame: pd.DataFrame, config: RagEvalConfig, embedder: EmbeddingModels, model_name: str,
+           judge: rag_metrics.Judge | None, bleurt) -> pd.DataFrame:  # fmt: skip
+    """BERTScore (and BLEURT when configured) for answered rows, ragas for the rows it can score."""
+    answered = frame["failure"] == ""
+    responses, references = frame.loc[answered, "response"].tolist(), frame.loc[answered, "reference"].tolist()
     frame["bertscore_f1"] = float("nan")
-    frame.loc[answered, "bertscore_f1"] = rag_metrics.bertscore_f1(frame.loc[answered, "response"].tolist(),
-        frame.loc[answered, "reference"].tolist(), embedder.provision(config.bertscore_model), config.bertscore_layer)  # fmt: skip
-    scores = rag_metrics.ragas_scores(frame, judge, embedder.encoder(model_name, "query"), embedder.encoder(model_name))
-    frame = frame.join(scores)
-    bleurt, missing = rag_metrics.bleurt_scorer(config.bleurt_checkpoint or os.environ.get("MIRACLE_BLEURT_CHECKPOINT", ""))
+    frame.loc[answered, "bertscore_f1"] = rag_metrics.bertscore_f1(responses, references, embedder.provision(config.bertscore_model),
+                                                                   config.bertscore_layer)  # fmt: skip
     if bleurt is not None:
         frame["bleurt"] = float("nan")
-        frame.loc[answered, "bleurt"] = bleurt.score(references=frame.loc[answered, "reference"].tolist(),
-                                                     candidates=frame.loc[answered, "response"].tolist())  # fmt: skip
-    return frame, ["bertscore_f1", *scores.columns, *(["bleurt"] if bleurt is not None else [])], missing
+        frame.loc[answered, "bleurt"] = bleurt.score(references=references, candidates=responses)
+    return frame.join(rag_metrics.ragas_scores(frame, judge, embedder.encoder(model_name, "query"), embedder.encoder(model_name)))
+
+
+def _breakdown(report: pd.DataFrame, metrics: list[str], by: str) -> dg.MetadataValue:
+    table = rag_metrics.breakdown(report, metrics, by)
+    return md_table(table.columns, [[_fmt(v) if isinstance(v, float) else v for v in row] for row in table.itertuples(index=False)],
+                    empty="No answered questions.")  # fmt: skip
 
 
 def _foreign_contexts(frame: pd.DataFrame) -> int:

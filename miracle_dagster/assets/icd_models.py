@@ -33,10 +33,11 @@ class IcdBiencoderConfig(FineTuneConfig):
     test_fraction: float = 0.2
     num_negatives: int = 1
     batch_size: int = 32
-    max_seq_length: int = 64
+    max_seq_length: int = 64  # phrasings and code titles are short; the saved model keeps it for search and evaluation
 
     def core(self) -> training.TrainConfig:
-        fields = self.model_dump(exclude={"base_model", "split_by", "split_seed", "dev_fraction", "test_fraction", "num_negatives"})
+        fields = self.model_dump(exclude={"base_model", "split_by", "split_seed", "dev_fraction", "test_fraction", "num_negatives",
+                                          "max_seq_length"})  # fmt: skip
         return training.TrainConfig(**{**fields, "matryoshka_dims": tuple(self.matryoshka_dims)})
 
 
@@ -67,6 +68,7 @@ def icd_biencoder(config: IcdBiencoderConfig, icd_synthetic_queries: pd.DataFram
                        spec.name, embedder.version(spec.name), config.model_dump())  # fmt: skip
     out_dir = registry.icd_models_root(Path(data_root.path)) / catalogue / version / "biencoder"
     model = models.load_sentence_transformer(spec, Path(embedder.models_dir))  # a fresh copy: training changes it
+    model.max_seq_length = config.max_seq_length
     result = training.train(model, pairs, out_dir, config.core(), spec.query_prompt or None, spec.passage_prompt or None,
                             model_name=f"miracle icd_synthetic_queries {catalogue}")  # fmt: skip
     registry.record(Path(data_root.path), "biencoder", {

@@ -8,7 +8,7 @@ import pandas as pd
 
 from miracle_dagster.core import settings, vector_index
 from miracle_dagster.metadata import md_table
-from miracle_dagster.partitions import partition_dims, report_partitions
+from miracle_dagster.partitions import eager_every_year, partition_dims, report_partitions
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.qdrant import QdrantResource
 from miracle_dagster.resources.storage import DataRoot
@@ -28,10 +28,9 @@ def target_collection(embedder: EmbeddingModels, model_name: str) -> tuple[str, 
     return vector_index.collection_name(embedder.spec(model_name).name, embedder.version(model_name), dim), dim
 
 
-def coverage(client, collection: str, data_root: DataRoot) -> list[tuple[str, str, int, int]]:
-    """(specialty, year, passages, points) for every ingested partition."""
+def coverage(client, collection: str, data_root: DataRoot, source: str) -> list[tuple[str, str, int, int]]:
+    """(specialty, year, passages, points) for every written partition of the passages asset `source`."""
     rows = []
-    source = settings.index_source()
     for specialty, year in data_root.partitions(source):
         passages = len(data_root.previous(source, specialty, year, columns=["passage_id"]))
         points = client.count(collection, count_filter=vector_index.partition_filter(specialty, year), exact=True).count
@@ -49,7 +48,7 @@ def build_index_assets(model_name: str) -> list:
         group_name="index",
         kinds={"qdrant"},
         pool="qdrant",
-        automation_condition=dg.AutomationCondition.eager(),
+        automation_condition=eager_every_year(),
         description=f"{settings.index_source()} of one partition embedded with {model_name}; only new passages are embedded.",
     )
     def qdrant_points(
@@ -98,13 +97,9 @@ def build_index_assets(model_name: str) -> list:
         alias = vector_index.alias_name(embedder.spec(model_name).name)
         with qdrant.open() as client:
             vector_index.ensure_collection(client, collection, dim)
-            rows = coverage(client, collection, data_root)
+            rows = coverage(client, collection, data_root, settings.index_source())
             incomplete = [r for r in rows if r[2] != r[3]]
-            previous = dropped = None
-            if not incomplete:
-                previous = vector_index.switch_alias(client, alias, collection)
-                if previous != collection:  # keep the version it replaced, for rollback; drop older ones
-                    dropped = vector_index.drop_old_versions(client, alias, keep=[collection, previous or collection])
+            previous, dropped = vector_index.publish(client, alias, collection) if not incomplete else (None, [])
             total = client.count(collection, exact=True).count
         return dg.MaterializeResult(
             metadata={
@@ -112,7 +107,7 @@ def build_index_assets(model_name: str) -> list:
                 "collection": collection,
                 "alias_moved": not incomplete,
                 "previous_collection": previous or "",
-                "dropped_collections": ", ".join(dropped or []),
+                "dropped_collections": ", ".join(dropped),
                 "points": total,
                 "dimension": dim,
                 "incomplete_partitions": len(incomplete),
@@ -129,7 +124,7 @@ def build_index_assets(model_name: str) -> list:
         alias = vector_index.alias_name(embedder.spec(model_name).name)
         with qdrant.open() as client:
             served = {a.alias_name: a.collection_name for a in client.get_aliases().aliases}.get(alias)
-            rows = coverage(client, collection, data_root) if served == collection else []
+            rows = coverage(client, collection, data_root, settings.index_source()) if served == collection else []
         missing = sum(abs(r[2] - r[3]) for r in rows)
         return dg.AssetCheckResult(
             passed=served == collection and missing == 0,

@@ -10,7 +10,7 @@ import pandas as pd
 from miracle_dagster.core.pseudonymize import known_phi_values
 from miracle_dagster.core.pseudonymize.records import Pseudonymized, RowPseudonymizer
 from miracle_dagster.metadata import column_schema, count_table, md_table
-from miracle_dagster.partitions import partition_dims, report_partitions
+from miracle_dagster.partitions import eager_every_year, partition_dims, report_partitions
 from miracle_dagster.resources.pseudonymizer import Pseudonymizer
 from miracle_dagster.resources.source import ReportSource
 
@@ -80,7 +80,7 @@ def _boundary_asset(description: str):
             partitions_def=report_partitions,
             group_name="privacy",
             kinds={"spacy", "pandas", "parquet"},
-            automation_condition=dg.AutomationCondition.eager(),
+            automation_condition=eager_every_year(),
             check_specs=[dg.AssetCheckSpec(LEAK_CHECK, asset=fn.__name__, blocking=True)],
             description=description,
         )(fn)

@@ -3,9 +3,9 @@
 import dagster as dg
 import pandas as pd
 
-from miracle_dagster.core import sections
+from miracle_dagster.core import sections, settings
 from miracle_dagster.metadata import column_schema, count_table
-from miracle_dagster.partitions import partition_dims, report_partitions
+from miracle_dagster.partitions import eager_every_year, partition_dims, report_partitions
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.storage import DataRoot
 
@@ -21,8 +21,9 @@ class SectioningConfig(dg.Config):
     partitions_def=report_partitions,
     group_name="ingest",
     kinds={"pandas", "parquet"},
-    automation_condition=dg.AutomationCondition.eager(),
-    description="One row per passage: section name, offsets in the document, token count, stable content-hash ids.",
+    automation_condition=eager_every_year(),
+    description="One row per passage: section name, offsets in the document, token count, stable content-hash ids, "
+    "and the patient's train / dev / test split (decided here, where the hospital's patient id is known).",
 )
 def report_sections(
     context: dg.AssetExecutionContext,
@@ -39,6 +40,8 @@ def report_sections(
         raw_reports.to_dict("records"), count_tokens, max_tokens=max_tokens, overlap_tokens=config.overlap_tokens
     )
 
+    split = settings.split()
+    passages["split"] = passages["patient_id"].map(split.of).astype("object")
     specialty, year = partition_dims(context)
     previous = data_root.previous("report_sections", specialty, year, columns=["passage_id"])
     old_ids = set() if previous is None else set(previous["passage_id"])
@@ -61,6 +64,8 @@ def report_sections(
             "overlap_tokens": config.overlap_tokens,
             "tokenizer_model": spec.name,
             "id_version": sections.ID_VERSION,
+            "split": f"seed {split.seed}, dev {split.dev_fraction}, test {split.test_fraction}",
+            "passages_by_split": count_table(passages["split"].value_counts().to_dict(), "split"),
             "dagster/row_count": len(passages),
             "dagster/column_schema": column_schema(passages),
             "sections_by_name": count_table(

@@ -7,34 +7,34 @@ appears in metadata.
 
 import hashlib
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
 from miracle_dagster.core import models, training
+from miracle_dagster.core.pseudonymize.records import pseudonym_id
 from miracle_dagster.core.training import negatives, registry
 from miracle_dagster.core.training.train import MAP_KEY, NDCG_KEY
 from miracle_dagster.metadata import column_schema, count_table, curve, md_table
 from miracle_dagster.partitions import variant_partitions
 from miracle_dagster.resources.embedder import EmbeddingModels
+from miracle_dagster.resources.pseudonymizer import Pseudonymizer
 from miracle_dagster.resources.storage import DataRoot
 
 SPLIT_CHECK, GUARD_CHECK, BEATS_BASE = "patients_in_one_split", "negatives_not_from_positive_patient", "beats_base_on_dev"
+SAME_SPLIT_CHECK = "same_split_in_every_variant"
 _INPUT_KEYS = sorted({name for pair in training.VARIANT_INPUTS.values() for name in pair})
 
 
 class TrainingPairsConfig(dg.Config):
-    """Split fractions and seed decide which patients evaluate; mining settings decide the hard negatives."""
+    """Mining settings decide the hard negatives; which patients train or evaluate comes with the rows (`split`)."""
 
-    seed: int = 0
-    dev_fraction: float = 0.15
-    test_fraction: float = 0.15
     num_negatives: int = 1
     negative_candidates: int = 10
     negative_margin: float = 0.05
     mining_model: str = ""  # default: the embedder (MIRACLE_EMBEDDER)
-    mining_max_seq_length: int = 256
 
 
 def _inputs(data_root: DataRoot, variant: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -56,22 +56,23 @@ def _inputs(data_root: DataRoot, variant: str) -> tuple[pd.DataFrame, pd.DataFra
     kinds={"sentence_transformers", "pandas", "parquet"},
     deps=[dg.AssetDep(name, partition_mapping=dg.AllPartitionMapping()) for name in _INPUT_KEYS],
     check_specs=[dg.AssetCheckSpec(SPLIT_CHECK, asset="training_pairs", blocking=True),
-                 dg.AssetCheckSpec(GUARD_CHECK, asset="training_pairs", blocking=True)],
+                 dg.AssetCheckSpec(GUARD_CHECK, asset="training_pairs", blocking=True),
+                 dg.AssetCheckSpec(SAME_SPLIT_CHECK, asset="training_pairs", blocking=True)],
     description="(question, passage, hard negatives) per QA pair, split train / dev / test by patient.",
 )  # fmt: skip
-def training_pairs(context: dg.AssetExecutionContext, config: TrainingPairsConfig, data_root: DataRoot, embedder: EmbeddingModels):
+def training_pairs(context: dg.AssetExecutionContext, config: TrainingPairsConfig, data_root: DataRoot, embedder: EmbeddingModels,
+                   pseudonymizer: Pseudonymizer):  # fmt: skip
     variant = context.partition_key
     qa, passages = _inputs(data_root, variant)
-    built = training.build_pairs(qa, passages, config.seed, config.dev_fraction, config.test_fraction)
+    try:
+        built = training.build_pairs(qa, passages)
+    except ValueError as e:
+        raise dg.Failure(description=f"training_pairs[{variant}]: {e}") from e
     pairs, train_rows = built.pairs, built.pairs["split"] == "train"
     spec = embedder.spec(config.mining_model or None)
-    model = embedder.sentence_transformer(spec.name)  # shared in the process: its length limit is restored below
-    limit, model.max_seq_length = model.max_seq_length, min(model.max_seq_length, config.mining_max_seq_length)
-    try:
-        mined = training.mine(pairs[train_rows], model, config.num_negatives, config.negative_candidates,
-                              config.negative_margin, spec.query_prompt or None, spec.passage_prompt or None)  # fmt: skip
-    finally:
-        model.max_seq_length = limit
+    model = embedder.sentence_transformer(spec.name)  # at the model's one token limit, as passages, training and evaluation
+    mined = training.mine(pairs[train_rows], model, config.num_negatives, config.negative_candidates,
+                          config.negative_margin, spec.query_prompt or None, spec.passage_prompt or None)  # fmt: skip
     pairs["negatives"] = pd.Series([[] for _ in range(len(pairs))], index=pairs.index, dtype=object)
     pairs.loc[train_rows, "negatives"] = pd.Series(mined.negatives, index=pairs.index[train_rows], dtype=object)
     stats = training.statistics(pairs)
@@ -87,7 +88,7 @@ def training_pairs(context: dg.AssetExecutionContext, config: TrainingPairsConfi
         "by_year": md_table(stats["year"].columns, stats["year"].values),
         "train_pairs_with_negatives": with_negatives, "negative_candidates": mined.candidates,
         "negatives_removed_by_guard": count_table(mined.removed, "guard", empty="None removed."),
-        "mining_model": spec.name, "data_version": training.content_version(pairs),
+        "mining_model": spec.name, "max_seq_length": model.max_seq_length, "data_version": training.content_version(pairs),
         "dagster/row_count": len(pairs), "dagster/column_schema": column_schema(pairs),
         **({} if variant in training.PRIVATE_VARIANTS else {"sample": _sample(pairs)}),
     })  # fmt: skip
@@ -95,6 +96,27 @@ def training_pairs(context: dg.AssetExecutionContext, config: TrainingPairsConfi
                               description="No patient has pairs in two splits: evaluation never sees a trained patient.")  # fmt: skip
     yield dg.AssetCheckResult(check_name=GUARD_CHECK, passed=leaked == 0, metadata={"same_patient_negatives": leaked},
                               description="No hard negative is a passage of the positive's own patient.")  # fmt: skip
+    agreement = training.split_agreement(_splits_by_variant(data_root, pseudonymizer))
+    yield dg.AssetCheckResult(
+        check_name=SAME_SPLIT_CHECK, passed=agreement["patients_split_differently"] == 0, metadata=agreement,
+        description="Every patient is in the same split in every variant's QA pairs (raw ids compared through their keyed "
+        "pseudonyms), so the variants' models are tested on the same held-out patients; a missing test patient is "
+        "one whose rows were withheld or not translated.",
+    )
+
+
+def _splits_by_variant(data_root: DataRoot, pseudonymizer: Pseudonymizer) -> dict[str, pd.DataFrame]:
+    """(patient, split) of every materialized variant input, the `de` variant's raw ids mapped to their pseudonyms."""
+    surrogator = pseudonymizer.surrogator([])
+    out = {}
+    for variant, (qa_name, _) in training.VARIANT_INPUTS.items():
+        frame = data_root.read_all(qa_name)
+        if frame is not None and "split" in frame:  # rows written before the split column are caught by build_pairs
+            frame = frame[["patient_id", "split"]]
+            if variant in training.PRIVATE_VARIANTS:
+                frame["patient_id"] = frame["patient_id"].map(lambda raw: pseudonym_id(surrogator, "patient_id", raw))
+            out[variant] = frame
+    return out
 
 
 def _sample(pairs: pd.DataFrame) -> dg.MetadataValue:
@@ -118,7 +140,6 @@ class FineTuneConfig(dg.Config):
     logging_steps: int = 10
     save_total_limit: int = 2
     seed: int = 42
-    max_seq_length: int = 256
     use_lora: bool = False
     lora_rank: int = 16
     freeze_embeddings: bool = False
@@ -133,14 +154,16 @@ class FineTuneConfig(dg.Config):
     group_name="training",
     kinds={"sentence_transformers", "pytorch"},
     check_specs=[dg.AssetCheckSpec(BEATS_BASE, asset="finetuned_model")],
-    description="The base model fine-tuned on the variant's training pairs: a versioned folder with model card.",
+    description="The base model fine-tuned on the variant's training pairs: a versioned folder with model card; the asset's "
+    "value is one row (where the model is, how to prompt it) that the index and the evaluations load it from.",
 )
 def finetuned_model(context: dg.AssetExecutionContext, config: FineTuneConfig, training_pairs: pd.DataFrame,
                     data_root: DataRoot, embedder: EmbeddingModels):  # fmt: skip
     variant = context.partition_key
     spec = embedder.spec(config.base_model or None)
     pairs_version = training.content_version(training_pairs)
-    fingerprint = json.dumps([pairs_version, spec.name, embedder.version(spec.name), config.model_dump()], sort_keys=True)
+    # the spec (prompts, token limit) and the base weights are part of what the model is
+    fingerprint = json.dumps([pairs_version, asdict(spec), embedder.version(spec.name), config.model_dump()], sort_keys=True)
     version = hashlib.sha256(fingerprint.encode()).hexdigest()[:10]
     out_dir = registry.finetuned_root(Path(data_root.path)) / variant / version
     model = models.load_sentence_transformer(spec, Path(embedder.models_dir))  # a fresh copy: training changes it
@@ -148,8 +171,8 @@ def finetuned_model(context: dg.AssetExecutionContext, config: FineTuneConfig, t
     result = training.train(model, training_pairs, out_dir, config.core(), spec.query_prompt or None, spec.passage_prompt or None,
                             guide=guide, model_name=f"miracle training_pairs[{variant}] {pairs_version}",
                             private=variant in training.PRIVATE_VARIANTS)  # fmt: skip
-    name = registry.register(Path(data_root.path), variant, result.model_dir, spec.query_prompt, spec.passage_prompt,
-                             model.max_seq_length, spec.license)  # fmt: skip
+    tuned = registry.register(Path(data_root.path), variant, result.model_dir, spec.query_prompt, spec.passage_prompt,
+                              model.max_seq_length, spec.license)  # fmt: skip
     best = max(result.evals, key=lambda e: e["map@100"], default={})
     base_map = result.base_metrics.get(MAP_KEY)
     passed = bool(best) and base_map is not None and best["map@100"] > base_map
@@ -158,9 +181,12 @@ def finetuned_model(context: dg.AssetExecutionContext, config: FineTuneConfig, t
         metadata={"dev_map@100": best.get("map@100"), "base_dev_map@100": base_map},
         description="The fine-tuned model's best dev MAP@100 is above the base model's.",
     )
-    return dg.MaterializeResult(check_results=[check], metadata={
+    # The model version is the data version: retraining on the same pairs and config leaves its index and reports fresh.
+    row = registry.as_row(tuned, variant=variant, version=version, base_model=spec.name, data_version=pairs_version)
+    yield dg.Output(row, data_version=dg.DataVersion(version), metadata={
         "variant": variant, "base_model": spec.name, "data_version": pairs_version, "version": version,
-        "path": dg.MetadataValue.path(str(result.model_dir)), "registered_as": name, "loss": config.loss,
+        "model_path": dg.MetadataValue.path(str(result.model_dir)), "registered_as": tuned.name, "loss": config.loss,
+        "max_seq_length": tuned.max_seq_length,
         "train_pairs": int((training_pairs["split"] == "train").sum()), "dev_pairs": int((training_pairs["split"] == "dev").sum()),
         "steps": result.steps, "pairs_per_second": round(result.pairs_per_second, 2), "train_seconds": round(result.train_seconds, 1),
         "resumed_from": result.resumed_from or "", "best_checkpoint": result.best_checkpoint or "",
@@ -171,3 +197,4 @@ def finetuned_model(context: dg.AssetExecutionContext, config: FineTuneConfig, t
         "loss_curve": curve(result.losses, "step", "loss"),
         "config": dg.MetadataValue.json(config.model_dump()),
     })  # fmt: skip
+    yield check

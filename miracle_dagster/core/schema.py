@@ -15,7 +15,10 @@ DEFAULT_SPECIALTIES = (
     "oncology",
     "neurology",
 )
-DEFAULT_YEARS = tuple(str(y) for y in range(2018, 2027))
+DEFAULT_FIRST_YEAR = 2018  # the year partitions start here and grow by one every 1 January (settings.years())
+# The sample corpus's default years: fixed, so that a seed gives the same bytes in every year. They lie inside the
+# year partitions (from DEFAULT_FIRST_YEAR to the current year) from 2026 on.
+DEFAULT_YEARS = tuple(str(y) for y in range(DEFAULT_FIRST_YEAR, 2027))
 
 RADIOLOGY_REPORT = "radiology_report"
 DISCHARGE_LETTER = "discharge_letter"

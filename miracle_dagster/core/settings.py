@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
-from miracle_dagster.core.schema import DEFAULT_SPECIALTIES, DEFAULT_YEARS
+from miracle_dagster.core.schema import DEFAULT_FIRST_YEAR, DEFAULT_SPECIALTIES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,21 +29,39 @@ def specialties() -> list[str]:
     return _split(env) if env else list(DEFAULT_SPECIALTIES)
 
 
-def years() -> list[str]:
-    """`MIRACLE_YEARS` as `2018-2026` or a comma list, else the defaults."""
-    env = os.environ.get("MIRACLE_YEARS", "").strip()
+def first_year() -> int:
+    """`MIRACLE_FIRST_YEAR`: the first year partition (default 2018); later years, up to the current one, follow."""
+    env = os.environ.get("MIRACLE_FIRST_YEAR", "").strip()
     if not env:
-        return list(DEFAULT_YEARS)
-    if "-" in env and "," not in env:
-        first, last = (int(part) for part in env.split("-", 1))
-        if first > last:
-            raise ValueError(f"MIRACLE_YEARS range is empty: {env!r}")
-        return [str(y) for y in range(first, last + 1)]
-    values = _split(env)
-    bad = [v for v in values if not (v.isdigit() and len(v) == 4)]
-    if bad:
-        raise ValueError(f"MIRACLE_YEARS must hold four-digit years, got {bad}")
-    return values
+        return DEFAULT_FIRST_YEAR
+    if not (env.isdigit() and len(env) == 4):
+        raise ValueError(f"MIRACLE_FIRST_YEAR must be a four-digit year, got {env!r}")
+    return int(env)
+
+
+def current_year(today: dt.date | None = None) -> int:
+    """The year partitions run up to: `today`'s, by default the current year in UTC, the time zone of the partitions."""
+    return (today or dt.datetime.now(dt.timezone.utc).date()).year
+
+
+def years(today: dt.date | None = None) -> list[str]:
+    """Every year partition from `first_year()` up to and including the current one (or `today`'s year): the list
+    grows by itself on 1 January, as the time-based year dimension of the partitions does."""
+    first, last = first_year(), current_year(today)
+    if first > last:
+        raise ValueError(f"MIRACLE_FIRST_YEAR {first} lies after the current year {last}")
+    return [str(y) for y in range(first, last + 1)]
+
+
+def automation() -> bool:
+    """`MIRACLE_AUTOMATION`: whether the nightly schedule and the new-documents sensor start RUNNING (default on).
+    `off` ships them STOPPED, for a demo or a laptop; either way they can be switched in the UI."""
+    value = os.environ.get("MIRACLE_AUTOMATION", "on").strip().lower() or "on"
+    if value in ("on", "1", "true", "yes"):
+        return True
+    if value in ("off", "0", "false", "no"):
+        return False
+    raise ValueError(f"MIRACLE_AUTOMATION must be on or off, got {value!r}")
 
 
 def index_models() -> list[str]:
@@ -92,3 +111,15 @@ def grascco_dir() -> Path:
 def phi_llm() -> bool:
     """`MIRACLE_PHI_LLM=1`: the LLM resource joins the PHI detection as a third source (for hospitals with a GPU server)."""
     return os.environ.get("MIRACLE_PHI_LLM", "0").strip().lower() in ("1", "true", "yes")
+
+
+def split():
+    """Which patients train, tune and evaluate, for every variant: `MIRACLE_SPLIT_SEED`, `MIRACLE_SPLIT_DEV_FRACTION`,
+    `MIRACLE_SPLIT_TEST_FRACTION` (0, 0.15, 0.15). Decided in `report_sections`: changing it means re-materializing."""
+    from miracle_dagster.core.training.pairs import Split
+
+    def env(name: str, default: str) -> str:
+        return os.environ.get(name, "").strip() or default  # empty (as in .env.example): the default
+
+    return Split(int(env("MIRACLE_SPLIT_SEED", "0")), float(env("MIRACLE_SPLIT_DEV_FRACTION", "0.15")),
+                 float(env("MIRACLE_SPLIT_TEST_FRACTION", "0.15")))  # fmt: skip

@@ -153,6 +153,14 @@ def drop_old_versions(client: QdrantClient, alias: str, keep: Sequence[str]) -> 
     return dropped
 
 
+def publish(client: QdrantClient, alias: str, collection: str) -> tuple[str | None, list[str]]:
+    """Serve a complete collection under `alias`; keep the version it replaced for rollback, drop older ones.
+    Returns (the previous collection, the dropped ones)."""
+    previous = switch_alias(client, alias, collection)
+    dropped = drop_old_versions(client, alias, keep=[collection, previous or collection]) if previous != collection else []
+    return previous, dropped
+
+
 @dataclass(frozen=True)
 class Hit:
     score: float

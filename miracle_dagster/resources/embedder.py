@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,6 +36,12 @@ class EmbeddingModels(dg.ConfigurableResource):
         if self.registry_file and Path(self.registry_file).is_file():
             base = models.parse_registry_overrides(Path(self.registry_file).read_text(), base)
         return models.parse_registry_overrides(self.registry_json, base) if self.registry_json else dict(base)
+
+    def including(self, *specs: models.ModelSpec) -> EmbeddingModels:
+        """This registry plus models handed over by an upstream asset (a fine-tuned model's row)."""
+        entries = json.loads(self.registry_json or "{}") | {s.name: {k: v for k, v in asdict(s).items() if k != "name"} for s in specs}
+        return EmbeddingModels(models_dir=self.models_dir, default_model=self.default_model, registry_json=json.dumps(entries),
+                               registry_file=self.registry_file)  # fmt: skip
 
     def spec(self, name: str | None = None) -> models.ModelSpec:
         return models.resolve_model(name or self.default_model, self.registry())

@@ -1,8 +1,11 @@
-"""Retrieval metrics with sentence-transformers' InformationRetrievalEvaluator: overall and per group of queries.
+"""Retrieval metrics computed from rankings, per question, so dense models and BM25 are scored the same way.
 
-Every model sees the same corpus; a group (language, specialty, year) is the subset of queries that carries it,
-scored against the whole corpus, so group numbers are comparable with the overall ones. The corpus is embedded
-once per model and reused for every group. Graded judgments become relevant sets with `min_grade`.
+A ranking is query id -> corpus ids, best first (ir.rank for a dense model, bm25.rank_bm25 for the lexical
+baseline). Each question gets the metrics of sentence-transformers' InformationRetrievalEvaluator, with its exact
+definitions (binary relevance; MAP@k divides by min(k, relevant)); keeping them per question is what lets a
+report give bootstrap intervals and paired tests (significance.py). A group (language, specialty, year) is the
+subset of questions that carries it, ranked against the whole corpus, so group numbers compare with the overall
+ones. Graded judgments become relevant sets with `min_grade`.
 """
 
 from __future__ import annotations
@@ -10,11 +13,17 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-MAP_K, NDCG_K, MRR_K, CUTOFFS = [100], [10], [10], [1, 5, 10, 100]
+from miracle_dagster.core.evaluation.significance import bootstrap_ci
+
+MAP_K, NDCG_K, MRR_K, CUTOFFS = 100, 10, 10, (1, 5, 10, 100)
+DEPTH = max(MAP_K, NDCG_K, MRR_K, *CUTOFFS)  # how deep a ranking must be for every metric
 HEADLINE = ("map@100", "ndcg@10", "mrr@10", "recall@10")
-ROW_COLUMNS = ["model", "group_kind", "group", "metric", "value", "n_queries"]
+REPORTED = (*HEADLINE, "recall@100")  # the metrics compared between models with intervals and p-values
+METRICS = (*(f"{m}@{k}" for m in ("accuracy", "precision", "recall") for k in CUTOFFS), f"ndcg@{NDCG_K}", f"mrr@{MRR_K}", f"map@{MAP_K}")
+ROW_COLUMNS = ["model", "group_kind", "group", "metric", "value", "n_queries", "ci_low", "ci_high"]
 
 
 @dataclass
@@ -71,34 +80,62 @@ def rank(model, queries: dict[str, str], corpus: dict[str, str], top_k: int, pro
             for q, found in zip(queries, hits)}  # fmt: skip
 
 
-def _evaluator(queries: dict[str, str], data: IRSet, relevant: dict[str, set[str]], prompts, batch_size: int):
-    from sentence_transformers.evaluation import InformationRetrievalEvaluator
+def _dcg(hits) -> float:
+    return sum(hit / np.log2(i + 2) for i, hit in enumerate(hits))  # the evaluator's sum, term by term
 
-    return InformationRetrievalEvaluator(
-        queries=queries, corpus=data.corpus, relevant_docs=relevant, map_at_k=MAP_K, ndcg_at_k=NDCG_K, mrr_at_k=MRR_K,
-        accuracy_at_k=CUTOFFS, precision_recall_at_k=CUTOFFS, query_prompt=prompts[0], corpus_prompt=prompts[1],
-        batch_size=batch_size, write_csv=False,
-    )  # fmt: skip
+
+def _metrics(ranking: list[str], relevant: set[str]) -> list[float]:
+    hits = [int(d in relevant) for d in ranking[:DEPTH]]
+    found = np.cumsum(hits) if hits else np.zeros(0)
+    correct = [float(found[min(k, len(hits)) - 1]) if hits else 0.0 for k in CUTOFFS]
+    first = next((i for i, hit in enumerate(hits[:MRR_K]) if hit), None)
+    precisions = sum(found[i] / (i + 1) for i, hit in enumerate(hits[:MAP_K]) if hit)
+    return [*(float(c > 0) for c in correct), *(c / k for c, k in zip(correct, CUTOFFS)), *(c / len(relevant) for c in correct),
+            _dcg(hits[:NDCG_K]) / _dcg([1] * min(len(relevant), NDCG_K)), 0.0 if first is None else 1 / (first + 1),
+            float(precisions) / min(MAP_K, len(relevant))]  # fmt: skip
+
+
+def per_query(rankings: dict[str, list[str]], relevant: dict[str, set[str]]) -> pd.DataFrame:
+    """One row per query of `relevant` (index query_id), one column per metric (METRICS); unranked queries score 0."""
+    return pd.DataFrame([_metrics(rankings.get(q, []), docs) for q, docs in relevant.items()], columns=list(METRICS),
+                        index=pd.Index(list(relevant), name="query_id"), dtype=float)  # fmt: skip
+
+
+def metric_rows(values: pd.DataFrame, data: IRSet, name: str, group_kinds: tuple[str, ...] = (), seed: int = 0) -> pd.DataFrame:
+    """Rows (ROW_COLUMNS) of per_query values: the mean and its 95% bootstrap interval, `all` then each group."""
+    subsets = [("all", "all", list(values.index))]
+    for kind in group_kinds:
+        groups = [data.groups.get(q, {}).get(kind, "") for q in values.index]
+        subsets += [(kind, v, [q for q, g in zip(values.index, groups) if g == v]) for v in sorted(set(groups) - {""})]
+    rows = []
+    for kind, group, ids in subsets:
+        subset = values.loc[ids]
+        low, high = bootstrap_ci(subset.to_numpy().T, seed=seed)
+        rows += [(name, kind, group, m, float(subset[m].mean()), len(ids), float(lo), float(hi))
+                 for m, lo, hi in zip(values.columns, low, high)]  # fmt: skip
+    return pd.DataFrame(rows, columns=ROW_COLUMNS)
+
+
+def relevant_or_fail(data: IRSet, min_grade: int) -> dict[str, set[str]]:
+    """data.relevant(min_grade), or a ValueError when no query has a relevant document: no metric means anything."""
+    relevant = data.relevant(min_grade)
+    if not relevant:
+        raise ValueError(f"no query has a relevant document (grade >= {min_grade}) in the corpus")
+    return relevant
+
+
+def dense_per_query(model, data: IRSet, prompts: tuple[str | None, str | None], min_grade: int = 1,
+                    batch_size: int = 32) -> pd.DataFrame:  # fmt: skip
+    """per_query of a dense model: the corpus embedded once, every judged query ranked DEPTH deep."""
+    relevant = relevant_or_fail(data, min_grade)
+    ranked = rank(model, {q: data.queries[q] for q in relevant}, data.corpus, DEPTH, prompts, batch_size=batch_size)
+    return per_query(ranked, relevant)
 
 
 def evaluate(model, data: IRSet, name: str, prompts: tuple[str | None, str | None], min_grade: int = 1,
              group_kinds: tuple[str, ...] = (), batch_size: int = 32) -> pd.DataFrame:  # fmt: skip
-    """Metric rows (model, group_kind, group, metric, value, n_queries): `all` first, then every group of each kind."""
-    relevant = data.relevant(min_grade)
-    if not relevant:
-        raise ValueError(f"no query has a relevant document (grade >= {min_grade}) in the corpus")
-    corpus_embeddings = embed_corpus(model, data.corpus, prompts[1], batch_size)
-    subsets = [("all", "all", list(relevant))]
-    for kind in group_kinds:
-        values = sorted({data.groups.get(q, {}).get(kind, "") for q in relevant} - {""})
-        subsets += [(kind, v, [q for q in relevant if data.groups.get(q, {}).get(kind) == v]) for v in values]
-    similarity = model.similarity_fn_name
-    rows = []
-    for kind, group, ids in subsets:
-        evaluator = _evaluator({q: data.queries[q] for q in ids}, data, relevant, prompts, batch_size)
-        metrics = evaluator(model, corpus_embeddings=corpus_embeddings)
-        rows += [(name, kind, group, key.removeprefix(f"{similarity}_"), float(value), len(ids)) for key, value in metrics.items()]
-    return pd.DataFrame(rows, columns=ROW_COLUMNS)
+    """Metric rows (ROW_COLUMNS) of a dense model: `all` first, then every group of each kind."""
+    return metric_rows(dense_per_query(model, data, prompts, min_grade, batch_size), data, name, group_kinds)
 
 
 def overall(rows: pd.DataFrame, metrics=HEADLINE) -> pd.DataFrame:

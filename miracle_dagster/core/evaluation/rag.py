@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from miracle_dagster.core import training, vector_index
+from miracle_dagster.core import vector_index
 from miracle_dagster.core.llm import ChatRequest, LLMUnavailableError, Sampling
 
 SCENARIOS = ("cross_patient", "patient_centred")
@@ -31,7 +31,7 @@ PROMPTS = {
         "user": "Excerpts:\n{contexts}\n\nQuestion: {question}\nAnswer:",
     },
 }
-QUESTION_COLUMNS = ("pair_id", "question", "answer", "patient_id", "passage_id", "reference_context")
+QUESTION_COLUMNS = ("pair_id", "question", "answer", "patient_id", "passage_id", "reference_context", "specialty", "year")
 
 
 def prompt_version(language: str) -> str:
@@ -57,6 +57,8 @@ class RagRow:
     question: str
     reference: str
     reference_context: str
+    specialty: str = ""
+    year: str = ""
     contexts: list[str] = field(default_factory=list)
     context_ids: list[str] = field(default_factory=list)
     context_patients: list[str] = field(default_factory=list)
@@ -73,7 +75,7 @@ def retrieve(
     rows = []
     for q, vector in zip(questions.itertuples(), vectors):
         for scenario in SCENARIOS:
-            row = RagRow(scenario, q.pair_id, q.patient_id, q.question, q.answer, q.reference_context)
+            row = RagRow(scenario, q.pair_id, q.patient_id, q.question, q.answer, q.reference_context, q.specialty, q.year)
             patient = q.patient_id if scenario == "patient_centred" else None
             try:
                 hits = vector_index.search(client, collection, vector, patient_id=patient, top_k=top_k)
@@ -114,19 +116,13 @@ def as_frame(rows: list[RagRow]) -> pd.DataFrame:
     return pd.DataFrame([asdict(r) for r in rows], columns=list(RagRow.__dataclass_fields__))
 
 
-def select_questions(
-    qa_pairs: pd.DataFrame, passages: pd.DataFrame, max_questions: int, seed: int = 0,
-    dev_fraction: float = 0.15, test_fraction: float = 0.15,
-) -> tuple[pd.DataFrame, Counter]:
-    """Test-split questions (the training split function, so no trained patient is asked), at most
-    `max_questions`, ordered by pair id; pairs that cannot be scored are counted by reason."""
-    built = training.build_pairs(qa_pairs, passages, seed, dev_fraction, test_fraction)
-    rejected = Counter(built.rejected)
-    answers = qa_pairs.drop_duplicates("pair_id").set_index("pair_id")["answer"].fillna("").astype(str).str.strip()
-    test = built.pairs[built.pairs["split"] == "test"].assign(answer=lambda f: f["pair_id"].map(answers))
-    no_answer = test["answer"] == ""
-    rejected.update({"no_reference_answer": int(no_answer.sum())})
-    test = test[~no_answer].sort_values("pair_id")
+def select_questions(pairs: pd.DataFrame, max_questions: int) -> tuple[pd.DataFrame, Counter]:
+    """Test-split questions of a variant's training pairs (its `split` column: no trained patient is asked), at
+    most `max_questions`, ordered by pair id; pairs without a reference answer are counted, not dropped silently."""
+    test = pairs[pairs["split"] == "test"].drop_duplicates("pair_id")
+    answers = test["answer"].fillna("").astype(str).str.strip()
+    rejected = Counter({"no_reference_answer": int((answers == "").sum())})
+    test = test.assign(answer=answers)[answers != ""].sort_values("pair_id")
     test = test.head(max_questions) if max_questions > 0 else test
-    questions = test.rename(columns={"query": "question", "positive": "reference_context"})
+    questions = test.rename(columns={"query": "question", "positive": "reference_context"}).astype({"year": str})
     return questions[list(QUESTION_COLUMNS)].reset_index(drop=True), +rejected

@@ -1,6 +1,8 @@
-"""Scores for RAG answers: BERTScore F1 (pinned local model and layer), ragas context precision / recall
-against the reference passage without an LLM, ragas' LLM-judged metrics when an OpenAI-compatible judge is
-configured, and BLEURT when a checkpoint is there. What could not run says why, in the report."""
+"""Scores for RAG answers: BERTScore F1 (pinned local model and layer), ragas context precision / recall against
+the reference passage, ragas' LLM-judged answer metrics when an OpenAI-compatible judge is configured, BLEURT when a
+converted checkpoint is there (`bleurt.py`), and the per-group breakdown of the report. Context precision is the
+LLM-judged one whenever there is a judge (as the study ran it) and string similarity only without one:
+`context_precision_kind` says which. What could not run says why, in the report."""
 
 from __future__ import annotations
 
@@ -15,9 +17,17 @@ from pathlib import Path
 
 import pandas as pd
 
-CONTEXT_METRICS = {"non_llm_context_precision_with_reference": "context_precision", "non_llm_context_recall": "context_recall"}
-LLM_METRICS = {"faithfulness": "faithfulness", "answer_relevancy": "answer_relevancy",
-               "llm_context_precision_with_reference": "llm_context_precision"}  # fmt: skip
+from miracle_dagster.core.evaluation.bleurt import bleurt_scorer  # noqa: F401 - the asset reaches it through here
+
+RECALL = {"non_llm_context_recall": "context_recall"}  # string similarity with or without a judge
+CONTEXT_METRICS = {"non_llm_context_precision_with_reference": "context_precision", **RECALL}
+JUDGED_CONTEXT_METRICS = {"llm_context_precision_with_reference": "context_precision", **RECALL}
+ANSWER_METRICS = {"faithfulness": "faithfulness", "answer_relevancy": "answer_relevancy"}
+# every column the judge scores (NaN where it could not): the answer metrics and, with a judge, context precision
+LLM_METRICS = {**ANSWER_METRICS, "llm_context_precision_with_reference": "context_precision"}
+SCORE_COLUMNS = ("bertscore_f1", "bleurt", "context_precision", "context_recall", "faithfulness", "answer_relevancy")
+JUDGE_MISSING = ("none: faithfulness and answer relevancy need MIRACLE_LLM_BACKEND=openai or vllm with "
+                 "MIRACLE_LLM_BASE_URL; context precision falls back to string similarity")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -50,17 +60,26 @@ def bertscore_f1(responses: list[str], references: list[str], model_dir: str | P
     return [float(v) for v in f1]
 
 
-def _ragas_metrics() -> tuple[list, list]:
-    """(context metrics, LLM-judged metrics). ragas 0.4.3 has the non-LLM context metrics only in the deprecated
-    `ragas.metrics` (no `collections` successor yet); the judged ones come from there too, so both run through
-    `evaluate` with the same dataset (and the judge through langchain-openai's ChatOpenAI)."""
+def context_precision_kind(judge: Judge | None) -> str:
+    """Which ragas metric fills the `context_precision` column: the judge's when there is one."""
+    if judge is not None:
+        return "llm (ragas LLMContextPrecisionWithReference)"
+    return "string similarity (ragas NonLLMContextPrecisionWithReference)"
+
+
+def _ragas_metrics(judged: bool) -> tuple[list, list]:
+    """(context metrics, answer metrics). ragas 0.4.3 has the non-LLM context metrics only in the deprecated
+    `ragas.metrics` (no `collections` successor yet); the judged ones come from there too, so all run through
+    `evaluate` (and the judge through langchain-openai's ChatOpenAI). Recall stays the string-similarity one."""
     os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")  # no usage analytics leave the machine
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         from ragas import metrics as m
 
-        return ([m.NonLLMContextPrecisionWithReference(), m.NonLLMContextRecall()],
-                [m.Faithfulness(), m.ResponseRelevancy(), m.LLMContextPrecisionWithReference()])  # fmt: skip
+        if not judged:
+            return [m.NonLLMContextPrecisionWithReference(), m.NonLLMContextRecall()], []
+        return ([m.LLMContextPrecisionWithReference(), m.NonLLMContextRecall()],
+                [m.Faithfulness(), m.ResponseRelevancy()])  # fmt: skip
 
 
 def _judge_models(judge: Judge, encode_query, encode_passage):
@@ -92,29 +111,38 @@ def _evaluate(rows: pd.DataFrame, names: dict[str, str], metrics: list, llm=None
     return result.rename(columns=names)[list(names.values())].set_axis(rows.index)
 
 
-def ragas_scores(frame: pd.DataFrame, judge: Judge | None = None, encode_query=None, encode_passage=None) -> pd.DataFrame:
-    """Context precision / recall for every row with contexts; with a judge, the LLM-judged metrics for the
-    answered rows. One column per metric (NaN where not scored), aligned with `frame`'s index."""
-    names = {**CONTEXT_METRICS, **(LLM_METRICS if judge else {})}
+def ragas_scores(frame: pd.DataFrame, judge: Judge | None = None, encode_query=None,
+                 encode_passage=None) -> pd.DataFrame:  # fmt: skip
+    """Context precision / recall for every row with contexts (precision judged by the LLM when there is a judge: it
+    needs the reference answer, not the response); with a judge, faithfulness and answer relevancy for the answered
+    rows. One column per metric (NaN where not scored), aligned with `frame`'s index."""
+    context_names = JUDGED_CONTEXT_METRICS if judge else CONTEXT_METRICS
+    names = {**context_names, **(ANSWER_METRICS if judge else {})}
     out = pd.DataFrame(math.nan, index=frame.index, columns=list(names.values()))
     with_contexts = frame[frame["contexts"].map(len) > 0]
-    context, judged = _ragas_metrics()
-    if len(with_contexts):
-        out.update(_evaluate(with_contexts, CONTEXT_METRICS, context))
     answered = with_contexts[with_contexts["failure"] == ""]
+    if not len(with_contexts):
+        return out
+    context, answer = _ragas_metrics(judge is not None)
+    llm, embeddings = _judge_models(judge, encode_query, encode_passage) if judge else (None, None)
+    out.update(_evaluate(with_contexts, context_names, context, llm))
     if judge and len(answered):
-        out.update(_evaluate(answered, LLM_METRICS, judged, *_judge_models(judge, encode_query, encode_passage)))
+        out.update(_evaluate(answered, ANSWER_METRICS, answer, llm, embeddings))
     return out
 
 
-def bleurt_scorer(checkpoint: str):
-    """(scorer, "") when the checkpoint folder exists and the `bleurt` package imports, else (None, why)."""
-    if not checkpoint:
-        return None, "MIRACLE_BLEURT_CHECKPOINT is not set"
-    if not Path(checkpoint).is_dir():
-        return None, f"no checkpoint folder at {checkpoint}"
-    try:
-        from bleurt import score
-    except ImportError:
-        return None, "the bleurt package is not installed (pip install git+https://github.com/google-research/bleurt)"
-    return score.BleurtScorer(checkpoint), ""
+def breakdown(report: pd.DataFrame, metrics: list[str], by: str) -> pd.DataFrame:
+    """Per scenario and `by` group (specialty, year, language, ...), and per model first when the report has a
+    `model` column (base and fine-tuned are never averaged together): the questions asked, how many were answered
+    (with a `failure` column), and the mean of each metric over the rows it scored (NaN skipped, as in the
+    per-scenario table). Rows without a group value form their own group rather than vanishing."""
+    if by not in report:
+        raise KeyError(f"the report has no {by!r} column to break down by")
+    keys = [*(["model"] if "model" in report and by != "model" else []), "scenario", by]
+    groups = report.groupby(keys, sort=True, dropna=False)
+    out = groups[list(metrics)].mean()
+    questions = groups["question_id"].nunique(dropna=False) if "question_id" in report else groups.size()
+    out.insert(0, "questions", questions)
+    if "failure" in report:
+        out.insert(1, "answered", groups["failure"].agg(lambda f: int((f == "").sum())))
+    return out.reset_index()

@@ -22,7 +22,7 @@ from miracle_dagster.core.qa.prompts import load_prompts
 
 SOURCE_COLUMNS = (
     "passage_id", "section_id", "document_id", "patient_id", "case_id",
-    "specialty", "document_type", "date", "section_name",
+    "specialty", "document_type", "date", "section_name", "split",
 )  # fmt: skip
 PAIR_COLUMNS = (
     "pair_id", "question", "answer", *SOURCE_COLUMNS, "language", "generator_model", "prompt_version",

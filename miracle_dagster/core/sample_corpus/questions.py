@@ -12,7 +12,7 @@ import re
 import pandas as pd
 
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{7,}")
-ID_COLUMNS = ("passage_id", "section_id", "document_id", "patient_id", "case_id", "specialty", "section_name")
+ID_COLUMNS = ("passage_id", "section_id", "document_id", "patient_id", "case_id", "specialty", "section_name", "split")
 
 
 def stem_question(text: str, salt: str) -> str | None:
@@ -24,9 +24,9 @@ def stem_question(text: str, salt: str) -> str | None:
 
 
 def stand_in_qa_pairs(passages: pd.DataFrame, limit: int = 0, skip_sections: tuple[str, ...] = ("Kopf",)) -> pd.DataFrame:
-    """Rows with the QA pairs' columns (pair_id, question, answer and the passage's ids), one per usable passage."""
+    """Rows with the QA pairs' columns (pair_id, question, answer and the passage's ids and split), one per usable passage."""
     rows = [
-        {"pair_id": f"q{r['passage_id']}", "question": q, "answer": "", **{c: r[c] for c in ID_COLUMNS}}
+        {"pair_id": f"q{r['passage_id']}", "question": q, "answer": "", **{c: r[c] for c in ID_COLUMNS if c in r}}
         for r in passages[~passages["section_name"].isin(skip_sections)].to_dict("records")
         if (q := stem_question(r["text"], r["passage_id"]))
     ]

@@ -1,7 +1,8 @@
-"""QA pairs + passages -> training pairs (query, positive passage) with a patient-level train/dev/test split.
+"""QA pairs + passages -> training pairs (query, positive passage), split train/dev/test by patient.
 
-The split is a keyed hash of the patient id, so it is deterministic, independent of row order and stable when
-new patients arrive: a patient never moves between splits, and evaluation never sees a patient trained on.
+The split is decided once, where the hospital's patient id is still known (`report_sections`), as a keyed hash of
+that id: deterministic, independent of row order, stable when new patients arrive. It travels as the `split`
+column through the pseudonymized and English rows, so every variant holds the same patients in each split.
 """
 
 from __future__ import annotations
@@ -15,7 +16,22 @@ import pandas as pd
 
 SPLITS = ("train", "dev", "test")
 ID_COLUMNS = ("pair_id", "passage_id", "document_id", "case_id", "patient_id")
-PAIR_COLUMNS = ("query", "positive", *ID_COLUMNS, "specialty", "year", "section_name", "split")
+PAIR_COLUMNS = ("query", "positive", "answer", *ID_COLUMNS, "specialty", "year", "section_name", "split")
+
+
+@dataclass(frozen=True)
+class Split:
+    """Which patients train, tune and evaluate: one setting for every variant and consumer."""
+
+    seed: int = 0
+    dev_fraction: float = 0.15
+    test_fraction: float = 0.15
+
+    def __post_init__(self) -> None:
+        split_of("", self.seed, self.dev_fraction, self.test_fraction)  # bad fractions fail here, not mid-run
+
+    def of(self, patient_id: str) -> str:
+        return split_of(patient_id, self.seed, self.dev_fraction, self.test_fraction)
 
 
 @dataclass
@@ -34,25 +50,27 @@ def split_of(patient_id: str, seed: int, dev_fraction: float, test_fraction: flo
     return "test" if u < test_fraction else "dev" if u < test_fraction + dev_fraction else "train"
 
 
-def build_pairs(
-    qa_pairs: pd.DataFrame, passages: pd.DataFrame, seed: int = 0, dev_fraction: float = 0.15, test_fraction: float = 0.15
-) -> BuiltPairs:
-    """One row per QA pair whose passage is known: (question, passage text), ids kept for the split and guards.
+def build_pairs(qa_pairs: pd.DataFrame, passages: pd.DataFrame) -> BuiltPairs:
+    """One row per QA pair whose passage is known: (question, passage text), ids and the pair's `split` kept.
 
-    Pairs without a question or whose passage is missing are counted by reason, never silently dropped.
+    Pairs without a question, whose passage is missing or without a split are counted by reason, never dropped
+    silently.
     """
     result = BuiltPairs(pairs=pd.DataFrame(columns=PAIR_COLUMNS), rows_in=len(qa_pairs))
     if qa_pairs.empty:
         return result
+    if "split" not in qa_pairs:
+        raise ValueError("the QA pairs carry no `split` column: they were written before the split moved to "
+                         "report_sections; re-materialize report_sections and the QA pairs")  # fmt: skip
     text = passages.drop_duplicates("passage_id").set_index("passage_id")["text"]
     frame = qa_pairs.assign(query=qa_pairs["question"].fillna("").str.strip(), positive=qa_pairs["passage_id"].map(text))
     empty = frame["query"] == ""
     missing = ~empty & frame["positive"].isna()
-    result.rejected.update({"empty_question": int(empty.sum()), "passage_missing": int(missing.sum())})
+    no_split = ~empty & ~missing & ~frame["split"].isin(SPLITS)
+    result.rejected.update({"empty_question": int(empty.sum()), "passage_missing": int(missing.sum()), "no_split": int(no_split.sum())})
     result.rejected = +result.rejected
-    frame = frame[~empty & ~missing].copy()
-    frame["split"] = [split_of(p, seed, dev_fraction, test_fraction) for p in frame["patient_id"]]
-    for column in ("specialty", "year", "section_name"):
+    frame = frame[~empty & ~missing & ~no_split].copy()
+    for column in ("answer", "specialty", "year", "section_name"):
         if column not in frame:
             frame[column] = ""
     result.pairs = frame[list(PAIR_COLUMNS)].reset_index(drop=True)
@@ -69,6 +87,21 @@ def patients_in_several_splits(pairs: pd.DataFrame) -> list[str]:
     """Patients whose pairs fall into more than one split: must be empty."""
     per_patient = pairs.groupby("patient_id")["split"].nunique()
     return sorted(per_patient[per_patient > 1].index)
+
+
+def split_agreement(splits: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """Compare variants' (patient, split) rows, patients already in one id space (the caller maps raw ids through
+    the keyed pseudonym): patients split differently anywhere, and per variant its test patients and those of
+    another variant's test patients it lacks (a withheld or untranslated patient shows here)."""
+    per_variant = {v: f.drop_duplicates(["patient_id", "split"]) for v, f in splits.items()}
+    both = pd.concat([f.assign(variant=v) for v, f in per_variant.items()], ignore_index=True)
+    out = {"patients_split_differently": int((both.groupby("patient_id")["split"].nunique() > 1).sum())}
+    test = {v: set(f.loc[f["split"] == "test", "patient_id"]) for v, f in per_variant.items()}
+    everyone = set().union(*test.values()) if test else set()
+    for variant, patients in test.items():
+        out[f"test_patients {variant}"] = len(patients)
+        out[f"test_patients_missing {variant}"] = len(everyone - patients)
+    return out
 
 
 def statistics(pairs: pd.DataFrame) -> dict[str, pd.DataFrame]:

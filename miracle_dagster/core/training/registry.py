@@ -1,7 +1,9 @@
-"""Fine-tuned models by name: a registry file under the data root that the embedder resource reads, and export.
+"""Fine-tuned models by name: the `finetuned_model` asset's value (one row: where the model is, how to prompt it),
+a registry file for the command line, and export.
 
-`finetuned-<variant>` names the latest model of a variant, e.g. `MIRACLE_INDEX_MODELS=finetuned-de_pseudonymized`
-indexes with it; `miracle export-model` copies one into a folder ready to publish.
+Assets downstream of `finetuned_model` get the row as their input (lineage, no side channel). `finetuned-<variant>`
+in the registry file names the latest model of a variant for `miracle search --model ...`; `miracle export-model`
+copies one into a folder ready to publish.
 """
 
 from __future__ import annotations
@@ -10,7 +12,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
+
+from miracle_dagster.core.models import ModelSpec
 from miracle_dagster.core.training import PRIVATE_VARIANTS, VARIANTS
+
+SPEC_COLUMNS = ("name", "source", "query_prompt", "passage_prompt", "max_seq_length", "license")
 
 
 def finetuned_root(home: Path) -> Path:
@@ -30,20 +37,31 @@ def read_registry(home: Path) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def register(home: Path, variant: str, model_dir: Path, query_prompt: str, passage_prompt: str, max_seq_length: int, license: str) -> str:
-    """Point `finetuned-<variant>` at model_dir (ModelSpec fields, so the model registry can parse the file)."""
+def register(home: Path, variant: str, model_dir: Path, query_prompt: str, passage_prompt: str, max_seq_length: int,
+             license: str) -> ModelSpec:  # fmt: skip
+    """Point `finetuned-<variant>` at model_dir in the registry file (for the command line); the model's spec."""
+    spec = ModelSpec(model_name(variant), f"path:{Path(model_dir).resolve()}", query_prompt, passage_prompt, max_seq_length, license)
     entries = read_registry(home)
-    name = model_name(variant)
-    entries[name] = {
-        "source": f"path:{Path(model_dir).resolve()}", "query_prompt": query_prompt, "passage_prompt": passage_prompt,
-        "max_seq_length": max_seq_length, "license": license,
-    }  # fmt: skip
+    entries[spec.name] = {c: getattr(spec, c) for c in SPEC_COLUMNS if c != "name"}
     path = registry_file(home)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(entries, indent=2, sort_keys=True) + "\n")
     tmp.replace(path)
-    return name
+    return spec
+
+
+def as_row(spec: ModelSpec, **extra) -> pd.DataFrame:
+    """The model as the one-row table the `finetuned_model` asset stores: its spec plus version and provenance."""
+    return pd.DataFrame([{**{c: getattr(spec, c) for c in SPEC_COLUMNS}, **extra}])
+
+
+def spec_of(row: pd.DataFrame) -> ModelSpec:
+    """The ModelSpec back from `as_row`'s table, so any consumer loads the model the asset trained."""
+    if len(row) != 1:
+        raise ValueError(f"a fine-tuned model is one row, got {len(row)}")
+    values = row.iloc[0]
+    return ModelSpec(**{c: values[c] for c in SPEC_COLUMNS if c != "max_seq_length"}, max_seq_length=int(values["max_seq_length"]))
 
 
 def export_model(home: Path, variant: str, dest: Path, force: bool = False) -> Path:

@@ -34,7 +34,6 @@ class TrainConfig:
     logging_steps: int = 10
     save_total_limit: int = 2
     seed: int = 42
-    max_seq_length: int = 256
     use_lora: bool = False
     lora_rank: int = 16
     freeze_embeddings: bool = False  # the token embeddings are most of a multilingual model's weights (96 M of e5-small's 118 M)
@@ -138,6 +137,9 @@ def train(
 ) -> TrainResult:
     """Train `model` in place on the train split; checkpoints under out_dir/checkpoints, the model in out_dir/model.
 
+    At the model's own token limit (`max_seq_length`, from its registry entry): the limit its passages were cut at,
+    its negatives were mined at and it is evaluated at; the saved model and its card keep it.
+
     `private` (raw PHI): the model card keeps sizes and statistics but no example rows or widget examples."""
     from sentence_transformers import SentenceTransformerTrainer, SentenceTransformerTrainingArguments
     from sentence_transformers.training_args import BatchSamplers
@@ -146,7 +148,6 @@ def train(
     datasets = train_datasets(pairs)
     if not datasets:
         raise ValueError("no training pairs in the train split")
-    model.max_seq_length = min(model.max_seq_length or config.max_seq_length, config.max_seq_length)
     model.model_card_data.local_files_only = True  # air-gapped: never ask the Hub about the base model
     model.model_card_data.train_datasets = [{"name": model_name or "miracle training_pairs"}]
     if config.use_lora:
