@@ -17,6 +17,8 @@ ifeq ($(shell uname -m),x86_64)
 NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
 export CMAKE_ARGS ?= -DCMAKE_C_FLAGS='$(NO_AMX)' -DCMAKE_CXX_FLAGS='$(NO_AMX)'
 endif
+# Two pytest-xdist workers on the 2-core CI machine: subprocesses, servers and the LLM leave cores idle in one process.
+TEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 3000
 
@@ -39,7 +41,7 @@ demo: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/miracle demo
 
 test: install chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The browser test drives Debian's chromium (never a downloaded one); as root (CI) it is installed when missing,
 # otherwise that test is skipped and says why.

@@ -8,8 +8,10 @@ from collections import Counter
 from pathlib import Path
 
 import dagster as dg
+import pandas as pd
 
 from miracle_dagster.core import settings
+from miracle_dagster.core.qa import filters
 from miracle_dagster.partitions import partition_key
 from miracle_dagster.resources.source import ReportSource
 
@@ -112,7 +114,7 @@ def generate_qa_sample(defs: dg.Definitions, instance: dg.DagsterInstance, parti
     config = {**QUIET, "ops": {"generate_qa_pairs": {"config": {"max_sections": max_sections}}}}
     totals: Counter = Counter()
     reasons: Counter = Counter()
-    samples, failed = [], []
+    samples, failed = [], []  # pseudonymized pairs of every partition
     for specialty, year in partitions:
         key = str(partition_key(specialty, year))
         result = job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False, run_config=config)
@@ -124,16 +126,22 @@ def generate_qa_sample(defs: dg.Definitions, instance: dg.DagsterInstance, parti
         totals["pseudonymized"] += _metadata(result, "pseudonymized_qa_pairs").get("rows_out", 0)
         reasons.update(result.output_for_node("generate_qa_pairs", "rejected_qa_pairs")["reason"].tolist())
         # Shown from the pseudonymized copy: the console is outside the privacy boundary.
-        samples += result.output_for_node("pseudonymized_qa_pairs")[["question", "answer"]].head(1).values.tolist()
+        samples.append(result.output_for_node("pseudonymized_qa_pairs"))
     rate = totals["tokens_out"] / totals["llm_seconds"] if totals["llm_seconds"] else 0
     report = [
         f"  QA pairs ({len(partitions)} partitions x {max_sections} passages): {totals['pairs_kept']} kept from "
         f"{totals['sections_with_pairs']} passages ({totals['sections_cached']} from cache), {rate:.0f} tokens/s; "
         f"{totals['pseudonymized']} pseudonymized",
         *(f"    rejected: {reason}: {n}" for reason, n in reasons.most_common()),
-        *(f"    Q: {question}  A: {answer}" for question, answer in samples[:3]),
+        *(f"    Q: {r.question}  A: {r.answer}  (round trip rank {r.round_trip_rank:.0f})" for r in _best(samples).itertuples()),
     ]
     return failed, report
+
+
+def _best(frames: list, n: int = 3):
+    """The pairs most worth reading, not the first ones: see qa.filters.best_first."""
+    pairs = [f for f in frames if len(f)]
+    return filters.best_first(pd.concat(pairs, ignore_index=True), n) if pairs else pd.DataFrame(columns=["question", "answer", "round_trip_rank"])
 
 
 def translate_qa_sample(defs: dg.Definitions, instance: dg.DagsterInstance, partitions, max_rows: int) -> tuple[list[str], str]:

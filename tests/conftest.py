@@ -1,4 +1,8 @@
-"""Tests never touch the user's data root: each session gets its own MIRACLE_HOME, models shared within it."""
+"""Tests never touch the user's data root: each session gets its own MIRACLE_HOME, models shared within it.
+
+Under pytest-xdist (`make test` runs two workers) the controller makes the session folder and removes it at the end;
+the workers inherit it, share the converted models (provisioning holds a file lock) and each get their own data root.
+"""
 
 import atexit
 import os
@@ -6,11 +10,16 @@ import shutil
 import tempfile
 from pathlib import Path
 
-_SESSION_ROOT = Path(tempfile.mkdtemp(prefix="miracle-tests-"))
-atexit.register(shutil.rmtree, _SESSION_ROOT, ignore_errors=True)  # converted models: a gigabyte per session
-os.environ["MIRACLE_HOME"] = str(_SESSION_ROOT / "home")
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if not _WORKER:
+    os.environ["MIRACLE_TEST_SESSION"] = tempfile.mkdtemp(prefix="miracle-tests-")
+    atexit.register(shutil.rmtree, os.environ["MIRACLE_TEST_SESSION"], ignore_errors=True)  # converted models: a gigabyte
+_SESSION_ROOT = Path(os.environ["MIRACLE_TEST_SESSION"])
+_HOME = _SESSION_ROOT / f"home{'-' + _WORKER if _WORKER else ''}"
+os.environ["MIRACLE_HOME"] = str(_HOME)
 os.environ.setdefault("MIRACLE_MODELS_DIR", str(_SESSION_ROOT / "models"))
-os.environ["DAGSTER_HOME"] = str(_SESSION_ROOT / "home" / "dagster")
+os.environ["DAGSTER_HOME"] = str(_HOME / "dagster")
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # OpenMP threads that spin on shared cores slow the other worker
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
@@ -18,6 +27,16 @@ for _var in ("MIRACLE_SPECIALTIES", "MIRACLE_FIRST_YEAR", "MIRACLE_AUTOMATION", 
     os.environ.pop(_var, None)
 
 import pytest  # noqa: E402
+
+# Tests that share a session fixture run on one worker, so it is built once: everything else is grouped by file
+# (module fixtures are built once) and `--dist loadgroup` spreads the groups over the workers.
+_SHARED = {"rag_env": "rag_world"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        group = next((g for f, g in _SHARED.items() if f in getattr(item, "fixturenames", ())), item.nodeid.split("::")[0])
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")

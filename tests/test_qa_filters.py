@@ -142,3 +142,36 @@ def test_round_trip_rank_of_own_passage():
     questions /= np.linalg.norm(questions, axis=1, keepdims=True)
     assert filters.round_trip_ranks(questions, passages, [0, 1, 2]) == [1, 2, 2]
     assert filters.round_trip_ranks(np.zeros((0, 4)), passages, []) == []
+
+
+# ------------------------------------------------------------------ pairs a clinician would laugh at
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "contained"),
+    [
+        ("Wie viele Tage sind Sie seit 3 Tagen?", "3 Tagen", True),  # a demo pair of the bundled 0.5B model
+        ("Wie groß ist der Rundherd im rechten Oberlappen?", "Rundherd rechts", True),
+        ("Wie groß ist der Rundherd im rechten Oberlappen?", "14 mm", False),
+        ("Liegt eine Lungenembolie vor?", "Nein", False),  # no content word to compare: a yes/no answer stays
+    ],
+)
+def test_an_answer_the_question_already_holds_is_caught(question, answer, contained):
+    assert filters.answer_in_question(question, answer, "de") is contained
+
+
+def test_a_question_repeating_a_content_word_three_times_is_caught():
+    assert filters.repeated_word("Was zeigt die Technik der technischen Technik der Techniken?", "de") == "techni"
+    assert filters.repeated_word("Was ist die technische Technik der SAGITTale T1, T2 und STIR?", "de") == ""  # twice: allowed
+    assert filters.repeated_word("Wie groß ist der Rundherd im rechten Oberlappen?", "de") == ""
+
+
+def test_best_first_prefers_the_round_trip_then_the_supported_answer():
+    import pandas as pd
+
+    pairs = pd.DataFrame({"question": ["Q lang und breit?", "Q kurz?", "Q mittel?", "Q ohne Rang?"],
+                          "answer": ["a", "b", "c", "d"], "round_trip_rank": [1, 1, 2, None],
+                          "answer_support": [1.0, 1.0, 1.0, 1.0]})  # fmt: skip
+    assert list(filters.best_first(pairs, 3)["answer"]) == ["b", "a", "c"]
+    pairs.loc[0, "answer_support"] = 0.4
+    assert list(filters.best_first(pairs, 1)["answer"]) == ["b"] and list(filters.best_first(pairs, 4)["answer"])[-1] == "d"

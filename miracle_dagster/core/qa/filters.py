@@ -5,12 +5,15 @@
 - generic questions ("Was ist die Hauptdiagnose?") fit every document, so in training every other
   document is a false negative;
 - unsupported answers: the answer must come from the section, not the model's imagination;
+- answers the question already holds ("Wie viele Tage sind Sie seit 3 Tagen?" -> "3 Tagen") teach nothing;
+- a question that repeats a content word three times is the generator looping, not a clinician asking;
 - round trip (Promptagator): the question must retrieve its own passage with the baseline embedder.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 import numpy as np
@@ -140,6 +143,28 @@ def answer_support(answer: str, section_text: str, language: str) -> float:
     if not answer_stems:
         return 1.0
     return len(answer_stems & content_stems(section_text, language)) / len(answer_stems)
+
+
+def answer_in_question(question: str, answer: str, language: str) -> bool:
+    """Every content word of the answer is already in the question: the answer is contained in it or rephrases it."""
+    answer_stems = content_stems(answer, language)
+    return bool(answer_stems) and answer_stems <= content_stems(question, language)
+
+
+def repeated_word(question: str, language: str, times: int = 3) -> str:
+    """The content word (as its stem) the question uses `times` times or more, else ''."""
+    stop = STOPWORDS.get(language, set())
+    counts = Counter(_stem(w) for w in words(question) if w not in stop and len(w) >= 3)
+    stem, n = counts.most_common(1)[0] if counts else ("", 0)
+    return stem if n >= times else ""
+
+
+def best_first(pairs, n: int):
+    """The `n` pairs most worth showing: the question finds its own passage first (round-trip rank), then the answer
+    is best supported by the passage, then the shorter question; a pandas frame in, the same columns out."""
+    ranked = pairs.assign(_rank=pairs["round_trip_rank"].fillna(float("inf")), _len=pairs["question"].str.len())
+    ranked = ranked.sort_values(["_rank", "answer_support", "_len"], ascending=[True, False, True], kind="stable")
+    return ranked.drop(columns=["_rank", "_len"]).head(n)
 
 
 def round_trip_ranks(question_vectors: np.ndarray, passage_vectors: np.ndarray, own: list[int]) -> list[int]:

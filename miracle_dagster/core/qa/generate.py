@@ -30,8 +30,8 @@ PAIR_COLUMNS = (
 )  # fmt: skip
 REJECT_COLUMNS = (*PAIR_COLUMNS, "reason", "detail")
 REASONS = (
-    "llm_error", "invalid_json", "no_pairs", "malformed_pair", "not_a_question", "wrong_language", "near_duplicate",
-    "generic_question", "unsupported_answer", "round_trip_failed",
+    "llm_error", "invalid_json", "no_pairs", "malformed_pair", "not_a_question", "wrong_language", "answer_in_question",
+    "repeated_word", "near_duplicate", "generic_question", "unsupported_answer", "round_trip_failed",
 )  # fmt: skip
 
 Encoder = Callable[[list[str]], "object"]  # texts -> unit vectors (numpy array)
@@ -137,6 +137,10 @@ def _apply_filters(candidates, rejected, config, all_sections, encode_queries, e
             reason, detail = "not_a_question", "no question mark: a statement copied from the text"
         elif drift := filters.wrong_language(question, answer, lang, config.min_language_probability):
             reason, detail = "wrong_language", drift
+        elif filters.answer_in_question(question, answer, lang):
+            reason, detail = "answer_in_question", "the question already holds the answer"
+        elif looping := filters.repeated_word(question, lang):
+            reason, detail = "repeated_word", f"'{looping}…' three times or more"
         elif filters.is_generic(question, text, lang):
             reason, detail = "generic_question", "names nothing specific to this section"
         elif row["answer_support"] < config.min_answer_support:
