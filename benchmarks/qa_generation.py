@@ -1,13 +1,13 @@
 #!/usr/bin/env python
-"""Generation throughput of the `qa_pairs` asset against bare llama-cpp-python on the same prompts.
+"""Generation throughput of the `qa_pairs` asset against bare llama.cpp (xllamacpp) on the same prompts.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/qa_generation.py --sections 6
+    HF_HUB_OFFLINE=1 OMP_WAIT_POLICY=PASSIVE .venv/bin/python benchmarks/qa_generation.py --sections 6
 
 The sample corpus is written to a temp data root and `raw_reports` / `report_sections` are materialized for
 one partition (not timed). The first N passages the asset would send (same skip rules) are then generated
 twice per round, alternating the order between rounds so background load hits both alike:
-- bare: `Llama.create_chat_completion` with the asset's messages, sampling and JSON schema, on the very
-  same loaded model object;
+- bare: xllamacpp's `Server.handle_chat_completions` with the asset's messages, sampling and JSON schema, on the
+  very same loaded engine the local backend uses;
 - asset: `dg.materialize(selection=qa_pairs)` with the completion cache disabled, so every prompt is sent.
 Tokens/s is completion tokens over wall seconds; for the asset the wall time of the whole materialize call
 (parsing, filters, the embedding round trip, Parquet writes and Dagster's run setup included). The ratio
@@ -40,7 +40,7 @@ def main() -> int:
 
     from miracle_dagster.assets import ingest_assets, qa_assets
     from miracle_dagster.core import llm, qa
-    from miracle_dagster.core.llm.backends import _llama
+    from miracle_dagster.core.llm.backends import _local_engine
     from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
     from miracle_dagster.partitions import partition_key
     from miracle_dagster.resources import build_embedder, build_llm
@@ -73,17 +73,17 @@ def main() -> int:
     ][: args.sections]  # fmt: skip
     settings = resources["llm"].settings()
     backend = llm.make_backend(settings)
-    model = _llama(str(backend.path), settings.n_ctx, settings.n_threads)
+    engine = _local_engine(str(backend.path), settings.n_ctx, settings.n_threads)
     run_config = {"ops": {"generate_qa_pairs": {"config": {"max_sections": args.sections}}}}
 
     def bare() -> tuple[int, float]:
         started, tokens = time.perf_counter(), 0
         for s in eligible:
-            out = model.create_chat_completion(
-                messages=[{"role": r, "content": c} for r, c in prompts.messages(s["text"], s["document_type"], s["section_name"])],
-                temperature=config.temperature, top_p=0.95, max_tokens=config.max_tokens, seed=config.seed,
-                response_format={"type": "json_object", "schema": prompts.json_schema()},
-            )  # fmt: skip
+            out = engine.handle_chat_completions({
+                "messages": [{"role": r, "content": c} for r, c in prompts.messages(s["text"], s["document_type"], s["section_name"])],
+                "temperature": config.temperature, "top_p": 0.95, "max_tokens": config.max_tokens, "seed": config.seed,
+                "response_format": {"type": "json_object", "schema": prompts.json_schema()},
+            })  # fmt: skip
             tokens += out["usage"]["completion_tokens"]
         return tokens, time.perf_counter() - started
 
@@ -106,7 +106,7 @@ def main() -> int:
             totals[name][1] += seconds
             print(f"  round {round_ + 1} {name:<5} {tokens:>5} tokens in {seconds:6.1f}s = {tokens / seconds:5.1f} tokens/s")
     rates = {name: t / s for name, (t, s) in totals.items()}
-    print(f"\nbare llama.cpp : {rates['bare']:.1f} completion tokens/s")
+    print(f"\nbare xllamacpp : {rates['bare']:.1f} completion tokens/s")
     print(f"qa_pairs asset : {rates['asset']:.1f} completion tokens/s (end-to-end, filters and round trip included)")
     print(f"ratio asset/bare: {rates['asset'] / rates['bare']:.2f}")
     return 0

@@ -141,6 +141,20 @@ def cmd_export_model(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve_llm(args: argparse.Namespace) -> int:
+    from miracle_dagster.core.llm import llamacpp, local_models
+
+    try:
+        llamacpp.serve(
+            args.model, settings.models_dir(), alias=args.alias, host=args.host, port=args.port, n_ctx=args.n_ctx,
+            n_threads=args.threads, api_key=os.environ.get("MIRACLE_LLM_API_KEY", ""),
+        )  # fmt: skip
+    except (local_models.LocalModelError, RuntimeError) as error:
+        print(f"miracle serve-llm: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="miracle", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -217,6 +231,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("dest", help="new folder")
     p.add_argument("--force", action="store_true", help="also export a variant trained on raw PHI")
     p.set_defaults(func=cmd_export_model)
+
+    from miracle_dagster.core.llm.local_models import LOCAL_LLMS
+
+    p = sub.add_parser("serve-llm", help="a GGUF model behind an OpenAI-compatible HTTP server (llama.cpp), until Ctrl-C")
+    p.add_argument("--model", default=next(iter(LOCAL_LLMS)), help="bundled model name or a .gguf file (default: %(default)s)")
+    p.add_argument("--alias", default="bundled", help="the model name clients send (default: %(default)s)")
+    p.add_argument("--host", default="127.0.0.1", help="0.0.0.0 to serve other machines (set MIRACLE_LLM_API_KEY then)")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--n-ctx", type=int, default=2048, help="context window in tokens (default: %(default)s)")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (default 0: all cores)")
+    p.set_defaults(func=cmd_serve_llm)
 
     p = sub.add_parser("ir-eval", help="retrieval metrics (MAP@100, NDCG@10, MRR@10, recall@k) of models on JSONL files or LiveQA-Med")
     from miracle_dagster.eval_cli import add_arguments

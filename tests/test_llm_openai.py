@@ -1,5 +1,5 @@
-"""The openai backend against a real OpenAI-compatible server (llama.cpp's, with the bundled model),
-one that goes away mid-run, and one that answers with garbage."""
+"""The openai backend against a real OpenAI-compatible server (`miracle serve-llm`: llama.cpp's, with the bundled
+model), one that goes away mid-run, and one that answers with garbage; the same engine in-process (local backend)."""
 
 import json
 import socket
@@ -35,21 +35,21 @@ def _free_port() -> int:
 
 def _start_server(model_path, port: int) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path), "--model_alias", "bundled",
-         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"],
+        [sys.executable, "-m", "miracle_dagster.cli", "serve-llm", "--model", str(model_path), "--alias", "bundled",
+         "--host", "127.0.0.1", "--port", str(port), "--n-ctx", "2048"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.time() + 120
     while time.time() < deadline:
         try:
-            if requests.get(f"http://127.0.0.1:{port}/v1/models", timeout=2).ok:
+            if requests.get(f"http://127.0.0.1:{port}/v1/models", timeout=2).ok:  # 503 while the model loads
                 return proc
         except requests.ConnectionError:
             time.sleep(0.5)
         if proc.poll() is not None:
-            raise RuntimeError("llama.cpp server exited during start-up")
+            raise RuntimeError("miracle serve-llm exited during start-up")
     proc.kill()
-    raise RuntimeError("llama.cpp server did not come up")
+    raise RuntimeError("miracle serve-llm did not come up")
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +107,34 @@ def test_server_going_away_mid_run_keeps_work_and_resumes(gguf, tmp_path):
         assert result.sections["with_pairs"] + result.sections["failed"] == 3
     finally:
         server.kill()
+
+
+def test_server_stops_cleanly_on_sigterm(gguf):
+    port = _free_port()
+    server = _start_server(gguf, port)
+    server.terminate()
+    assert server.wait(timeout=30) == 0
+
+
+def test_local_backend_runs_the_same_engine_in_process(gguf, tmp_path):
+    settings = llm.LLMSettings(backend="local", model=str(gguf), n_ctx=2048)
+    backend = llm.make_backend(settings)
+    assert backend.model_id.startswith(f"local:{gguf.name}@") and backend.model_id.endswith("+xllamacpp")
+    schema = {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]}
+    question = llm.ChatRequest((("user", "Antworte als JSON: Wie heißt die Hauptstadt von Frankreich?"),),
+                               llm.Sampling(temperature=0.8, max_tokens=24, json_schema=schema))  # fmt: skip
+    other = llm.ChatRequest((("user", "Antworte als JSON: Wie heißt die Hauptstadt von Spanien?"),), llm.Sampling(max_tokens=4))
+    too_long = llm.ChatRequest((("user", "Wort " * 3000),), llm.Sampling(max_tokens=4))
+    ok, _, failed = backend.complete([question, other, too_long])
+    assert ok.ok and ok.tokens_in > 5 and 0 < ok.tokens_out <= 24
+    assert ok.text.lstrip().startswith("{") and '"answer"' in ok.text  # the schema, even if max_tokens cuts it
+    assert not failed.ok and "local model:" in failed.error and not failed.retryable
+    [again] = backend.complete([question])  # after another prompt with the same prefix: the same completion
+    assert again.text == ok.text
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"GGUF" + b"\0" * 64)
+    with pytest.raises(RuntimeError, match="broken.gguf"):
+        llm.make_backend(llm.LLMSettings(backend="local", model=str(bad), n_ctx=512)).complete([too_long])
 
 
 class _BadServer(BaseHTTPRequestHandler):

