@@ -112,8 +112,11 @@ def test_server_going_away_mid_run_keeps_work_and_resumes(gguf, tmp_path):
 def test_server_stops_cleanly_on_sigterm(gguf):
     port = _free_port()
     server = _start_server(gguf, port)
-    server.terminate()
-    assert server.wait(timeout=30) == 0
+    try:
+        server.terminate()
+        assert server.wait(timeout=30) == 0
+    finally:
+        server.kill()
 
 
 def test_local_backend_runs_the_same_engine_in_process(gguf, tmp_path):
