@@ -45,7 +45,7 @@ class IREvalConfig(EvalModelsConfig):
 
 def compared(config: EvalModelsConfig, embedder: EmbeddingModels, finetuned_model: pd.DataFrame) -> tuple[EmbeddingModels, str, list[str]]:
     """(the embedder that knows the fine-tuned model, the base model, every compared model: base first)."""
-    tuned, base = registry.spec_of(finetuned_model), str(finetuned_model["base_model"].iloc[0])
+    tuned, base = registry.models_of(finetuned_model)
     names = config.models or [base, tuned.name, *settings.eval_baselines(), bm25.BM25]
     return embedder.including(tuned), base, list(dict.fromkeys([base, *names]))
 
@@ -137,9 +137,10 @@ def ir_eval_report(context: dg.AssetExecutionContext, config: IREvalConfig, rele
     )  # fmt: skip
     for row in graded.itertuples():
         data.qrels.setdefault(row.question_id, {})[row.passage_id] = int(row.grade)
-    relevant = data.relevant(config.min_grade)
-    if not relevant:
-        raise dg.Failure(f"no judged question has a relevant passage (grade >= {config.min_grade})")
+    try:
+        relevant = ir.relevant_or_fail(data, config.min_grade)
+    except ValueError as e:
+        raise dg.Failure(f"ir_eval_report[{variant}]: {e}") from e
     embedder, base, names = compared(config, embedder, finetuned_model)
     queries = {q: data.queries[q] for q in relevant}
     values = {n: ir.per_query(_rank(n, embedder, queries, data.corpus, language, ir.DEPTH, config.batch_size), relevant) for n in names}

@@ -61,8 +61,8 @@ def rag_eval_report(context: dg.AssetExecutionContext, config: RagEvalConfig, tr
     questions, rejected = rag.select_questions(training_pairs, config.max_questions)
     if questions.empty:
         raise dg.Failure(f"training_pairs[{variant}] has no test-split question with a reference answer")
-    tuned = registry.spec_of(finetuned_model)
-    embedder, base = embedder.including(tuned), str(finetuned_model["base_model"].iloc[0])
+    tuned, base = registry.models_of(finetuned_model)
+    embedder = embedder.including(tuned)
     llm_client, judge = llm.client(), _judge(llm)
     bleurt, bleurt_missing = rag_metrics.bleurt_scorer(config.bleurt_checkpoint or os.environ.get("MIRACLE_BLEURT_CHECKPOINT", ""))
     frames = []

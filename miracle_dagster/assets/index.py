@@ -22,10 +22,11 @@ def asset_prefix(model_name: str) -> str:
     return re.sub(r"\W+", "_", model_name).strip("_").lower()
 
 
-def target_collection(embedder: EmbeddingModels, model_name: str) -> tuple[str, int]:
-    """The collection this model version writes to, and its dimension."""
+def target_collection(embedder: EmbeddingModels, model_name: str, served_as: str = "") -> tuple[str, int]:
+    """The collection this model version writes to (named after the alias it is served under, default the model's
+    name), and its dimension."""
     dim = embedder.sentence_transformer(model_name).get_embedding_dimension()
-    return vector_index.collection_name(embedder.spec(model_name).name, embedder.version(model_name), dim), dim
+    return vector_index.collection_name(served_as or embedder.spec(model_name).name, embedder.version(model_name), dim), dim
 
 
 def coverage(client, collection: str, data_root: DataRoot, source: str) -> list[tuple[str, str, int, int]]:

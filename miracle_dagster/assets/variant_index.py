@@ -9,7 +9,7 @@ embeds everything once and the base model's collection is reused. The RAG evalua
 import dagster as dg
 import pandas as pd
 
-from miracle_dagster.assets.index import coverage
+from miracle_dagster.assets.index import coverage, target_collection
 from miracle_dagster.core import training, vector_index
 from miracle_dagster.core.training import registry
 from miracle_dagster.metadata import md_table
@@ -37,8 +37,7 @@ def aliases(variant: str, tuned: str, base: str) -> dict[str, str]:
 
 
 def _index_one(client, embedder: EmbeddingModels, name: str, alias: str, data_root: DataRoot, source: str, batch_size: int) -> dict:
-    dim = embedder.sentence_transformer(name).get_embedding_dimension()
-    collection = vector_index.collection_name(alias, embedder.version(name), dim)
+    collection, dim = target_collection(embedder, name, served_as=alias)
     vector_index.ensure_collection(client, collection, dim)
     encode, embedded = embedder.encoder(name, "passage", batch_size), 0
     for specialty, year in data_root.partitions(source):
@@ -69,14 +68,15 @@ class VariantIndexConfig(dg.Config):
 def variant_index(context: dg.AssetExecutionContext, config: VariantIndexConfig, finetuned_model: pd.DataFrame,
                   data_root: DataRoot, embedder: EmbeddingModels, qdrant: QdrantResource) -> dg.MaterializeResult:  # fmt: skip
     variant = context.partition_key
-    tuned = registry.spec_of(finetuned_model)
+    tuned, base = registry.models_of(finetuned_model)
     embedder = embedder.including(tuned)
     source = training.VARIANT_INPUTS[variant][1]
     with qdrant.open() as client:
         built = [_index_one(client, embedder, name, alias, data_root, source, config.batch_size)
-                 for name, alias in aliases(variant, tuned.name, str(finetuned_model["base_model"].iloc[0])).items()]  # fmt: skip
-    if not all(b["alias_moved"] for b in built):
-        raise dg.Failure(f"variant_index[{variant}]: a collection misses passages of {source}; see the partitions table")
+                 for name, alias in aliases(variant, tuned.name, base).items()]  # fmt: skip
+    incomplete = [b["collection"] for b in built if not b["alias_moved"]]
+    if incomplete:
+        raise dg.Failure(f"variant_index[{variant}]: {', '.join(incomplete)} still misses passages of {source} after the sync")
     return dg.MaterializeResult(metadata={
         "variant": variant, "passages_from": source, "model_version": str(finetuned_model["version"].iloc[0]),
         "collections": md_table(["model", "alias", "collection", "points", "embedded now", "max_seq_length", "replaced"],

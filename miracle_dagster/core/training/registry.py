@@ -56,12 +56,14 @@ def as_row(spec: ModelSpec, **extra) -> pd.DataFrame:
     return pd.DataFrame([{**{c: getattr(spec, c) for c in SPEC_COLUMNS}, **extra}])
 
 
-def spec_of(row: pd.DataFrame) -> ModelSpec:
-    """The ModelSpec back from `as_row`'s table, so any consumer loads the model the asset trained."""
+def models_of(row: pd.DataFrame) -> tuple[ModelSpec, str]:
+    """(the fine-tuned model's spec, its base model's name) back from `as_row`'s table, so any consumer loads the
+    model the asset trained and compares it with the base it started from."""
     if len(row) != 1:
         raise ValueError(f"a fine-tuned model is one row, got {len(row)}")
     values = row.iloc[0]
-    return ModelSpec(**{c: values[c] for c in SPEC_COLUMNS if c != "max_seq_length"}, max_seq_length=int(values["max_seq_length"]))
+    spec = ModelSpec(**{c: values[c] for c in SPEC_COLUMNS if c != "max_seq_length"}, max_seq_length=int(values["max_seq_length"]))
+    return spec, str(values["base_model"])
 
 
 def export_model(home: Path, variant: str, dest: Path, force: bool = False) -> Path:
