@@ -33,6 +33,7 @@ import pytest  # noqa: E402
 _SHARED = {"rag_env": "rag_world"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns the marker into the scheduling group
 def pytest_collection_modifyitems(items):
     for item in items:
         group = next((g for f, g in _SHARED.items() if f in getattr(item, "fixturenames", ())), item.nodeid.split("::")[0])

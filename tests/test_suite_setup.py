@@ -1,0 +1,14 @@
+"""The test set-up itself: `make test` relies on pytest-xdist keeping each file (and each shared world) on one
+worker, so module and session fixtures are built once. pytest 9.2 silently broke that grouping
+(pytest-dev/pytest-xdist#1386): every module fixture was built on both workers at once."""
+
+import os
+
+import pytest
+
+
+@pytest.mark.skipif(os.environ.get("PYTEST_XDIST_WORKER") is None, reason="not running under pytest-xdist")
+def test_xdist_groups_this_file_on_one_worker(request, pytestconfig):
+    if not getattr(pytestconfig.option, "loadgroup", False):  # set on the workers from --dist
+        pytest.skip("pytest-xdist runs without --dist loadgroup")
+    assert request.node.nodeid.endswith("@tests/test_suite_setup.py"), request.node.nodeid
