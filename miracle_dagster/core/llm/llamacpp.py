@@ -12,7 +12,6 @@ import os
 import secrets
 import signal
 import sys
-import time
 from pathlib import Path
 
 ENGINE = "xllamacpp"  # part of the local backend's model id: another engine samples other tokens for the same seed
@@ -93,35 +92,17 @@ def serve(
     """Serve a bundled model name or a .gguf file at http://host:port/v1 until SIGTERM or SIGINT, then exit 0."""
     from miracle_dagster.core.llm import local_models
 
-    state = {"serving": False, "stop": False}
-
-    def stop(*_):
-        # An exception, not threading.Event.set(): a handler that takes the Event's lock while the interrupted main
-        # thread holds it in Event.wait() deadlocks (it did, under load). Not while loading either: an exception in
-        # xllamacpp's Server() leaves a half-built engine whose destructor never returns.
-        state["stop"] = True
-        if state["serving"]:
-            state["serving"] = False  # a second signal must not interrupt the way out
-            raise _Stopped
-
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, stop)
-    try:
-        path, _ = local_models.resolve(model, models_dir)
-        server = start(engine_params(path, n_ctx, n_threads, host=host, port=port, alias=alias, api_key=api_key))
-        state["serving"] = True
-        if not state["stop"]:
-            print(f"serving {path} as {alias!r} at {server.listening_address}/v1 (SIGTERM or Ctrl-C stops)", flush=True)
-            while True:
-                time.sleep(3600)
-    except _Stopped:
-        pass
+    # Blocked before the engine starts its threads, which inherit the mask: SIGTERM/SIGINT stay pending until the
+    # main thread takes them in sigwait, wherever they land and whenever they come (a Python handler raced with the
+    # engine's start-up and at times never ran under load; one arriving while the model loads is taken afterwards).
+    signals = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    path, _ = local_models.resolve(model, models_dir)
+    server = start(engine_params(path, n_ctx, n_threads, host=host, port=port, alias=alias, api_key=api_key))
+    print(f"serving {path} as {alias!r} at {server.listening_address}/v1 (SIGTERM or Ctrl-C stops)", flush=True)
+    signal.sigwait(signals)
     # The engine's destructor joins its HTTP thread and at times never returns (xllamacpp 2026.10.11549):
     # nothing is left to save, so leave without running it.
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
-
-
-class _Stopped(Exception):
-    """SIGTERM or SIGINT reached `miracle serve-llm`."""
