@@ -73,7 +73,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from miracle_dagster.assets import ingest_assets  # noqa: E402
-from miracle_dagster.assets.index import build_index_assets  # noqa: E402
+from miracle_dagster.assets.index import INDEX_LANGUAGE, build_index_assets  # noqa: E402
 from miracle_dagster.core import settings, vector_index  # noqa: E402
 from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source  # noqa: E402
 from miracle_dagster.core.schema import REQUIRED_REPORT_COLUMNS  # noqa: E402
@@ -135,29 +135,32 @@ def time_encode(model, groups: list[list[str]], prompt: str | None, batch_size: 
     return time.perf_counter() - started
 
 
-class _NullClient:
-    """Just enough of QdrantClient for sync_partition to see an empty partition and store nothing."""
+class _EmptyStore:
+    """Just enough of a VectorStore for sync_partition to see an empty partition and store nothing."""
 
-    def scroll(self, *args, **kwargs):
-        return [], None
+    def ids(self, collection: str, where: dict) -> set[str]:
+        return set()
 
-    def upsert(self, *args, **kwargs):
+    def info(self, collection: str) -> vector_index.CollectionInfo:
+        return vector_index.CollectionInfo(dim=0, language=INDEX_LANGUAGE)
+
+    def upsert(self, collection: str, points: list) -> None:
         return None
 
-    def delete(self, *args, **kwargs):
+    def delete(self, collection: str, ids: list[str]) -> None:
         return None
 
 
 def asset_call_batches(frame: pd.DataFrame, specialty: str, year: str, batch_size: int, dim: int) -> list[list[str]]:
     """The texts of each encode call `vector_index.sync_partition` makes for a fresh partition (its order and
-    slicing, whatever they currently are), recorded with a stand-in encoder and client."""
+    slicing, whatever they currently are), recorded with a stand-in encoder and store."""
     calls: list[list[str]] = []
 
     def record(texts: list[str]) -> np.ndarray:
         calls.append(list(texts))
         return np.zeros((len(texts), dim), dtype=np.float32)
 
-    vector_index.sync_partition(_NullClient(), "benchmark", frame, specialty, year, record, batch_size=batch_size)
+    vector_index.sync_partition(_EmptyStore(), "benchmark", frame, specialty, year, record, batch_size=batch_size)
     return calls
 
 
@@ -317,12 +320,12 @@ def main() -> dict:
         diagnostics["bare_one_call_s"] = time_encode(model, [all_texts], prompt, batch_size)
         log(f"bare encode of the whole corpus in one call: {diagnostics['bare_one_call_s']:.1f}s")
         started = time.perf_counter()
-        with qdrant.open() as client:
+        with qdrant.open() as store:
             diagnostics["qdrant_open_s"] = time.perf_counter() - started
-            diagnostics["collection_points"] = client.count(collection, exact=True).count
+            diagnostics["collection_points"] = store.count(collection)
             started = time.perf_counter()
             for specialty, year in partitions:
-                vector_index.existing_point_ids(client, collection, vector_index.partition_filter(specialty, year))
+                store.ids(collection, vector_index.partition_filter(specialty, year))
             diagnostics["scroll_ids_per_partition_s"] = (time.perf_counter() - started) / len(partitions)
 
     # ---------------------------------------------------------------- incremental: ~1% late documents
@@ -372,8 +375,8 @@ def main() -> dict:
     inc_ingest_wall = sum(t.wall for t in inc_ingest.values())
     if inc_embedded != inc_new:
         log(f"ODD: report_sections reported {inc_new} new passages, the points asset embedded {inc_embedded}")
-    with qdrant.open() as client:
-        total_points = client.count(collection, exact=True).count
+    with qdrant.open() as store:
+        total_points = store.count(collection)
     total_passages = sum(len(data_root.previous("report_sections", s, y, columns=["passage_id"])) for s, y in partitions)
     if total_points != total_passages:
         log(f"ODD: the collection holds {total_points} points for {total_passages} passages")

@@ -3,10 +3,11 @@
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/rag_eval.py --patients 20 --questions 60
 
-Sample-corpus sections (split by `core.sections`, no Dagster) are embedded once with all-MiniLM-L6-v2 into an
-in-memory Qdrant; stand-in questions (two word stems of their passage) ask for them. In alternating order per round:
-*retrieve*: `rag.retrieve` (both scenarios) vs the bare `encode` of the questions and `client.query_points`
-with the same filters; *BERTScore*:
+Sample-corpus sections (split by `core.sections`, no Dagster) are embedded once with all-MiniLM-L6-v2 into a
+Qdrant Edge store in a temporary folder; stand-in questions (two word stems of their passage) ask for them. In
+alternating order per round: *retrieve*: `rag.retrieve` (both scenarios) through a read-only view of the store, as
+`miracle search` reads it, vs the bare `encode` of the questions and `EdgeShard.query` on the collection's shard with
+the same filters; *BERTScore*:
 `rag_metrics.bertscore_f1` vs a `BERTScorer.score` call on the same pairs (one warmed model each); *ragas*:
 `rag_metrics.ragas_scores` vs bare `ragas.evaluate` with the two non-LLM context metrics. Printed: medians and the
 ratio ours / bare (time), and the context precision / recall per scenario the stand-in questions get.
@@ -16,8 +17,11 @@ Nothing asserts; see benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,8 +37,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")
 
 import pandas as pd  # noqa: E402
-from qdrant_client import QdrantClient  # noqa: E402
-from qdrant_client import models as qm  # noqa: E402
+import qdrant_edge as qe  # noqa: E402
 
 from miracle_dagster.core import vector_index  # noqa: E402
 from miracle_dagster.core.evaluation import rag, rag_metrics  # noqa: E402
@@ -50,29 +53,36 @@ def timed(fn) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
+YEAR = "2021"  # every passage goes into one stand-in partition
 corpus = generate_corpus(n_patients=ARGS.patients, seed=3)
 rows = [{"passage_id": f"{d['document_id']}-{i}", "patient_id": d["patient_id"], "specialty": d["specialty"], "text": s.text}
         for d in corpus.documents for i, s in enumerate(split_sections(d["text"], d["document_type"])) if s.name != "Kopf"]  # fmt: skip
 passages = pd.DataFrame(rows).drop_duplicates("passage_id")
 embedder = EmbeddingModels(models_dir=os.environ["MIRACLE_MODELS_DIR"], default_model="all-MiniLM-L6-v2")
-client = QdrantClient(":memory:")
-vector_index.ensure_collection(client, "bench", 384)
-vector_index.sync_partition(client, "bench", passages, "all", "2021", embedder.encoder())
+root = Path(tempfile.mkdtemp(prefix="miracle-bench-rag-"))
+atexit.register(shutil.rmtree, root, ignore_errors=True)
+with vector_index.EdgeStore(root) as writer:
+    writer.ensure_collection("bench", 384, "de")
+    vector_index.sync_partition(writer, "bench", passages, "all", YEAR, embedder.encoder())
+store = vector_index.EdgeStore(root, read_only=True)  # a copy: the bare side below may load the collection itself
+shard = qe.EdgeShard.load(str(root / "collections" / "bench"))
 asked = [(r, q) for r in passages.itertuples() if (q := stem_question(r.text, r.passage_id))][: ARGS.questions]
 questions = pd.DataFrame({"pair_id": [r.passage_id for r, _ in asked], "question": [q for _, q in asked],
                           "answer": [" ".join(r.text.split()[:12]) for r, _ in asked], "patient_id": [r.patient_id for r, _ in asked],
-                          "passage_id": [r.passage_id for r, _ in asked], "reference_context": [r.text for r, _ in asked]})  # fmt: skip
+                          "passage_id": [r.passage_id for r, _ in asked], "reference_context": [r.text for r, _ in asked],
+                          "specialty": [r.specialty for r, _ in asked], "year": YEAR})  # fmt: skip
 encode = embedder.encoder(kind="query")
 
 
 def bare_retrieve():
     for q, v in zip(questions.itertuples(), encode(questions["question"].tolist())):
         for patient in (None, q.patient_id):
-            flt = qm.Filter(must=[qm.FieldCondition(key="patient_id", match=qm.MatchValue(value=patient))]) if patient else None
-            client.query_points("bench", query=v.tolist(), query_filter=flt, limit=ARGS.top_k, with_payload=True)
+            flt = qe.Filter(must=[qe.FieldCondition(key="patient_id", match=qe.MatchValue(value=patient))]) if patient else None
+            shard.query(qe.QueryRequest(limit=ARGS.top_k, query=qe.Query.Nearest(v.tolist(), using=vector_index.names.DENSE),
+                                        filter=flt, with_payload=True))  # fmt: skip
 
 
-frame = rag.as_frame(rag.retrieve(client, "bench", encode, questions, ARGS.top_k)).assign(response=lambda f: f["reference"])
+frame = rag.as_frame(rag.retrieve(store, "bench", encode, questions, ARGS.top_k)).assign(response=lambda f: f["reference"])
 folder = str(embedder.provision("multilingual-e5-small"))
 responses, references = [t[:80] for t in frame["reference_context"]], frame["reference"].tolist()
 bare_scorer = rag_metrics._bert_scorer.__wrapped__(folder, 9)  # the same model, loaded outside the cache
@@ -88,7 +98,7 @@ def bare_ragas():
 
 
 variants = {
-    "retrieve": (lambda: rag.retrieve(client, "bench", encode, questions, ARGS.top_k), bare_retrieve),
+    "retrieve": (lambda: rag.retrieve(store, "bench", encode, questions, ARGS.top_k), bare_retrieve),
     "BERTScore": (lambda: rag_metrics.bertscore_f1(responses, references, folder, 9),
                   lambda: bare_scorer.score(responses, references, batch_size=16)),
     "ragas context metrics": (lambda: rag_metrics.ragas_scores(frame), bare_ragas),

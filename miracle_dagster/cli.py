@@ -14,6 +14,8 @@ from pathlib import Path
 from miracle_dagster.core import settings
 
 DEFAULT_MODELS = ("multilingual-e5-small", "all-MiniLM-L6-v2")
+# What a hit's score means per `miracle search --mode`: the three are not comparable with one another.
+SEARCH_SCORES = {"dense": "cosine similarity", "sparse": "BM25", "hybrid": "reciprocal rank fusion of both rankings"}
 
 
 def ensure_dagster_home() -> Path:
@@ -86,14 +88,16 @@ def cmd_search(args: argparse.Namespace) -> int:
     quiet_model_loading()
     try:
         hits = search.search(
-            args.query, model=args.model, patient_id=args.patient, specialty=args.specialty, year=args.year, top_k=args.top_k
-        )
+            args.query, model=args.model, patient_id=args.patient, specialty=args.specialty, year=args.year,
+            top_k=args.top_k, mode=args.mode,
+        )  # fmt: skip
     except search.SearchError as error:
         print(f"miracle search: {error}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False, indent=2))
         return 0
+    print(f"{args.mode} search, score: {SEARCH_SCORES[args.mode]}")
     for rank, hit in enumerate(hits, 1):
         snippet = " ".join(hit.text.split())
         print(f"{rank:>2}. {hit.score:.3f}  {hit.document_id}  {hit.date}  {hit.specialty}/{hit.document_type}  [{hit.section_name}]")
@@ -189,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--specialty")
     p.add_argument("--year", type=int)
     p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--mode", choices=tuple(SEARCH_SCORES), default="dense",
+                   help="dense vectors, BM25 over the stemmed words, or both fused by reciprocal rank fusion")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_search)
 
@@ -249,9 +255,10 @@ def main(argv: list[str] | None = None) -> int:
     add_arguments(p)
     p.set_defaults(func=cmd_ir_eval)
 
-    from miracle_dagster import icd_cli
+    from miracle_dagster import icd_cli, index_cli
 
     icd_cli.add_parser(sub)
+    index_cli.add_parser(sub)
 
     args = parser.parse_args(argv)
     return args.func(args)

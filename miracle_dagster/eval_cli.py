@@ -16,7 +16,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--distractors", type=int, default=0, help="with --liveqa: MedQuAD answers added to the corpus (-1: all)")
     p.add_argument("--question-text", choices=("summary", "message"), default="summary", help="with --liveqa: NLM summary or the consumer's message")
     p.add_argument("--model", action="append", required=True,
-                   help="registry name, sentence-transformers folder or `bm25` (lexical baseline); repeat to compare with the first")
+                   help="registry name, sentence-transformers folder, `bm25` (lexical baseline) or `<model>+bm25` (both "
+                   "fused by reciprocal rank fusion, as hybrid search does); repeat to compare with the first")
     p.add_argument("--language", choices=("de", "en"), help="stemming and stopwords of bm25 (default de; en with --liveqa)")
     p.add_argument("--min-grade", type=int, help="grade from which a document counts as relevant (default 1; 2 with --liveqa)")
     p.add_argument("--max-seq-length", type=int, default=0, help="cap the models' token limit (0: their own)")
@@ -110,17 +111,22 @@ def _load(name: str):
     return model, ir.model_prompts(model, spec)
 
 
-def _per_query(name: str, args: argparse.Namespace, data, min_grade: int):
-    """A model's per-question metrics: BM25 in the run's language, else the dense model with its prompts."""
-    from miracle_dagster.core.evaluation import bm25, ir
+def _ranker(args: argparse.Namespace, data, queries: dict[str, str]):
+    """name -> ranking of `queries`, DEPTH deep: BM25 in the run's language, a dense model with its prompts, or both
+    fused (`<model>+bm25`); a dense model compared alone and fused is ranked once."""
+    from functools import cache
 
-    relevant = ir.relevant_or_fail(data, min_grade)
-    if name == bm25.BM25:
-        language = args.language or ("en" if args.liveqa else "de")
-        return ir.per_query(bm25.rank_bm25({q: data.queries[q] for q in relevant}, data.corpus, language, ir.DEPTH), relevant)
-    model, prompts = _load(name)
-    with ir.max_length(model, args.max_seq_length):
-        return ir.dense_per_query(model, data, prompts, min_grade)
+    from miracle_dagster.core.evaluation import ir
+
+    language = args.language or ("en" if args.liveqa else "de")
+
+    @cache
+    def rank_dense(name: str) -> dict[str, list[str]]:
+        model, prompts = _load(name)
+        with ir.max_length(model, args.max_seq_length):
+            return ir.rank(model, queries, data.corpus, ir.DEPTH, prompts)
+
+    return lambda name: ir.rank_by_name(name, queries, data.corpus, language, ir.DEPTH, rank_dense)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -133,7 +139,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         data, min_grade, stats = _data(args)
         relevant = ir.relevant_or_fail(data, min_grade)
-        values = {name: _per_query(name, args, data, min_grade) for name in dict.fromkeys(args.model)}
+        rank = _ranker(args, data, {q: data.queries[q] for q in relevant})
+        values = {name: ir.per_query(rank(name), relevant) for name in dict.fromkeys(args.model)}
     except (ValueError, OSError, models.ModelProvisioningError) as error:
         print(f"miracle ir-eval: {error}", file=sys.stderr)
         return 2

@@ -11,7 +11,7 @@ from miracle_dagster.resources import build_pseudonymizer, build_qdrant, build_r
 
 
 class SearchError(RuntimeError):
-    """The index cannot answer: no collection for the model yet, or the store is busy."""
+    """The index cannot answer: no collection for the model yet, or the store cannot be read."""
 
 
 def search(
@@ -22,8 +22,10 @@ def search(
     specialty: str | None = None,
     year: int | None = None,
     top_k: int = 5,
+    mode: str = "dense",
 ) -> list[vector_index.Hit]:
-    """Embed `query` with the model's query prompt and search through the model's alias.
+    """Embed `query` with the model's query prompt and search through the model's alias: by the dense vector, BM25
+    (`sparse`) or both fused (`hybrid`). A read-only view: a running index job is neither waited for nor disturbed.
 
     A pseudonymized index stores keyed patient ids: a hospital patient id is mapped with the same secret.
     """
@@ -32,18 +34,16 @@ def search(
     embedder = build_resources()["embedder"]
     name = model or os.environ.get("MIRACLE_EMBEDDER") or embedder.default_model
     alias = vector_index.alias_name(embedder.spec(name).name)
-    vector = embedder.encoder(name, "query")([query])[0]
+    vector = embedder.encoder(name, "query")([query])[0] if mode != "sparse" else None
     try:
-        with build_qdrant().open() as client:
-            live = {a.alias_name for a in client.get_aliases().aliases}
+        with build_qdrant().open(read_only=True) as store:
             hits = (
-                vector_index.search(
-                    client, alias, vector, patient_id=patient_id, specialty=specialty, year=year, top_k=top_k
-                )
-                if alias in live
+                vector_index.search(store, alias, vector, query_text=query, mode=mode, patient_id=patient_id,
+                                    specialty=specialty, year=year, top_k=top_k)
+                if alias in store.aliases()
                 else None
-            )
-    except RuntimeError as error:  # the embedded store is held by a running job
+            )  # fmt: skip
+    except vector_index.StoreError as error:  # e.g. an index of the old local mode under the data root
         raise SearchError(str(error)) from error
     if hits is None:
         raise SearchError(

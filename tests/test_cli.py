@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+import pytest
 
 MIRACLE = [sys.executable, "-m", "miracle_dagster.cli"]
 
@@ -28,6 +29,22 @@ def test_sample_corpus_command_writes_the_source_layout(tmp_path):
     assert files and sum(len(pd.read_parquet(f)) for f in files) == json.loads((out / "_meta" / "manifest.json").read_text())["n_documents"]
     again = _run(["sample-corpus", "--out", str(out)], tmp_path)
     assert "already" in again.stdout, "an existing corpus is kept unless --force"
+
+
+def test_search_mode_reaches_the_store_and_names_the_score(monkeypatch, capsys):
+    """`--mode` offers the store's modes (the CLI keeps its own copy so it starts without importing Qdrant)."""
+    from miracle_dagster import cli, search
+    from miracle_dagster.core.vector_index import MODES
+
+    assert tuple(cli.SEARCH_SCORES) == MODES
+    with pytest.raises(SystemExit) as done:
+        cli.main(["search", "--help"])
+    assert done.value.code == 0 and "--mode {dense,sparse,hybrid}" in capsys.readouterr().out
+    asked = {}
+    monkeypatch.setattr(search, "search", lambda query, **kwargs: asked.update(kwargs) or [])
+    assert cli.main(["search", "Nierenzyste", "--mode", "hybrid"]) == 0
+    assert asked["mode"] == "hybrid" and "reciprocal rank fusion" in capsys.readouterr().out
+    assert cli.main(["search", "Nierenzyste"]) == 0 and asked["mode"] == "dense"
 
 
 def test_demo_materializes_every_source_partition_into_the_instance(tmp_path):

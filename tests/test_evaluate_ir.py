@@ -178,14 +178,14 @@ def test_judgments_pool_both_models_and_a_rerun_judges_nothing_new(world):
     pd.testing.assert_frame_equal(judged, second.output_for_node("relevance_judgments"), check_dtype=False)
 
 
-def test_ir_eval_report_compares_base_finetuned_baseline_and_bm25_with_intervals(world):
+def test_ir_eval_report_compares_base_finetuned_baseline_bm25_and_hybrid_with_intervals(world):
     _, _, first, _ = world
     rows = first.output_for_node("ir_eval_report")
     meta = _meta(first, "ir_eval_report")
-    compared = [*MODELS[:1], TUNED, MODELS[1], "bm25"]
+    compared = [*MODELS[:1], TUNED, MODELS[1], "bm25", f"{TUNED}+bm25"]
     assert list(rows["model"].unique()) == compared and set(rows["group_kind"]) == {"all", "language", "specialty", "year"}
     overall = rows[(rows["group_kind"] == "all") & (rows["metric"] == "map@100")].set_index("model")
-    assert len(overall) == 4 and overall["value"].between(0, 1).all() and (overall["n_queries"] == 2).all()
+    assert len(overall) == 5 and overall["value"].between(0, 1).all() and (overall["n_queries"] == 2).all()
     assert (overall["ci_low"] <= overall["value"]).all() and (overall["value"] <= overall["ci_high"]).all()
     assert overall.loc[MODELS[0], "p_value"] == 1.0 and overall["p_value"].between(0, 1).all()
     # the fine-tuned slot holds the MiniLM folder: the same numbers as the MiniLM baseline
@@ -194,7 +194,8 @@ def test_ir_eval_report_compares_base_finetuned_baseline_and_bm25_with_intervals
     assert all(f"| {m} |" in meta["comparison"] for m in compared) and "[" in meta["comparison"] and " p=" in meta["comparison"]
     assert all(isinstance(meta[f"map@100 {m}"], float) for m in compared) and meta["chart"].startswith("![score](data:image/png;base64,")
     assert "| finetuned-de | 128 |" in meta["max_seq_length"] and "| bm25 | – |" in meta["max_seq_length"]
-    assert meta["mean_relevant_per_question"] >= 1 and meta["models_not_in_pool"] == f"{TUNED}, bm25"
+    assert f"| {TUNED}+bm25 | 128 |" in meta["max_seq_length"]
+    assert meta["mean_relevant_per_question"] >= 1 and meta["models_not_in_pool"] == f"{TUNED}, bm25, {TUNED}+bm25"
     [check] = [c for c in first.get_asset_check_evaluations() if c.check_name == BEATS_BASE]
     assert check.severity == dg.AssetCheckSeverity.WARN and check.passed == (overall.loc[TUNED, "value"] > overall.loc[MODELS[0], "value"])
 
@@ -254,3 +255,27 @@ def test_ir_eval_cli_names_the_bad_line(tmp_path, capsys):
     corpus.write_text('{"id": "d1", "text": "Pneumonie"}\n{"id": "d1", "text": "Fraktur"}\n')
     assert main(["ir-eval", "--corpus", str(corpus), "--queries", str(queries), "--qrels", str(qrels), "--model", "all-MiniLM-L6-v2"]) == 2
     assert f"{corpus}:2: duplicate id 'd1'" in capsys.readouterr().err
+
+
+def test_ir_eval_cli_fuses_a_dense_model_with_bm25(tmp_path, models_dir, capsys):
+    from miracle_dagster.core.evaluation import bm25, fusion
+
+    data = ir.IRSet(corpus={"p1": "Die linke Niere zeigt eine Zyste.", "p2": "Die Lunge ist frei belüftet.",
+                            "p3": "Fraktur des distalen Radius.", "p4": "Leber mit homogener Echotextur."},
+                    queries={"q1": "Zysten der Nieren", "q2": "Lunge belüftet?", "q3": "Radiusfraktur"},
+                    qrels={"q1": {"p1": 2}, "q2": {"p2": 3}, "q3": {"p3": 1}})  # fmt: skip
+    files = eval_cli.write_files(data, tmp_path)
+    args = ["ir-eval", "--corpus", str(files["corpus"]), "--queries", str(files["queries"]), "--qrels", str(files["qrels"])]
+    assert main([*args, "--model", "all-MiniLM-L6-v2+bm25", "--model", "bm25", "--language", "de", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    rows = pd.DataFrame(out["rows"]).set_index(["model", "metric"])["value"]
+    # the fusion of the two rankings the CLI also scores alone: BM25 with the same stemmer, MiniLM without prompts
+    model = EmbeddingModels(models_dir=str(models_dir)).sentence_transformer("all-MiniLM-L6-v2")
+    dense = ir.rank(model, data.queries, data.corpus, ir.DEPTH, (None, None))
+    lexical = bm25.rank_bm25(data.queries, data.corpus, "de", ir.DEPTH)
+    assert lexical["q3"] == []  # "Radiusfraktur" shares no stemmed term with p3: only the dense ranking finds it
+    fused = {q: [d for d, _ in fusion.rrf([dense[q], lexical[q]])] for q in data.queries}
+    expected = ir.per_query(fused, data.relevant())["map@100"].mean()
+    assert rows[("all-MiniLM-L6-v2+bm25", "map@100")] == pytest.approx(expected)
+    assert rows[("all-MiniLM-L6-v2+bm25", "map@100")] > rows[("bm25", "map@100")] == pytest.approx(2 / 3)
+    assert {c["model"] for c in out["comparison"]} == {"all-MiniLM-L6-v2+bm25", "bm25"}

@@ -4,7 +4,6 @@ and rag_eval_report on a small world with the bundled CPU LLM."""
 import numpy as np
 import pandas as pd
 import pytest
-from qdrant_client import QdrantClient
 
 import rag_world
 from miracle_dagster.core import vector_index
@@ -21,15 +20,16 @@ def _vector(i: int) -> np.ndarray:
 
 
 @pytest.fixture
-def store():
+def store(tmp_path):
     """Twelve passages of three patients; passage i's vector is _vector(i), so a query hits exactly what it aims at."""
     passages = pd.DataFrame({"passage_id": [f"p{i}" for i in range(12)], "patient_id": [PATIENTS[i % 3] for i in range(12)],
                              "specialty": "radiology", "text": [f"Befund {i}" for i in range(12)]})  # fmt: skip
-    client = QdrantClient(":memory:")
-    vector_index.ensure_collection(client, "c", 8)
+    client = vector_index.EdgeStore(tmp_path / "qdrant")
+    client.ensure_collection("c", 8, "de")
     encode = lambda texts: np.stack([_vector(int(t.split()[1])) for t in texts])  # noqa: E731
     vector_index.sync_partition(client, "c", passages, "radiology", "2021", encode)
-    return client, passages
+    yield client, passages
+    client.close()
 
 
 def test_patient_filter_returns_only_that_patients_points(store):

@@ -10,6 +10,7 @@ import pytest
 
 from miracle_dagster.assets import ingest_assets, pseudonymized_sections
 from miracle_dagster.assets.index import build_index_assets
+from miracle_dagster.core.vector_index import StoreError
 from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
 from miracle_dagster.partitions import partition_key
 from miracle_dagster.resources.embedder import EmbeddingModels
@@ -107,19 +108,26 @@ def test_rerunning_a_live_collection_keeps_the_rollback_version(env, monkeypatch
     again, check_passed = _collection(env)
     assert check_passed and again["collection"] == v2["collection"] and not again["dropped_collections"]
     _, _, resources, _ = env
-    with resources["qdrant"].open() as client:
-        assert client.collection_exists(v1["collection"]), "a no-op re-run must not drop the rollback version"
+    with resources["qdrant"].open(read_only=True) as store:
+        assert v1["collection"] in store.collections(), "a no-op re-run must not drop the rollback version"
 
 
-def test_busy_embedded_store_gives_a_clear_error(tmp_path):
-    from qdrant_client import QdrantClient
-
-    holder = QdrantClient(path=str(tmp_path / "q"))
-    try:
-        with pytest.raises(RuntimeError, match="in use by another process.*MIRACLE_QDRANT_URL"):
-            with QdrantResource(path=str(tmp_path / "q"), lock_timeout_s=1).open():
+def test_busy_embedded_store_gives_a_clear_error_and_readers_still_read(tmp_path):
+    resource = QdrantResource(path=str(tmp_path / "q"), lock_timeout_s=1)
+    with resource.open() as writer:
+        writer.ensure_collection("m__v1__d8", 8, "de")
+        with pytest.raises(StoreError, match="another process.*MIRACLE_QDRANT_URL"):
+            with resource.open():
                 pass
-    finally:
-        holder.close()
-    with QdrantResource(path=str(tmp_path / "q")).open() as client:  # released: opens at once
-        assert client.get_collections().collections == []
+        with resource.open(read_only=True) as reader:  # a read view never waits for the writer
+            assert reader.collections() == ["m__v1__d8"]
+    with resource.open() as store:  # released: opens at once
+        assert store.collections() == ["m__v1__d8"]
+
+
+def test_an_old_local_mode_index_is_refused_with_how_to_rebuild(tmp_path):
+    (tmp_path / "q" / "collection" / "m").mkdir(parents=True)
+    (tmp_path / "q" / "meta.json").write_text("{}")
+    with pytest.raises(StoreError, match="mv .*re-materialize"):
+        with QdrantResource(path=str(tmp_path / "q")).open():
+            pass

@@ -1,4 +1,5 @@
-"""Tests for miracle_dagster.core.vector_index against embedded Qdrant (in memory and on disk).
+"""Tests for miracle_dagster.core.vector_index against Qdrant Edge (the store contract for both stores lives in
+test_vector_store_contract.py).
 
 Passages come from real sample-corpus partitions, vectors from the packaged all-MiniLM-L6-v2 (each distinct text
 is embedded once per session; the counting wrapper still sees every text `sync_partition` asks for).
@@ -11,23 +12,20 @@ import uuid
 import numpy as np
 import pandas as pd
 import pytest
-from qdrant_client import QdrantClient
-from qdrant_client import models as qm
 
 from miracle_dagster.core import sections, vector_index
 from miracle_dagster.core.vector_index import (
     POINT_NAMESPACE,
+    publish,
+    EdgeStore,
+    StoreError,
     Hit,
     SyncStats,
     alias_name,
     collection_name,
-    drop_old_versions,
-    ensure_collection,
-    existing_point_ids,
     partition_filter,
     point_id,
     search,
-    switch_alias,
     sync_partition,
 )
 
@@ -119,30 +117,28 @@ def partition_passages(partition_docs, make_passages) -> dict[tuple[str, str], p
     return {key: make_passages(docs) for key, docs in partition_docs.items()}
 
 
-@pytest.fixture(params=["memory", "path"])
-def client(request, tmp_path):
-    qdrant = QdrantClient(location=":memory:") if request.param == "memory" else QdrantClient(path=str(tmp_path / "q"))
-    yield qdrant
-    qdrant.close()
+@pytest.fixture
+def client(tmp_path):
+    store = EdgeStore(tmp_path / "q")
+    yield store
+    store.close()
 
 
-def ids_in(client: QdrantClient, collection: str, specialty: str, year: str) -> set[str]:
-    return existing_point_ids(client, collection, partition_filter(specialty, year))
+def ids_in(client: EdgeStore, collection: str, specialty: str, year: str) -> set[str]:
+    return client.ids(collection, partition_filter(specialty, year))
 
 
-def snapshot(client: QdrantClient, collection: str, query_filter: qm.Filter | None = None) -> dict[str, tuple]:
-    points, _ = client.scroll(
-        collection, scroll_filter=query_filter, limit=10_000, with_payload=True, with_vectors=True
-    )
-    return {str(p.id): (tuple(np.round(p.vector, 6)), tuple(sorted(p.payload.items()))) for p in points}
+def snapshot(client: EdgeStore, collection: str, where: dict | None = None) -> dict[str, tuple]:
+    return {p.id: (tuple(np.round(p.dense, 6)), tuple(sorted(p.payload.items()))) for p in client.points(collection)
+            if all(p.payload.get(k) == v for k, v in (where or {}).items())}  # fmt: skip
 
 
-def count(client: QdrantClient, collection: str, query_filter: qm.Filter | None = None) -> int:
-    return client.count(collection, count_filter=query_filter, exact=True).count
+def count(client: EdgeStore, collection: str, where: dict | None = None) -> int:
+    return client.count(collection, where)
 
 
-def document_filter(document_id: str) -> qm.Filter:
-    return qm.Filter(must=[qm.FieldCondition(key="document_id", match=qm.MatchValue(value=document_id))])
+def document_filter(document_id: str) -> dict:
+    return {"document_id": document_id}
 
 
 def expected_ids(passages: pd.DataFrame) -> set[str]:
@@ -152,7 +148,7 @@ def expected_ids(passages: pd.DataFrame) -> set[str]:
 @pytest.fixture
 def collection(client, dim) -> str:
     name = collection_name(MODEL, "v1", dim)
-    assert ensure_collection(client, name, dim) is True
+    assert client.ensure_collection(name, dim, 'de') is True
     return name
 
 
@@ -178,7 +174,7 @@ def test_point_id_is_deterministic_uuid5_of_passage_id(partition_passages):
 def test_synced_points_carry_point_ids_of_their_passages(client, collection, partition_passages, passage_encoder):
     (specialty, year), passages = next(iter(partition_passages.items()))
     sync_partition(client, collection, passages, specialty, year, passage_encoder)
-    points, _ = client.scroll(collection, limit=10_000, with_payload=True)
+    points = list(client.points(collection))
     assert {str(p.id) for p in points} == expected_ids(passages)
     for p in points:
         assert str(p.id) == point_id(p.payload["passage_id"])
@@ -210,15 +206,13 @@ def test_collection_name_of_the_provisioned_model(embedder, dim):
 
 def test_ensure_collection_creates_once_and_refuses_dimension_mismatch(client):
     name = collection_name(MODEL, "v1", 8)
-    assert ensure_collection(client, name, 8) is True
-    info = client.get_collection(name)
-    assert info.config.params.vectors.size == 8
-    assert info.config.params.vectors.distance == qm.Distance.COSINE
-    assert ensure_collection(client, name, 8) is False  # exists with the right size: nothing created
-    with pytest.raises(ValueError, match=r"holds 8-d vectors, the model gives 16-d"):
-        ensure_collection(client, name, 16)
-    assert client.get_collection(name).config.params.vectors.size == 8  # left as it was
-    assert [c.name for c in client.get_collections().collections] == [name]
+    assert client.ensure_collection(name, 8, "de") is True
+    assert client.info(name).dim == 8 and client.info(name).language == "de"
+    assert client.ensure_collection(name, 8, "de") is False  # exists with the right size: nothing created
+    with pytest.raises(StoreError, match="8-d"):
+        client.ensure_collection(name, 16, "de")
+    assert client.info(name).dim == 8  # left as it was
+    assert client.collections() == [name]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -298,7 +292,7 @@ def test_changed_document_is_replaced_and_removed_document_deleted(client, colle
     assert ids_in(client, collection, specialty, year) == new_ids
     # the changed document: exactly its new passages, the appended sentence among them
     doc_filter = document_filter(changed["document_id"])
-    doc_points, _ = client.scroll(collection, scroll_filter=doc_filter, limit=1000, with_payload=True)
+    doc_points = [p for p in client.points(collection) if p.payload["document_id"] == doc_filter["document_id"]]
     assert {str(p.id) for p in doc_points} == expected_ids(new[new["document_id"] == changed["document_id"]])
     assert any(sentence in p.payload["text"] for p in doc_points)
     # the removed document: nothing left
@@ -337,66 +331,41 @@ def test_same_year_other_specialty_is_a_separate_partition(client, collection, p
 # --------------------------------------------------------------------------------------------------------
 
 
-def test_alias_switch_and_drop_old_versions(client, dim, partition_passages, passage_encoder, query_encoder,
-                                            monkeypatch):  # fmt: skip
+def test_alias_switch_and_drop_old_versions(client, dim, partition_passages, passage_encoder, query_encoder):
     alias = alias_name(MODEL)
     v0, v1, v2 = (collection_name(MODEL, v, dim) for v in ("v0", "v1", "v2"))
     other = collection_name("intfloat/multilingual-e5-small", "v0", dim)
     (key1, passages1), (key2, passages2) = list(partition_passages.items())[:2]
     for name in (v0, other):
-        ensure_collection(client, name, dim)
-    ensure_collection(client, v1, dim)
+        client.ensure_collection(name, dim, "de")
+    client.ensure_collection(v1, dim, "de")
     sync_partition(client, v1, passages1, *key1, passage_encoder)
-    ensure_collection(client, v2, dim)
+    query = query_encoder(["Befund"])[0]
+    assert client.switch_alias(alias, v0) is None  # no alias yet
+    assert publish(client, alias, v1) == (v0, [])  # v0 kept as the rollback version
+    client.ensure_collection(v2, dim, "de")
     sync_partition(client, v2, passages2, *key2, passage_encoder)
-
-    assert switch_alias(client, alias, v1) is None  # no alias yet
-    served = {a.alias_name: a.collection_name for a in client.get_aliases().aliases}
-    assert served == {alias: v1}
-    query = query_encoder([passages1["text"].iloc[0]])[0]
-    assert {h.passage_id for h in search(client, alias, query, top_k=5)} <= set(passages1["passage_id"])
-
-    assert switch_alias(client, alias, v2) == v1
-    assert {a.alias_name: a.collection_name for a in client.get_aliases().aliases} == {alias: v2}
-    hits = search(client, alias, query, top_k=5)
-    assert len(hits) == 5 and {h.passage_id for h in hits} <= set(passages2["passage_id"])
-
-    alias_updates = []
-    update = client.update_collection_aliases
-    monkeypatch.setattr(client, "update_collection_aliases", lambda **kw: alias_updates.append(kw) or update(**kw))
-    assert switch_alias(client, alias, v2) == v2  # already there: no alias operation at all
-    assert alias_updates == []
-    assert {a.alias_name: a.collection_name for a in client.get_aliases().aliases} == {alias: v2}
-
-    assert drop_old_versions(client, alias, keep=[v2, v1]) == [v0]
-    assert {c.name for c in client.get_collections().collections} == {v1, v2, other}
-    assert drop_old_versions(client, alias, keep=[v2, v1]) == []
+    assert publish(client, alias, v2) == (v1, [v0])  # only live + previous survive; other models untouched
+    assert set(client.collections()) == {v1, v2, other} and client.aliases() == {alias: v2}
+    assert publish(client, alias, v2) == (v2, [])  # already live: nothing dropped
     assert {h.passage_id for h in search(client, alias, query, top_k=5)} <= set(passages2["passage_id"])
-    # rolling back to the kept previous version still works, in one atomic call (delete + create)
-    assert switch_alias(client, alias, v1) == v2
-    assert len(alias_updates) == 1 and len(alias_updates[0]["change_aliases_operations"]) == 2
+    assert client.switch_alias(alias, v1) == v2  # rolling back to the kept previous version
     assert {h.passage_id for h in search(client, alias, query, top_k=5)} <= set(passages1["passage_id"])
 
 
 def test_alias_survives_reopening_on_disk(tmp_path, dim, partition_passages, passage_encoder):
     key, passages = next(iter(partition_passages.items()))
     alias, name = alias_name(MODEL), collection_name(MODEL, "v1", dim)
-    first = QdrantClient(path=str(tmp_path / "q"))
-    try:
-        ensure_collection(first, name, dim)
+    with EdgeStore(tmp_path / "q") as first:
+        first.ensure_collection(name, dim, "de")
         sync_partition(first, name, passages, *key, passage_encoder)
-        switch_alias(first, alias, name)
-    finally:
-        first.close()
-    second = QdrantClient(path=str(tmp_path / "q"))
-    try:
-        assert ensure_collection(second, name, dim) is False
-        assert switch_alias(second, alias, name) == name
+        first.switch_alias(alias, name)
+    with EdgeStore(tmp_path / "q") as second:
+        assert second.ensure_collection(name, dim, "de") is False
+        assert second.switch_alias(alias, name) == name
         assert ids_in(second, name, *key) == expected_ids(passages)
         encoder = CountingEncoder(passage_encoder)
         assert sync_partition(second, name, passages, *key, encoder).embedded == 0 and encoder.texts == []
-    finally:
-        second.close()
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -404,15 +373,12 @@ def test_alias_survives_reopening_on_disk(tmp_path, dim, partition_passages, pas
 # --------------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=["memory", "path"])
-def search_index(request, tmp_path_factory, dim, partition_passages, passage_encoder):
+@pytest.fixture(scope="module")
+def search_index(tmp_path_factory, dim, partition_passages, passage_encoder):
     """(client, collection) holding all three partitions; built once per mode, only read by the search tests."""
-    if request.param == "memory":
-        qdrant = QdrantClient(location=":memory:")
-    else:
-        qdrant = QdrantClient(path=str(tmp_path_factory.mktemp("search") / "q"))
+    qdrant = EdgeStore(tmp_path_factory.mktemp("search") / "q")
     name = collection_name(MODEL, "v1", dim)
-    ensure_collection(qdrant, name, dim)
+    qdrant.ensure_collection(name, dim, 'de')
     for (specialty, year), passages in partition_passages.items():
         sync_partition(qdrant, name, passages, specialty, year, passage_encoder)
     yield qdrant, name
@@ -533,7 +499,11 @@ def test_module_has_no_dagster_import():
     import ast
     import inspect
 
-    tree = ast.parse(inspect.getsource(vector_index))
+    import pkgutil
+
+    modules = [vector_index] + [__import__(f"{vector_index.__name__}.{m.name}", fromlist=["_"])
+                                for m in pkgutil.iter_modules(vector_index.__path__)]  # fmt: skip
+    tree = ast.parse("\n".join(inspect.getsource(m) for m in modules))
     imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert "dagster" not in imported

@@ -25,7 +25,7 @@ GROUP_KINDS = ("language", "specialty", "year")
 
 
 class EvalModelsConfig(dg.Config):
-    models: list[str] = []  # default: the base model, the variant's fine-tuned model, MIRACLE_EVAL_BASELINES and bm25
+    models: list[str] = []  # default: base, fine-tuned, MIRACLE_EVAL_BASELINES, bm25 and fine-tuned+bm25 (hybrid)
     batch_size: int = 32
 
 
@@ -46,17 +46,20 @@ class IREvalConfig(EvalModelsConfig):
 def compared(config: EvalModelsConfig, embedder: EmbeddingModels, finetuned_model: pd.DataFrame) -> tuple[EmbeddingModels, str, list[str]]:
     """(the embedder that knows the fine-tuned model, the base model, every compared model: base first)."""
     tuned, base = registry.models_of(finetuned_model)
-    names = config.models or [base, tuned.name, *settings.eval_baselines(), bm25.BM25]
+    names = config.models or [base, tuned.name, *settings.eval_baselines(), bm25.BM25, f"{tuned.name}{ir.HYBRID}"]
     return embedder.including(tuned), base, list(dict.fromkeys([base, *names]))
 
 
 def _rank(name: str, embedder: EmbeddingModels, queries: dict[str, str], corpus: dict[str, str], language: str,
           depth: int, batch_size: int) -> dict[str, list[str]]:  # fmt: skip
-    """A model's ranking of the corpus for each query: BM25 by name, any other name a dense model at its own token limit."""
-    if name == bm25.BM25:
-        return bm25.rank_bm25(queries, corpus, language, depth)
-    model, prompts = _model(embedder, name)
-    return ir.rank(model, queries, corpus, depth, prompts, batch_size=batch_size)
+    """A model's ranking of the corpus for each query: `bm25`, `<model>+bm25` (both fused by RRF, as hybrid search
+    does) or a dense model at its own token limit."""
+
+    def rank_dense(model_name: str) -> dict[str, list[str]]:
+        model, prompts = _model(embedder, model_name)
+        return ir.rank(model, queries, corpus, depth, prompts, batch_size=batch_size)
+
+    return ir.rank_by_name(name, queries, corpus, language, depth, rank_dense)
 
 
 def _corpus(data_root: DataRoot, variant: str) -> dict[str, str]:
@@ -160,7 +163,7 @@ def ir_eval_report(context: dg.AssetExecutionContext, config: IREvalConfig, rele
         **{f"{r.metric} {r.model}": round(r.mean, 4) for r in comparison.itertuples()},
         "map@100_by_group": _by_group(rows),
         "chart": bar_chart({m: ir.overall(rows)[m].to_dict() for m in ir.HEADLINE}, "score"),
-        "max_seq_length": md_table(["model", "tokens"], [(n, "–" if n == bm25.BM25 else embedder.sentence_transformer(n).max_seq_length)
+        "max_seq_length": md_table(["model", "tokens"], [(n, "–" if n == bm25.BM25 else embedder.sentence_transformer(n.removesuffix(ir.HYBRID)).max_seq_length)
                                                           for n in names]),  # fmt: skip
         "confidence": f"95% percentile bootstrap over questions ({config.n_resamples} resamples, seed {config.seed}); "
                       f"p: paired randomization test against {base}",

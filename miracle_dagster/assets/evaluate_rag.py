@@ -47,7 +47,7 @@ def _judge(llm: LLMResource) -> rag_metrics.Judge | None:
     partitions_def=variant_partitions,
     group_name="evaluation",
     kinds={"qdrant", "pandas"},
-    pool="qdrant",  # the embedded store admits one process at a time
+    pool="qdrant",  # after the index writers, so it reads a settled index (its read view never blocks them)
     deps=[variant_index],
     automation_condition=EVALUATION_AUTOMATION,
     check_specs=[dg.AssetCheckSpec(PATIENT_CHECK, asset="rag_eval_report", blocking=True)],
@@ -66,11 +66,11 @@ def rag_eval_report(context: dg.AssetExecutionContext, config: RagEvalConfig, tr
     llm_client, judge = llm.client(), _judge(llm)
     bleurt, bleurt_missing = rag_metrics.bleurt_scorer(config.bleurt_checkpoint or os.environ.get("MIRACLE_BLEURT_CHECKPOINT", ""))
     frames = []
-    with qdrant.open() as client:
-        for name, alias in aliases(variant, tuned.name, base).items():
-            rows = rag.retrieve(client, alias, embedder.encoder(name, "query"), questions, config.top_k)
-            frame = rag.as_frame(rag.answer(rows, llm_client, language, config.max_answer_tokens))
-            frames.append(_score(frame, config, embedder, name, judge, bleurt).assign(model=name))
+    for name, alias in aliases(variant, tuned.name, base).items():
+        with qdrant.open(read_only=True) as store:  # a read view, released before the slow LLM part
+            rows = rag.retrieve(store, alias, embedder.encoder(name, "query"), questions, config.top_k)
+        frame = rag.as_frame(rag.answer(rows, llm_client, language, config.max_answer_tokens))
+        frames.append(_score(frame, config, embedder, name, judge, bleurt).assign(model=name))
     frame = pd.concat(frames, ignore_index=True)
     foreign = _foreign_contexts(frame)
     report = frame.assign(language=language, n_contexts=frame["context_ids"].map(len)).drop(

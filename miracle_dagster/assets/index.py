@@ -14,6 +14,9 @@ from miracle_dagster.resources.qdrant import QdrantResource
 from miracle_dagster.resources.storage import DataRoot
 
 
+INDEX_LANGUAGE = "de"  # of the index source's passages (German reports, pseudonymized or not): the BM25 stemmer
+
+
 class EmbeddingConfig(dg.Config):
     batch_size: int = 32
 
@@ -29,12 +32,12 @@ def target_collection(embedder: EmbeddingModels, model_name: str, served_as: str
     return vector_index.collection_name(served_as or embedder.spec(model_name).name, embedder.version(model_name), dim), dim
 
 
-def coverage(client, collection: str, data_root: DataRoot, source: str) -> list[tuple[str, str, int, int]]:
+def coverage(store: vector_index.VectorStore, collection: str, data_root: DataRoot, source: str) -> list[tuple[str, str, int, int]]:
     """(specialty, year, passages, points) for every written partition of the passages asset `source`."""
     rows = []
     for specialty, year in data_root.partitions(source):
         passages = len(data_root.previous(source, specialty, year, columns=["passage_id"]))
-        points = client.count(collection, count_filter=vector_index.partition_filter(specialty, year), exact=True).count
+        points = store.count(collection, vector_index.partition_filter(specialty, year))
         rows.append((specialty, year, passages, points))
     return rows
 
@@ -62,10 +65,10 @@ def build_index_assets(model_name: str) -> list:
         specialty, year = partition_dims(context)
         collection, dim = target_collection(embedder, model_name)
         encode = embedder.encoder(model_name, "passage", config.batch_size)
-        with qdrant.open() as client:
-            created = vector_index.ensure_collection(client, collection, dim)
+        with qdrant.open() as store:
+            created = store.ensure_collection(collection, dim, INDEX_LANGUAGE)
             stats = vector_index.sync_partition(
-                client, collection, passages, specialty, year, encode, batch_size=config.batch_size
+                store, collection, passages, specialty, year, encode, batch_size=config.batch_size
             )
         return dg.MaterializeResult(
             metadata={
@@ -96,12 +99,12 @@ def build_index_assets(model_name: str) -> list:
     def qdrant_collection(embedder: EmbeddingModels, qdrant: QdrantResource, data_root: DataRoot) -> dg.MaterializeResult:
         collection, dim = target_collection(embedder, model_name)
         alias = vector_index.alias_name(embedder.spec(model_name).name)
-        with qdrant.open() as client:
-            vector_index.ensure_collection(client, collection, dim)
-            rows = coverage(client, collection, data_root, settings.index_source())
+        with qdrant.open() as store:
+            store.ensure_collection(collection, dim, INDEX_LANGUAGE)
+            rows = coverage(store, collection, data_root, settings.index_source())
             incomplete = [r for r in rows if r[2] != r[3]]
-            previous, dropped = vector_index.publish(client, alias, collection) if not incomplete else (None, [])
-            total = client.count(collection, exact=True).count
+            previous, dropped = vector_index.publish(store, alias, collection) if not incomplete else (None, [])
+            total = store.count(collection)
         return dg.MaterializeResult(
             metadata={
                 "alias": alias,
@@ -123,9 +126,9 @@ def build_index_assets(model_name: str) -> list:
     ) -> dg.AssetCheckResult:
         collection, _ = target_collection(embedder, model_name)
         alias = vector_index.alias_name(embedder.spec(model_name).name)
-        with qdrant.open() as client:
-            served = {a.alias_name: a.collection_name for a in client.get_aliases().aliases}.get(alias)
-            rows = coverage(client, collection, data_root, settings.index_source()) if served == collection else []
+        with qdrant.open(read_only=True) as store:
+            served = store.aliases().get(alias)
+            rows = coverage(store, collection, data_root, settings.index_source()) if served == collection else []
         missing = sum(abs(r[2] - r[3]) for r in rows)
         return dg.AssetCheckResult(
             passed=served == collection and missing == 0,

@@ -36,16 +36,17 @@ def aliases(variant: str, tuned: str, base: str) -> dict[str, str]:
     return {tuned: vector_index.alias_name(tuned), base: vector_index.alias_name(f"{base}-{variant}")}
 
 
-def _index_one(client, embedder: EmbeddingModels, name: str, alias: str, data_root: DataRoot, source: str, batch_size: int) -> dict:
+def _index_one(store: vector_index.VectorStore, embedder: EmbeddingModels, name: str, alias: str, data_root: DataRoot,
+               source: str, language: str, batch_size: int) -> dict:  # fmt: skip
     collection, dim = target_collection(embedder, name, served_as=alias)
-    vector_index.ensure_collection(client, collection, dim)
+    store.ensure_collection(collection, dim, language)
     encode, embedded = embedder.encoder(name, "passage", batch_size), 0
     for specialty, year in data_root.partitions(source):
         passages = data_root.previous(source, specialty, year)
-        embedded += vector_index.sync_partition(client, collection, passages, specialty, year, encode, batch_size).embedded
-    rows = coverage(client, collection, data_root, source)
+        embedded += vector_index.sync_partition(store, collection, passages, specialty, year, encode, batch_size).embedded
+    rows = coverage(store, collection, data_root, source)
     complete = all(passages == points for *_, passages, points in rows)
-    previous, dropped = vector_index.publish(client, alias, collection) if complete else (None, [])
+    previous, dropped = vector_index.publish(store, alias, collection) if complete else (None, [])
     return {"model": name, "alias": alias, "collection": collection, "embedded": embedded, "alias_moved": complete,
             "points": sum(r[3] for r in rows), "previous": previous or "", "dropped": ", ".join(dropped),
             "max_seq_length": embedder.sentence_transformer(name).max_seq_length}  # fmt: skip
@@ -71,8 +72,8 @@ def variant_index(context: dg.AssetExecutionContext, config: VariantIndexConfig,
     tuned, base = registry.models_of(finetuned_model)
     embedder = embedder.including(tuned)
     source = training.VARIANT_INPUTS[variant][1]
-    with qdrant.open() as client:
-        built = [_index_one(client, embedder, name, alias, data_root, source, config.batch_size)
+    with qdrant.open() as store:
+        built = [_index_one(store, embedder, name, alias, data_root, source, training.VARIANT_LANGUAGE[variant], config.batch_size)
                  for name, alias in aliases(variant, tuned.name, base).items()]  # fmt: skip
     incomplete = [b["collection"] for b in built if not b["alias_moved"]]
     if incomplete:

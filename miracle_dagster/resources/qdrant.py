@@ -1,15 +1,13 @@
-"""Qdrant: embedded on disk under the data root by default, a server by URL (API key from the environment)."""
+"""The vector store: Qdrant Edge under the data root by default, a Qdrant server by URL (API key from the env)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import dagster as dg
-from qdrant_client import QdrantClient
 
-LOCKED = "already accessed by another instance"
+from miracle_dagster.core.vector_index import EdgeStore, ServerStore, VectorStore
 
 
 class QdrantResource(dg.ConfigurableResource):
@@ -21,30 +19,21 @@ class QdrantResource(dg.ConfigurableResource):
     lock_timeout_s: float = 120.0
 
     def describe(self) -> str:
-        return f"server {self.url}" if self.url else f"embedded {self.path}"
+        return f"server {self.url}" if self.url else f"embedded (Qdrant Edge) {self.path}"
 
     @contextmanager
-    def open(self) -> Iterator[QdrantClient]:
-        """A client for one unit of work, closed afterwards so the embedded store's file lock is released."""
-        client = self._connect()
+    def open(self, read_only: bool = False) -> Iterator[VectorStore]:
+        """A store for one unit of work, closed afterwards. On Edge a writer holds the store's writer lock (waiting
+        up to `lock_timeout_s` for another writer); a `read_only` view reads a copy and never waits."""
+        store = self._connect(read_only)
         try:
-            yield client
+            yield store
         finally:
-            client.close()
+            store.close()
 
-    def _connect(self) -> QdrantClient:
+    def _connect(self, read_only: bool) -> VectorStore:
         if self.url:
-            return QdrantClient(url=self.url, api_key=self.api_key or None)
+            return ServerStore(self.url, self.api_key)
         if not self.path:
             raise ValueError("QdrantResource needs `url` (a server) or `path` (embedded)")
-        deadline = time.monotonic() + self.lock_timeout_s
-        while True:
-            try:
-                return QdrantClient(path=self.path)
-            except RuntimeError as error:
-                if LOCKED not in str(error) or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"The embedded Qdrant store {self.path} is in use by another process (a running job or "
-                        "search). Wait for it, or run a Qdrant server and set MIRACLE_QDRANT_URL for concurrent use."
-                    ) from error
-                time.sleep(1.0)
+        return EdgeStore(self.path, read_only=read_only, lock_timeout_s=self.lock_timeout_s)

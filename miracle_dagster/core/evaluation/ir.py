@@ -1,21 +1,24 @@
 """Retrieval metrics computed from rankings, per question, so dense models and BM25 are scored the same way.
 
 A ranking is query id -> corpus ids, best first (ir.rank for a dense model, bm25.rank_bm25 for the lexical
-baseline). Each question gets the metrics of sentence-transformers' InformationRetrievalEvaluator, with its exact
-definitions (binary relevance; MAP@k divides by min(k, relevant)); keeping them per question is what lets a
-report give bootstrap intervals and paired tests (significance.py). A group (language, specialty, year) is the
-subset of questions that carries it, ranked against the whole corpus, so group numbers compare with the overall
-ones. Graded judgments become relevant sets with `min_grade`.
+baseline, fusion.rrf of both for `<model>+bm25`; rank_by_name picks by the model name). Each question gets the
+metrics of sentence-transformers' InformationRetrievalEvaluator, with its exact definitions (binary relevance;
+MAP@k divides by min(k, relevant)); keeping them per question is what lets a report give bootstrap intervals and
+paired tests (significance.py). A group (language, specialty, year) is the subset of questions that carries it,
+ranked against the whole corpus, so group numbers compare with the overall ones. Graded judgments become relevant
+sets with `min_grade`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from miracle_dagster.core.evaluation import bm25, fusion
 from miracle_dagster.core.evaluation.significance import bootstrap_ci
 
 MAP_K, NDCG_K, MRR_K, CUTOFFS = 100, 10, 10, (1, 5, 10, 100)
@@ -24,6 +27,7 @@ HEADLINE = ("map@100", "ndcg@10", "mrr@10", "recall@10")
 REPORTED = (*HEADLINE, "recall@100")  # the metrics compared between models with intervals and p-values
 METRICS = (*(f"{m}@{k}" for m in ("accuracy", "precision", "recall") for k in CUTOFFS), f"ndcg@{NDCG_K}", f"mrr@{MRR_K}", f"map@{MAP_K}")
 ROW_COLUMNS = ["model", "group_kind", "group", "metric", "value", "n_queries", "ci_low", "ci_high"]
+HYBRID = f"+{bm25.BM25}"  # `<model>+bm25`: the dense model's ranking and BM25's fused, as hybrid search serves them
 
 
 @dataclass
@@ -78,6 +82,19 @@ def rank(model, queries: dict[str, str], corpus: dict[str, str], top_k: int, pro
     hits = semantic_search(query_embeddings, corpus_embeddings, top_k=top_k, score_function=model.similarity)
     return {q: [ids[h["corpus_id"]] for h in sorted(found, key=lambda h: (-h["score"], ids[h["corpus_id"]]))]
             for q, found in zip(queries, hits)}  # fmt: skip
+
+
+def rank_by_name(name: str, queries: dict[str, str], corpus: dict[str, str], language: str, depth: int,
+                 rank_dense: Callable[[str], dict[str, list[str]]]) -> dict[str, list[str]]:  # fmt: skip
+    """The top `depth` corpus ids per query of `bm25` (in `language`), of `<model>+bm25` (the RRF of both rankings'
+    top `depth`) or of a dense model; `rank_dense(model name)` ranks a dense model `depth` deep, so the caller keeps
+    loading models its way (prompts, token limit, batch size)."""
+    if name == bm25.BM25:
+        return bm25.rank_bm25(queries, corpus, language, depth)
+    if name.endswith(HYBRID):
+        dense = rank_dense(name.removesuffix(HYBRID))
+        return fusion.fuse_rankings([dense, bm25.rank_bm25(queries, corpus, language, depth)], depth)
+    return rank_dense(name)
 
 
 def _dcg(hits) -> float:

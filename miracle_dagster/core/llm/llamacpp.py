@@ -12,6 +12,7 @@ import os
 import secrets
 import signal
 import sys
+import time
 from pathlib import Path
 
 ENGINE = "xllamacpp"  # part of the local backend's model id: another engine samples other tokens for the same seed
@@ -92,15 +93,22 @@ def serve(
     """Serve a bundled model name or a .gguf file at http://host:port/v1 until SIGTERM or SIGINT, then exit 0."""
     from miracle_dagster.core.llm import local_models
 
-    # Blocked before the engine starts its threads, which inherit the mask: SIGTERM/SIGINT stay pending until the
-    # main thread takes them in sigwait, wherever they land and whenever they come (a Python handler raced with the
-    # engine's start-up and at times never ran under load; one arriving while the model loads is taken afterwards).
-    signals = {signal.SIGTERM, signal.SIGINT}
-    signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    # The handler only sets a flag that the main thread polls. Signals may land on any thread (the engine's, or ones
+    # libraries started at import): Python then runs the handler only when the main thread next runs bytecode, so the
+    # main thread must not sleep long (time.sleep(3600) slept through SIGTERM under load), and the handler must not
+    # raise into the engine's start-up (a half-built engine's destructor never returns) or take a lock.
+    stop = {"requested": False}
+
+    def request_stop(*_):
+        stop["requested"] = True
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, request_stop)
     path, _ = local_models.resolve(model, models_dir)
     server = start(engine_params(path, n_ctx, n_threads, host=host, port=port, alias=alias, api_key=api_key))
     print(f"serving {path} as {alias!r} at {server.listening_address}/v1 (SIGTERM or Ctrl-C stops)", flush=True)
-    signal.sigwait(signals)
+    while not stop["requested"]:
+        time.sleep(0.2)
     # The engine's destructor joins its HTTP thread and at times never returns (xllamacpp 2026.10.11549):
     # nothing is left to save, so leave without running it.
     sys.stdout.flush()

@@ -1,0 +1,42 @@
+"""Names that must be stable across stores and machines: point ids, aliases, collection versions."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+import numpy as np
+
+# Fixed namespace: the same passage id maps to the same point id in every collection, on every machine.
+POINT_NAMESPACE = uuid.UUID("6f1c1d8e-3b9a-5d2e-9c4f-0a7b5e2d9c11")
+PAYLOAD_COLUMNS = (
+    "passage_id", "section_id", "document_id", "patient_id", "case_id", "specialty",
+    "document_type", "date", "section_name", "passage_index", "text",
+)  # fmt: skip
+KEYWORD_FIELDS = ("passage_id", "document_id", "patient_id", "case_id", "specialty", "document_type", "section_name")
+INTEGER_FIELDS = ("year",)
+DENSE, SPARSE = "dense", "bm25"  # the named vectors of every collection
+MODES = ("dense", "sparse", "hybrid")
+
+Encoder = Callable[[list[str]], np.ndarray]
+
+
+def point_id(passage_id: str) -> str:
+    return str(uuid.uuid5(POINT_NAMESPACE, passage_id))
+
+
+def alias_name(model_name: str) -> str:
+    """What searches use: the model name, made safe for Qdrant."""
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", model_name).strip("-").lower()
+    return re.sub(r"_{2,}", "_", safe)  # "__" separates alias, version and dimension in collection names
+
+
+def collection_name(model_name: str, version: str, dim: int) -> str:
+    """One collection per model version and dimension; a new model version never overwrites the live one."""
+    return f"{alias_name(model_name)}__{version}__d{dim}"
+
+
+def partition_filter(specialty: str, year: str | int) -> dict:
+    """The payload equality filter of one (specialty, year) partition, as every store takes it."""
+    return {"specialty": specialty, "year": int(year)}
