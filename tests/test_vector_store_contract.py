@@ -184,3 +184,23 @@ def test_an_old_local_mode_folder_is_refused_with_how_to_rebuild(tmp_path):
     (tmp_path / "q" / "meta.json").write_text("{}")
     with pytest.raises(StoreError, match="re-materialize the index assets"):
         EdgeStore(tmp_path / "q", read_only=True)
+
+
+def test_hnsw_is_built_once_at_publish_and_a_nightly_sync_does_not_rebuild_it(tmp_path, monkeypatch):
+    """Bulk load without a dense graph (Edge counts the BM25 vectors as indexed at once), one build when published,
+    then a few new passages stay in a small plain segment (the serving threshold, lowered here so 2,000 16-d points
+    count as big, keeps them out of the graph): the second publish merges nothing."""
+    from miracle_dagster.core.vector_index import edge
+
+    monkeypatch.setattr(edge, "SERVING", edge.qe.EdgeOptimizersConfig(indexing_threshold=16))  # KB
+    with EdgeStore(tmp_path / "q") as store:
+        store.ensure_collection("c__v1__d16", DIM, "de")
+        vi.sync_partition(store, "c__v1__d16", passages("radiology", "2021", 2000), "radiology", "2021", encode)
+        info = lambda: store._shard("c__v1__d16").info()  # noqa: E731
+        assert info().indexed_vectors_count == 2000  # the sparse vectors only
+        vi.publish(store, "c", "c__v1__d16")
+        built = info()
+        assert built.indexed_vectors_count == 2 * 2000  # and now the dense graph
+        vi.sync_partition(store, "c__v1__d16", passages("radiology", "2022", 5), "radiology", "2022", encode)
+        vi.publish(store, "c", "c__v1__d16")
+        assert info().segments_count == built.segments_count and store.count("c") == 2005
