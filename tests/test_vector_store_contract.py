@@ -10,6 +10,7 @@ import sys
 import textwrap
 import time
 import uuid
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -35,15 +36,19 @@ def passages(specialty: str, year: str, n: int, patient: str = "p1", prefix: str
                          "date": f"{year}-01-01", "text": [f"Befund {pid} der Niere" for pid in ids]})  # fmt: skip
 
 
-@pytest.fixture(params=["edge", "server"])
+@pytest.fixture(params=["edge", "server-api-in-process", "server"])
 def store(request, tmp_path):
-    if request.param == "server":
-        if not SERVER_URL:
+    """Edge; the server store through qdrant-client's in-process engine (every client call the server store makes,
+    without HNSW or payload indexes); the server store against a real server where MIRACLE_TEST_QDRANT_URL names one."""
+    if request.param.startswith("server"):
+        if request.param == "server" and not SERVER_URL:
             pytest.skip("MIRACLE_TEST_QDRANT_URL is not set: no Qdrant server to test against")
-        opened = ServerStore(SERVER_URL)
+        opened = ServerStore(SERVER_URL if request.param == "server" else ":memory:")
         prefix = f"t{uuid.uuid4().hex[:8]}"
         opened.test_prefix = prefix
-        yield opened
+        with warnings.catch_warnings():  # the in-process engine says it ignores payload indexes and search params
+            warnings.simplefilter("ignore", UserWarning)
+            yield opened
         for name in opened.collections():
             if name.startswith(prefix):
                 opened.drop_collection(name)

@@ -24,7 +24,7 @@ def _filter(where: Where | None) -> qm.Filter | None:
 class ServerStore(VectorStore):
     def __init__(self, url: str, api_key: str | None = None, timeout_s: int = 60):
         self.url = url
-        self.client = QdrantClient(url=url, api_key=api_key or None, timeout=timeout_s)
+        self.client = QdrantClient(location=url, api_key=api_key or None, timeout=timeout_s)  # ":memory:" in tests
 
     def close(self) -> None:
         self.client.close()
