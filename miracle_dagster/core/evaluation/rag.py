@@ -73,10 +73,8 @@ def retrieve(
     encode_query: Callable[[list[str]], np.ndarray],
     questions: pd.DataFrame,
     top_k: int,
-    mode: str = "dense",
 ) -> list[RagRow]:
-    """One row per question and scenario with the top-k passages (dense, BM25 or hybrid `mode`); a search that
-    fails is recorded, not raised."""
+    """One row per question and scenario with the top-k passages; a search that fails is recorded, not raised."""
     vectors = encode_query(questions["question"].tolist()) if len(questions) else []
     rows = []
     for q, vector in zip(questions.itertuples(), vectors):
@@ -84,8 +82,7 @@ def retrieve(
             row = RagRow(scenario, q.pair_id, q.patient_id, q.question, q.answer, q.reference_context, q.specialty, q.year)
             patient = q.patient_id if scenario == "patient_centred" else None
             try:
-                hits = vector_index.search(store, collection, vector, query_text=q.question, mode=mode,
-                                           patient_id=patient, top_k=top_k)  # fmt: skip
+                hits = vector_index.search(store, collection, vector, patient_id=patient, top_k=top_k)
             except Exception as error:  # noqa: BLE001 - any store error becomes this row's failure
                 row.failure, row.detail = "retrieval_error", f"{type(error).__name__}: {error}"[:300]
                 rows.append(row)

@@ -25,13 +25,13 @@ from pathlib import Path
 import qdrant_edge as qe
 
 from miracle_dagster.core.vector_index import edge_requests as rq
-from miracle_dagster.core.vector_index.names import DENSE, INTEGER_FIELDS, KEYWORD_FIELDS, SPARSE
+from miracle_dagster.core.vector_index.names import DENSE, HNSW_EF_CONSTRUCT, HNSW_M, INTEGER_FIELDS, KEYWORD_FIELDS, SPARSE
 from miracle_dagster.core.vector_index.store import CollectionInfo, Point, Sparse, StoreError, VectorStore, Where
 
 META = "miracle.json"
 BULK_LOAD = qe.EdgeOptimizersConfig(indexing_threshold=0)  # no HNSW while a collection is first filled
 SERVING = qe.EdgeOptimizersConfig(indexing_threshold=10_000)  # KB: the server's default; smaller segments stay plain
-HNSW = qe.HnswIndexConfig(m=rq.HNSW_M, ef_construct=rq.HNSW_EF_CONSTRUCT, full_scan_threshold=10_000)  # KB
+HNSW = qe.HnswIndexConfig(m=HNSW_M, ef_construct=HNSW_EF_CONSTRUCT, full_scan_threshold=10_000)  # KB
 
 
 def refuse_local_mode(root: Path) -> None:

@@ -5,14 +5,9 @@ from __future__ import annotations
 import qdrant_edge as qe
 
 from miracle_dagster.core.evaluation.fusion import RRF_K  # the IR evaluation's `<model>+bm25` fuses the same way
-from miracle_dagster.core.vector_index.names import DENSE, SPARSE
+from miracle_dagster.core.vector_index.names import CANDIDATES, DENSE, HNSW_EF, SPARSE
 from miracle_dagster.core.vector_index.store import Point, Sparse, Where
 
-CANDIDATES = 50  # per ranking fused, at least; more than any top_k miracle asks for
-# HNSW of both stores. Qdrant's defaults (m 16, ef_construct 100, search ef = ef_construct) find 0.73 of the exact top
-# 10 among 10k random 384-d vectors, the worst case; these find 0.995 (1.0 on vectors clustered like embeddings of
-# real text) for ~1.4x the graph build time and ~3x the query time: 2-3 ms on one core (benchmarks/vector_store.py).
-HNSW_M, HNSW_EF_CONSTRUCT, HNSW_EF = 32, 128, 256
 
 
 def point(p: Point) -> qe.Point:

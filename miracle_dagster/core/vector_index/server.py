@@ -8,8 +8,9 @@ from qdrant_client import QdrantClient
 from qdrant_client import models as qm
 
 from miracle_dagster.core.evaluation.fusion import RRF_K
-from miracle_dagster.core.vector_index.edge_requests import CANDIDATES, HNSW_EF, HNSW_EF_CONSTRUCT, HNSW_M
-from miracle_dagster.core.vector_index.names import DENSE, INTEGER_FIELDS, KEYWORD_FIELDS, SPARSE
+from miracle_dagster.core.vector_index.names import (
+    CANDIDATES, DENSE, HNSW_EF, HNSW_EF_CONSTRUCT, HNSW_M, INTEGER_FIELDS, KEYWORD_FIELDS, SPARSE,
+)  # fmt: skip
 from miracle_dagster.core.vector_index.store import CollectionInfo, Point, Sparse, StoreError, VectorStore, Where
 
 BULK_LOAD = qm.OptimizersConfigDiff(indexing_threshold=0)  # no HNSW while a collection is first filled
