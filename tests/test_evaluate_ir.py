@@ -257,15 +257,10 @@ def test_ir_eval_cli_names_the_bad_line(tmp_path, capsys):
     assert f"{corpus}:2: duplicate id 'd1'" in capsys.readouterr().err
 
 
-def test_ir_eval_cli_fuses_a_dense_model_with_bm25(tmp_path, models_dir, capsys):
+def test_ir_eval_cli_fuses_a_dense_model_with_bm25(four_passage_ir_files, models_dir, capsys):
     from miracle_dagster.core.evaluation import bm25, fusion
 
-    data = ir.IRSet(corpus={"p1": "Die linke Niere zeigt eine Zyste.", "p2": "Die Lunge ist frei belüftet.",
-                            "p3": "Fraktur des distalen Radius.", "p4": "Leber mit homogener Echotextur."},
-                    queries={"q1": "Zysten der Nieren", "q2": "Lunge belüftet?", "q3": "Radiusfraktur"},
-                    qrels={"q1": {"p1": 2}, "q2": {"p2": 3}, "q3": {"p3": 1}})  # fmt: skip
-    files = eval_cli.write_files(data, tmp_path)
-    args = ["ir-eval", "--corpus", str(files["corpus"]), "--queries", str(files["queries"]), "--qrels", str(files["qrels"])]
+    data, args = four_passage_ir_files
     assert main([*args, "--model", "all-MiniLM-L6-v2+bm25", "--model", "bm25", "--language", "de", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     rows = pd.DataFrame(out["rows"]).set_index(["model", "metric"])["value"]

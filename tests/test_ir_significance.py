@@ -116,15 +116,8 @@ def test_compare_rows_against_the_base():
         significance.compare({"better": better}, "base")
 
 
-def test_ir_eval_cli_runs_bm25_and_compares_with_a_dense_model(tmp_path, capsys):
-    from miracle_dagster import eval_cli
-
-    data = ir.IRSet(corpus={"p1": "Die linke Niere zeigt eine Zyste.", "p2": "Die Lunge ist frei belüftet.",
-                            "p3": "Fraktur des distalen Radius.", "p4": "Leber mit homogener Echotextur."},
-                    queries={"q1": "Zysten der Nieren", "q2": "Lunge belüftet?", "q3": "Radiusfraktur"},
-                    qrels={"q1": {"p1": 2}, "q2": {"p2": 3}, "q3": {"p3": 1}})  # fmt: skip
-    files = eval_cli.write_files(data, tmp_path)
-    args = ["ir-eval", "--corpus", str(files["corpus"]), "--queries", str(files["queries"]), "--qrels", str(files["qrels"])]
+def test_ir_eval_cli_runs_bm25_and_compares_with_a_dense_model(four_passage_ir_files, capsys):
+    _, args = four_passage_ir_files
     assert main([*args, "--model", "bm25", "--language", "de", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     rows = pd.DataFrame(out["rows"]).set_index("metric")
