@@ -114,19 +114,16 @@ def _load(name: str):
 def _ranker(args: argparse.Namespace, data, queries: dict[str, str]):
     """name -> ranking of `queries`, DEPTH deep: BM25 in the run's language, a dense model with its prompts, or both
     fused (`<model>+bm25`); a dense model compared alone and fused is ranked once."""
-    from functools import cache
-
     from miracle_dagster.core.evaluation import ir
 
     language = args.language or ("en" if args.liveqa else "de")
 
-    @cache
     def rank_dense(name: str) -> dict[str, list[str]]:
         model, prompts = _load(name)
         with ir.max_length(model, args.max_seq_length):
             return ir.rank(model, queries, data.corpus, ir.DEPTH, prompts)
 
-    return lambda name: ir.rank_by_name(name, queries, data.corpus, language, ir.DEPTH, rank_dense)
+    return ir.ranker(queries, data.corpus, language, ir.DEPTH, rank_dense)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -47,7 +47,7 @@ def test_search_mode_reaches_the_store_and_names_the_score(monkeypatch, capsys):
     assert cli.main(["search", "Nierenzyste"]) == 0 and asked["mode"] == "dense"
 
 
-def test_demo_materializes_every_source_partition_into_the_instance(tmp_path):
+def test_demo_materializes_every_source_partition_into_the_instance(tmp_path, monkeypatch, capsys):
     three_years = str(dt.datetime.now(dt.timezone.utc).year - 2)  # the year partitions run up to the current year
     env = {"MIRACLE_SPECIALTIES": "radiology,surgery", "MIRACLE_FIRST_YEAR": three_years}
     done = _run(["demo", "--patients", "10", "--qa-partitions", "1", "--qa-sections", "1", "--translate-rows", "1"], tmp_path, **env)
@@ -73,19 +73,26 @@ def test_demo_materializes_every_source_partition_into_the_instance(tmp_path):
     values = {s["text"] for s in phi if s["type"] in ("PATIENT_NAME", "BIRTH_DATE", "STREET", "PHONE", "INSURANCE_ID") and len(s["text"]) >= 5}
     assert len(values) > 20 and not [v for v in values if v in logged]
 
-    # Search the live collection, then the same query restricted to one patient.
-    found = _run(["search", "Beurteilung Befund", "--top-k", "4", "--json"], tmp_path, **env)
-    assert found.returncode == 0, found.stderr
-    hits = json.loads(found.stdout)
+    # Search the live collection, then the same query restricted to one patient (in this process: one model load).
+    from miracle_dagster import cli
+
+    for name, value in {"MIRACLE_HOME": str(tmp_path), "DAGSTER_HOME": str(tmp_path / "dagster"), **env}.items():
+        monkeypatch.setenv(name, value)
+
+    def search(*args: str) -> list[dict]:
+        assert cli.main(["search", "Beurteilung Befund", *args, "--json"]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    hits = search("--top-k", "4")
     assert len(hits) == 4 and hits[0]["score"] >= hits[-1]["score"]
     patient = hits[-1]["patient_id"]
-    mine = json.loads(_run(["search", "Beurteilung Befund", "--patient", patient, "--json"], tmp_path, **env).stdout)
+    mine = search("--patient", patient)
     assert mine and {h["patient_id"] for h in mine} == {patient}
     # The collection holds pseudonymized passages: keyed ids, no raw text; a hospital patient id still finds them.
     assert patient.startswith("pat_") and not [h for h in hits if h["patient_id"] in {p["patient_id"] for p in phi}]
     keys = pd.concat(pd.read_parquet(f) for f in (tmp_path / "private" / "surrogate_keys" / "pseudonymized_sections").rglob("*.parquet"))
     [raw_id] = set(keys.loc[(keys["type"] == "column:patient_id") & (keys["surrogate"] == patient), "original"])
-    by_raw = json.loads(_run(["search", "Beurteilung Befund", "--patient", raw_id, "--json"], tmp_path, **env).stdout)
+    by_raw = search("--patient", raw_id)
     assert [h["passage_id"] for h in by_raw] == [h["passage_id"] for h in mine]
 
     missing = _run(["search", "x", "--model", "all-MiniLM-L6-v2"], tmp_path, **env)

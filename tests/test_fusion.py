@@ -39,3 +39,17 @@ def test_the_stores_hybrid_search_scores_like_rrf_of_its_dense_and_bm25_rankings
         hybrid = store.query("c", dense=query_vector, sparse=query_terms, limit=10)
     assert [p["passage_id"] for _, p in hybrid] == [ident for ident, _ in expected]
     assert [score for score, _ in hybrid] == pytest.approx([score for _, score in expected], rel=1e-6)
+
+
+def test_a_model_compared_alone_and_fused_ranks_the_corpus_once():
+    from miracle_dagster.core.evaluation import ir
+
+    calls = []
+
+    def rank_dense(name):
+        calls.append(name)
+        return {"q": ["d2", "d1"]}
+
+    rank = ir.ranker({"q": "Niere"}, {"d1": "Die Niere", "d2": "Die Lunge"}, "de", 2, rank_dense)
+    assert rank("m") == {"q": ["d2", "d1"]} and rank("m+bm25")["q"][0] in {"d1", "d2"} and rank("bm25")["q"][0] == "d1"
+    assert calls == ["m"]

@@ -24,7 +24,7 @@ SECTIONS = [
     {"passage_id": "p3", "document_type": "pathology_report", "section_name": "Diagnose",
      "text": "Tubuläres Adenokarzinom des Kolon ascendens, pT3 pN1a (1/23) L1 V0 Pn0, G2, R0. Resektionsränder tumorfrei."},
 ]  # fmt: skip
-CONFIG = qa.QAConfig(questions_per_section=2, max_tokens=200, min_section_tokens=0, round_trip_top_k=0)
+CONFIG = qa.QAConfig(questions_per_section=1, max_tokens=200, min_section_tokens=0, round_trip_top_k=0)
 
 
 def _free_port() -> int:

@@ -12,3 +12,14 @@ def test_xdist_groups_this_file_on_one_worker(request, pytestconfig):
     if not getattr(pytestconfig.option, "loadgroup", False):  # set on the workers from --dist
         pytest.skip("pytest-xdist runs without --dist loadgroup")
     assert request.node.nodeid.endswith("@tests/test_suite_setup.py"), request.node.nodeid
+
+
+def test_the_groups_scheduled_first_still_exist():
+    """A renamed test file would silently drop out of the longest-first order."""
+    from pathlib import Path
+
+    import conftest
+
+    root = Path(__file__).resolve().parents[1]
+    missing = [g for g in conftest._LONGEST_FIRST if g not in conftest._SHARED.values() and not (root / g).is_file()]
+    assert not missing

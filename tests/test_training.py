@@ -24,7 +24,7 @@ VARIANT = "de_pseudonymized"
 SPLIT = {"MIRACLE_SPLIT_DEV_FRACTION": "0.25", "MIRACLE_SPLIT_TEST_FRACTION": "0.1"}
 # The model's one token limit (its registry entry): passages are cut, negatives mined, training and evaluation run at it.
 SHORT = json.dumps({"multilingual-e5-small": {"max_seq_length": 128}})
-TRAIN_CONFIG = {"max_steps": 8, "batch_size": 8, "mini_batch_size": 8, "eval_steps": 4, "logging_steps": 2,
+TRAIN_CONFIG = {"max_steps": 8, "batch_size": 8, "mini_batch_size": 8, "eval_steps": 8, "logging_steps": 2,
                 "learning_rate": 5e-5, "freeze_embeddings": True}  # fmt: skip
 
 

@@ -7,6 +7,8 @@ against the base. Judgments are kept as an asset: a re-run judges only pairs the
 not graded. No text appears in metadata (the `de` variant is raw PHI).
 """
 
+from collections.abc import Callable
+
 import dagster as dg
 import pandas as pd
 
@@ -50,16 +52,16 @@ def compared(config: EvalModelsConfig, embedder: EmbeddingModels, finetuned_mode
     return embedder.including(tuned), base, list(dict.fromkeys([base, *names]))
 
 
-def _rank(name: str, embedder: EmbeddingModels, queries: dict[str, str], corpus: dict[str, str], language: str,
-          depth: int, batch_size: int) -> dict[str, list[str]]:  # fmt: skip
-    """A model's ranking of the corpus for each query: `bm25`, `<model>+bm25` (both fused by RRF, as hybrid search
-    does) or a dense model at its own token limit."""
+def _ranker(embedder: EmbeddingModels, queries: dict[str, str], corpus: dict[str, str], language: str, depth: int,
+            batch_size: int) -> Callable[[str], dict[str, list[str]]]:  # fmt: skip
+    """name -> each query's ranking of the corpus: `bm25`, `<model>+bm25` (both fused by RRF, as hybrid search does)
+    or a dense model at its own token limit."""
 
     def rank_dense(model_name: str) -> dict[str, list[str]]:
         model, prompts = _model(embedder, model_name)
         return ir.rank(model, queries, corpus, depth, prompts, batch_size=batch_size)
 
-    return ir.rank_by_name(name, queries, corpus, language, depth, rank_dense)
+    return ir.ranker(queries, corpus, language, depth, rank_dense)
 
 
 def _corpus(data_root: DataRoot, variant: str) -> dict[str, str]:
@@ -90,7 +92,8 @@ def relevance_judgments(context: dg.AssetExecutionContext, config: JudgmentsConf
     corpus, (embedder, _, names) = _corpus(data_root, variant), compared(config, embedder, finetuned_model)
     queries = dict(zip(questions["pair_id"], questions["query"]))
     language = training.VARIANT_LANGUAGE[variant]
-    rankings = {n: _rank(n, embedder, queries, corpus, language, config.pool_depth, config.batch_size) for n in names}
+    rank = _ranker(embedder, queries, corpus, language, config.pool_depth, config.batch_size)
+    rankings = {n: rank(n) for n in names}
     pooled = judge.pool(dict(zip(questions["pair_id"], questions["passage_id"])), rankings, config.pool_depth)
     client = llm.client()
     asked = pooled[~pooled["is_source"]].drop(columns="is_source")
@@ -146,7 +149,8 @@ def ir_eval_report(context: dg.AssetExecutionContext, config: IREvalConfig, rele
         raise dg.Failure(f"ir_eval_report[{variant}]: {e}") from e
     embedder, base, names = compared(config, embedder, finetuned_model)
     queries = {q: data.queries[q] for q in relevant}
-    values = {n: ir.per_query(_rank(n, embedder, queries, data.corpus, language, ir.DEPTH, config.batch_size), relevant) for n in names}
+    rank = _ranker(embedder, queries, data.corpus, language, ir.DEPTH, config.batch_size)
+    values = {n: ir.per_query(rank(n), relevant) for n in names}
     rows = pd.concat([ir.metric_rows(v, data, n, GROUP_KINDS, config.seed) for n, v in values.items()], ignore_index=True)
     comparison = significance.compare(values, base, ir.REPORTED, n_resamples=config.n_resamples, seed=config.seed)
     rows = rows.merge(comparison[["model", "metric", "delta_vs_base", "p_value"]].assign(group_kind="all"), how="left",

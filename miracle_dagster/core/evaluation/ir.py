@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -95,6 +96,14 @@ def rank_by_name(name: str, queries: dict[str, str], corpus: dict[str, str], lan
         dense = rank_dense(name.removesuffix(HYBRID))
         return fusion.fuse_rankings([dense, bm25.rank_bm25(queries, corpus, language, depth)], depth)
     return rank_dense(name)
+
+
+def ranker(queries: dict[str, str], corpus: dict[str, str], language: str, depth: int,
+           rank_dense: Callable[[str], dict[str, list[str]]]) -> Callable[[str], dict[str, list[str]]]:  # fmt: skip
+    """rank_by_name for one set of queries, where a dense model compared alone and fused (`<model>+bm25`) encodes
+    the corpus once."""
+    dense = cache(rank_dense)
+    return lambda name: rank_by_name(name, queries, corpus, language, depth, dense)
 
 
 def _dcg(hits) -> float:
