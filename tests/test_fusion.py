@@ -52,4 +52,4 @@ def test_a_model_compared_alone_and_fused_ranks_the_corpus_once():
 
     rank = ir.ranker({"q": "Niere"}, {"d1": "Die Niere", "d2": "Die Lunge"}, "de", 2, rank_dense)
     assert rank("m") == {"q": ["d2", "d1"]} and rank("m+bm25")["q"][0] in {"d1", "d2"} and rank("bm25")["q"][0] == "d1"
-    assert calls == ["m"]
+    assert calls == ["m"] and rank("bm25") is rank("bm25")  # the BM25 ranking is computed once too

@@ -1,7 +1,7 @@
 """Retrieval metrics computed from rankings, per question, so dense models and BM25 are scored the same way.
 
 A ranking is query id -> corpus ids, best first (ir.rank for a dense model, bm25.rank_bm25 for the lexical
-baseline, fusion.rrf of both for `<model>+bm25`; rank_by_name picks by the model name). Each question gets the
+baseline, fusion.rrf of both for `<model>+bm25`; ranker picks by the model name). Each question gets the
 metrics of sentence-transformers' InformationRetrievalEvaluator, with its exact definitions (binary relevance;
 MAP@k divides by min(k, relevant)); keeping them per question is what lets a report give bootstrap intervals and
 paired tests (significance.py). A group (language, specialty, year) is the subset of questions that carries it,
@@ -85,25 +85,23 @@ def rank(model, queries: dict[str, str], corpus: dict[str, str], top_k: int, pro
             for q, found in zip(queries, hits)}  # fmt: skip
 
 
-def rank_by_name(name: str, queries: dict[str, str], corpus: dict[str, str], language: str, depth: int,
-                 rank_dense: Callable[[str], dict[str, list[str]]]) -> dict[str, list[str]]:  # fmt: skip
-    """The top `depth` corpus ids per query of `bm25` (in `language`), of `<model>+bm25` (the RRF of both rankings'
-    top `depth`) or of a dense model; `rank_dense(model name)` ranks a dense model `depth` deep, so the caller keeps
-    loading models its way (prompts, token limit, batch size)."""
-    if name == bm25.BM25:
-        return bm25.rank_bm25(queries, corpus, language, depth)
-    if name.endswith(HYBRID):
-        dense = rank_dense(name.removesuffix(HYBRID))
-        return fusion.fuse_rankings([dense, bm25.rank_bm25(queries, corpus, language, depth)], depth)
-    return rank_dense(name)
-
-
 def ranker(queries: dict[str, str], corpus: dict[str, str], language: str, depth: int,
            rank_dense: Callable[[str], dict[str, list[str]]]) -> Callable[[str], dict[str, list[str]]]:  # fmt: skip
-    """rank_by_name for one set of queries, where a dense model compared alone and fused (`<model>+bm25`) encodes
-    the corpus once."""
+    """name -> the top `depth` corpus ids per query of `bm25` (in `language`), of `<model>+bm25` (the RRF of both
+    rankings' top `depth`) or of a dense model. `rank_dense(model name)` ranks a dense model `depth` deep, so the
+    caller keeps loading models its way (prompts, token limit, batch size); each ranking is computed once, so a model
+    compared alone and fused encodes the corpus once."""
     dense = cache(rank_dense)
-    return lambda name: rank_by_name(name, queries, corpus, language, depth, dense)
+    lexical = cache(lambda: bm25.rank_bm25(queries, corpus, language, depth))
+
+    def rank(name: str) -> dict[str, list[str]]:
+        if name == bm25.BM25:
+            return lexical()
+        if name.endswith(HYBRID):
+            return fusion.fuse_rankings([dense(name.removesuffix(HYBRID)), lexical()], depth)
+        return dense(name)
+
+    return rank
 
 
 def _dcg(hits) -> float:

@@ -9,7 +9,6 @@ from miracle_dagster.core.vector_index.names import CANDIDATES, DENSE, HNSW_EF, 
 from miracle_dagster.core.vector_index.store import Point, Sparse, Where
 
 
-
 def point(p: Point) -> qe.Point:
     return qe.Point(id=p.id, vector={DENSE: p.dense, SPARSE: qe.SparseVector(*p.sparse)}, payload=p.payload)
 
