@@ -164,12 +164,12 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("demo", help="provision models, write the sample corpus, materialize every partition")
-    p.add_argument("--patients", type=int, default=30, help="~5 documents each; embedding dominates the run time")
+    p.add_argument("--patients", type=int, default=20, help="~5 documents each; embedding dominates the run time")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--fresh", action="store_true", help="regenerate the sample corpus")
     p.add_argument("--verbose", action="store_true")
     p.add_argument("--qa-partitions", type=int, default=2, help="partitions to generate QA pairs for")
-    p.add_argument("--qa-sections", type=int, default=3, help="passages per partition for QA (0: skip QA)")
+    p.add_argument("--qa-sections", type=int, default=1, help="passages per partition for QA (0: skip QA; ~30 s each with the bundled model)")
     p.add_argument("--translate-rows", type=int, default=3, help="QA pairs per partition to translate (0: skip)")
     p.set_defaults(func=cmd_demo)
 

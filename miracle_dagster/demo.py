@@ -35,7 +35,8 @@ def _metadata(result: dg.ExecuteInProcessResult, asset: str | dg.AssetKey) -> di
     return {k: v.value for k, v in events[-1].materialization.metadata.items()} if events else {}
 
 
-def run(verbose: bool = False, qa_partitions: int = 2, qa_sections: int = 3, translate_rows: int = 3) -> int:
+def run(verbose: bool, qa_partitions: int, qa_sections: int, translate_rows: int) -> int:
+    """The defaults are the `miracle demo` options (cli.py)."""
     # The demo starts its own runs: the nightly schedule and the new-documents sensor stay off (MIRACLE_AUTOMATION).
     os.environ.setdefault("MIRACLE_AUTOMATION", "off")
     from miracle_dagster.definitions import defs

@@ -1,5 +1,6 @@
 """Fine-tuning: patient-level split, the false-negative guard, a short real training run, resume, export."""
 
+import copy
 import json
 import shutil
 
@@ -54,6 +55,14 @@ def world(tmp_path_factory, models_dir):
     result = dg.materialize([training_pairs, finetuned_model], partition_key=VARIANT, resources=resources, run_config=run_config)
     yield root, resources, result
     shutil.rmtree(root, ignore_errors=True)  # checkpoints with optimizer state: gigabytes that a CI disk may not have
+
+
+@pytest.fixture(scope="module")
+def fresh_base(world, models_dir):
+    """A fresh copy of the base model per training: a deep copy takes 1.6 s, loading it again 4 s (its tokenizer is
+    rebuilt from a 17 MB tokenizer.json in Python)."""
+    base = models.load_sentence_transformer(world[1]["embedder"].spec(), models_dir)
+    return lambda: copy.deepcopy(base)
 
 
 def _meta(result, asset):
@@ -165,28 +174,25 @@ class Interrupt(TrainerCallback):
         raise KeyboardInterrupt(f"stopped after the checkpoint of step {state.global_step}")
 
 
-def test_resume_after_an_interruption_continues_from_the_checkpoint(world, models_dir, tmp_path):
-    _, resources, result = world
+def test_resume_after_an_interruption_continues_from_the_checkpoint(world, fresh_base, tmp_path):
+    _, _, result = world
     pairs = result.output_for_node("training_pairs").groupby("split").head(12)
-    spec = resources["embedder"].spec()
     config = training.TrainConfig(**{**TRAIN_CONFIG, "max_steps": 4, "eval_steps": 2, "batch_size": 4})
-    fresh = lambda: models.load_sentence_transformer(spec, models_dir)  # noqa: E731
     with pytest.raises(KeyboardInterrupt, match="step 2"):
-        training.train(fresh(), pairs, tmp_path, config, "query: ", "passage: ", callbacks=[Interrupt()])
+        training.train(fresh_base(), pairs, tmp_path, config, "query: ", "passage: ", callbacks=[Interrupt()])
     assert (tmp_path / "checkpoints" / "checkpoint-2").is_dir() and not (tmp_path / "model").exists()
-    resumed = training.train(fresh(), pairs, tmp_path, config, "query: ", "passage: ")
+    resumed = training.train(fresh_base(), pairs, tmp_path, config, "query: ", "passage: ")
     assert resumed.resumed_from.endswith("checkpoint-2") and resumed.steps == 4
     assert [e["step"] for e in resumed.evals] == [2, 4] and (tmp_path / "model" / "README.md").exists()
     card = (tmp_path / "model" / "README.md").read_text()
     assert any(q[:30] in card for q in pairs.loc[pairs["split"] == "train", "query"])  # a public card shows examples
 
 
-def test_model_card_of_a_raw_phi_variant_shows_no_examples(world, models_dir, tmp_path):
-    _, resources, result = world
+def test_model_card_of_a_raw_phi_variant_shows_no_examples(world, fresh_base, tmp_path):
+    _, _, result = world
     pairs = result.output_for_node("training_pairs").groupby("split").head(8)
     config = training.TrainConfig(**{**TRAIN_CONFIG, "max_steps": 1, "eval_steps": 1, "batch_size": 4})
-    done = training.train(models.load_sentence_transformer(resources["embedder"].spec(), models_dir), pairs, tmp_path,
-                          config, "query: ", "passage: ", private=True)
+    done = training.train(fresh_base(), pairs, tmp_path, config, "query: ", "passage: ", private=True)
     cards = [done.model_dir / "README.md", *tmp_path.glob("checkpoints/*/README.md")]
     texts = [card.read_text() for card in cards]
     assert len(texts) >= 2 and all("map@100" in text.lower() for text in texts[:1])
@@ -205,13 +211,12 @@ def test_export_refuses_raw_phi_variant_and_copies_pseudonymized(world, tmp_path
 
 
 @pytest.mark.parametrize("loss", ["gist", "matryoshka"])
-def test_optional_losses_train_and_are_named_in_the_card(world, models_dir, tmp_path, loss):
-    _, resources, result = world
+def test_optional_losses_train_and_are_named_in_the_card(world, fresh_base, tmp_path, loss):
+    _, _, result = world
     pairs = result.output_for_node("training_pairs").groupby("split").head(8)
-    spec = resources["embedder"].spec()
     config = training.TrainConfig(**{**TRAIN_CONFIG, "loss": loss, "max_steps": 2, "eval_steps": 2, "logging_steps": 1,
                                      "batch_size": 4, "mini_batch_size": 4, "matryoshka_dims": (384, 96)})
-    guide = models.load_sentence_transformer(spec, models_dir) if loss == "gist" else None
-    done = training.train(models.load_sentence_transformer(spec, models_dir), pairs, tmp_path, config, "query: ", "passage: ", guide=guide)
+    guide = fresh_base() if loss == "gist" else None
+    done = training.train(fresh_base(), pairs, tmp_path, config, "query: ", "passage: ", guide=guide)
     assert done.steps == 2 and len(done.losses) == 2 and all(0 < entry["loss"] < 100 for entry in done.losses)
     assert {"gist": "CachedGISTEmbedLoss", "matryoshka": "MatryoshkaLoss"}[loss] in (done.model_dir / "README.md").read_text()
