@@ -3,8 +3,8 @@
 Under pytest-xdist (`make test` runs two workers) the controller makes the session folder and removes it at the end;
 the workers inherit it, share the converted models (provisioning holds a file lock) and each get their own data root.
 
-Scratch lives in RAM (/dev/shm) where there is room: on the 2-core VM one 470 MB write() of a model to ext4 takes 5 s
-(the same bytes in 1 MB writes 0.1 s), and the suite saves models, checkpoints and Dagster's SQLite runs many times.
+Scratch lives in RAM (/dev/shm) where there is room: on the 2-core VM writing a 450 MB model file to the disk takes
+5-7 s (about 80 MB/s), to tmpfs 0.3-0.6 s, and the suite saves models, checkpoints and Dagster's SQLite runs many times.
 """
 
 import atexit
