@@ -160,6 +160,21 @@ def test_an_answer_the_question_already_holds_is_caught(question, answer, contai
     assert filters.answer_in_question(question, answer, "de") is contained
 
 
+@pytest.mark.parametrize(
+    ("question", "answer", "language", "caught"),
+    [
+        ("Wie alt ist die Deckplattenimpressionsfraktur LWK 2?", "nein", "de", True),  # kept by the filters before
+        ("Wo liegt der Rundherd?", "Ja.", "de", True),
+        ("What size is the nodule?", "No", "en", True),
+        ("Liegt eine Lungenembolie vor?", "Nein", "de", False),  # a yes/no question: the answer fits
+        ("Wie groß ist der Rundherd?", "14 mm, nein", "de", False),  # more than yes or no
+        ("Quelle est la taille du nodule ?", "non", "fr", False),  # no open-question words for French: not judged
+    ],
+)
+def test_a_bare_yes_or_no_to_an_open_question_is_caught(question, answer, language, caught):
+    assert filters.yes_no_to_open_question(question, answer, language) is caught
+
+
 def test_a_question_repeating_a_content_word_three_times_is_caught():
     assert filters.repeated_word("Was zeigt die Technik der technischen Technik der Techniken?", "de") == "techni"
     assert filters.repeated_word("Was ist die technische Technik der SAGITTale T1, T2 und STIR?", "de") == ""  # twice: allowed

@@ -27,6 +27,7 @@ P1_PAIRS = [
     ("Was ist die Hauptdiagnose?", "Rundherd"),                             # generic
     ("Liegt ein Pleuraerguss vor?", "Ja, ausgedehnter Pleuraerguss mit Atelektase"),  # answer not supported
     ("Neu im Vergleich zur Voruntersuchung.", "Rundherd"),                  # a statement, not a question
+    ("Wie alt ist der Rundherd im Oberlappen?", "nein"),                    # a bare no to an open question
 ]  # fmt: skip
 P2_PAIRS = [("Welche Dosis Ramipril erhält der Patient?", "5 mg morgens")]
 
@@ -77,6 +78,7 @@ def test_every_section_and_pair_is_accounted_for():
         P1_PAIRS[3][0]: "generic_question",
         P1_PAIRS[4][0]: "unsupported_answer",
         P1_PAIRS[5][0]: "not_a_question",
+        P1_PAIRS[6][0]: "yes_no_to_open_question",
         "": "invalid_json",
     }
     assert result.repaired == 1  # p2 parsed after the repair round

@@ -7,6 +7,7 @@
 - unsupported answers: the answer must come from the section, not the model's imagination;
 - answers the question already holds ("Wie viele Tage sind Sie seit 3 Tagen?" -> "3 Tagen") teach nothing;
 - a question that repeats a content word three times is the generator looping, not a clinician asking;
+- a yes or no to an open question ("Wie alt ist die Fraktur?" -> "nein") answers nothing that was asked;
 - round trip (Promptagator): the question must retrieve its own passage with the baseline embedder.
 """
 
@@ -149,6 +150,22 @@ def answer_in_question(question: str, answer: str, language: str) -> bool:
     """Every content word of the answer is already in the question: the answer is contained in it or rephrases it."""
     answer_stems = content_stems(answer, language)
     return bool(answer_stems) and answer_stems <= content_stems(question, language)
+
+
+# Open questions (what, where, how ...) whose answer cannot be a bare yes or no; languages without an entry skip the check.
+OPEN_QUESTION_WORDS = {
+    "de": set("was wer wem wen wessen wie wieviel wieviele wo woher wohin wann warum weshalb wieso welche welcher welches "
+              "welchem welchen womit wodurch woran worauf worin wofür wogegen".split()),
+    "en": set("what who whom whose how where when why which".split()),
+}  # fmt: skip
+YES_NO = {"de": {"ja", "nein"}, "en": {"yes", "no"}}
+
+
+def yes_no_to_open_question(question: str, answer: str, language: str) -> bool:
+    """The question opens with an open-question word (as a clinician writes it) and the answer is only yes or no."""
+    question_words, answer_words = words(question), words(answer)
+    return (bool(question_words) and question_words[0] in OPEN_QUESTION_WORDS.get(language, ())
+            and bool(answer_words) and set(answer_words) <= YES_NO.get(language, set()))  # fmt: skip
 
 
 def repeated_word(question: str, language: str, times: int = 3) -> str:

@@ -31,7 +31,7 @@ PAIR_COLUMNS = (
 REJECT_COLUMNS = (*PAIR_COLUMNS, "reason", "detail")
 REASONS = (
     "llm_error", "invalid_json", "no_pairs", "malformed_pair", "not_a_question", "wrong_language", "answer_in_question",
-    "repeated_word", "near_duplicate", "generic_question", "unsupported_answer", "round_trip_failed",
+    "yes_no_to_open_question", "repeated_word", "near_duplicate", "generic_question", "unsupported_answer", "round_trip_failed",
 )  # fmt: skip
 
 Encoder = Callable[[list[str]], "object"]  # texts -> unit vectors (numpy array)
@@ -139,6 +139,8 @@ def _apply_filters(candidates, rejected, config, all_sections, encode_queries, e
             reason, detail = "wrong_language", drift
         elif filters.answer_in_question(question, answer, lang):
             reason, detail = "answer_in_question", "the question already holds the answer"
+        elif filters.yes_no_to_open_question(question, answer, lang):
+            reason, detail = "yes_no_to_open_question", f"'{answer.strip()}' to an open question"
         elif looping := filters.repeated_word(question, lang):
             reason, detail = "repeated_word", f"'{looping}…' three times or more"
         elif filters.is_generic(question, text, lang):
