@@ -14,6 +14,7 @@ export TOKENIZERS_PARALLELISM := false
 # OpenMP threads (llama.cpp's, torch's) wait passively: spinning ones starve each other on shared cores.
 export OMP_WAIT_POLICY ?= PASSIVE
 # Two pytest-xdist workers on the 2-core CI machine: subprocesses, servers and the LLM leave cores idle in one process.
+# --no-loadscope-reorder keeps the longest-first order of tests/conftest.py (xdist would sort groups by test count).
 TEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 3000
@@ -40,7 +41,7 @@ demo: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/miracle demo
 
 test: install chromium
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 # The browser test drives Debian's chromium (never a downloaded one); as root (CI) it is installed when missing,
 # otherwise that test is skipped and says why.

@@ -14,6 +14,14 @@ def test_xdist_groups_this_file_on_one_worker(request, pytestconfig):
     assert request.node.nodeid.endswith("@tests/test_suite_setup.py"), request.node.nodeid
 
 
+@pytest.mark.skipif(os.environ.get("PYTEST_XDIST_WORKER") is None, reason="not running under pytest-xdist")
+def test_xdist_keeps_the_longest_first_order(pytestconfig):
+    """By default xdist hands out groups sorted by their number of tests, which ignores conftest's order: the demo,
+    the UI backfill and the LLM server tests (few tests, minutes each) then ran at the end: the last 8% of the tests
+    took about 8 minutes."""
+    assert pytestconfig.option.loadscopereorder is False, "run pytest with --no-loadscope-reorder (see Makefile)"
+
+
 def test_the_groups_scheduled_first_still_exist():
     """A renamed test file would silently drop out of the longest-first order."""
     from pathlib import Path
