@@ -52,7 +52,7 @@ _SHARED = {"rag_env": "rag_world"}
 
 
 # The longest groups (measured with --durations on the 2-core VM) start first, so that no worker is left with one of
-# them while the other has finished: xdist hands out groups in collection order.
+# them while the other has finished: with --no-loadscope-reorder (Makefile) xdist hands out groups in collection order.
 _LONGEST_FIRST = ("tests/test_icd.py", "rag_world", "tests/test_training.py", "tests/test_phi_detector.py", "tests/test_cli.py",
                   "tests/test_llm_openai.py", "tests/test_evaluate_ir.py", "tests/test_ui.py", "tests/test_qa_assets.py",
                   "tests/test_translate_assets.py", "tests/test_models.py")  # fmt: skip
@@ -64,10 +64,11 @@ def _group(item) -> str:
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns the marker into the scheduling group
 def pytest_collection_modifyitems(items):
+    groups = {item.nodeid: _group(item) for item in items}
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(_group(item)))
+        item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
     rank = {group: i for i, group in enumerate(_LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(_group(item), len(rank)))  # stable: file order within a group
+    items.sort(key=lambda item: rank.get(groups[item.nodeid], len(rank)))  # stable: file order within a group
 
 
 @pytest.fixture(scope="session")
