@@ -78,13 +78,20 @@ def test_token_counts_match_engine(e5_dir, engine):
         assert len(tok("passage: " + text)["input_ids"]) == engine.token_count(text, False), text
 
 
-def test_tokenizer_loads_as_xlm_roberta_with_specials(e5_dir):
+def test_tokenizer_loads_tokenizer_json_with_xlm_roberta_specials(e5_dir):
+    """The generic fast class (no Python rebuild of the vocabulary) must encode as the XLM-R class does."""
+    from transformers import XLMRobertaTokenizerFast
+
     tok = models.load_tokenizer(E5, e5_dir.parent)
     ids = tok("V.a. Pneumonie")["input_ids"]
-    assert "XLMRoberta" in type(tok).__name__ and tok.is_fast
+    assert tok.is_fast and not isinstance(tok, XLMRobertaTokenizerFast)
     assert tok.convert_ids_to_tokens(ids) == ["<s>", "▁V", ".", "a", ".", "▁P", "ne", "umo", "nie", "</s>"]
     assert (tok.bos_token_id, tok.eos_token_id, tok.pad_token_id, tok.unk_token_id) == (0, 2, 1, 3)
     assert tok.decode(ids, skip_special_tokens=True) == "V.a. Pneumonie"
+    xlmr = XLMRobertaTokenizerFast.from_pretrained(str(e5_dir))
+    texts = ["Z.n. Appendektomie 2019 — Grüße", "query: Dyspnoe seit 3 Tagen?", "passage: CT-Thorax o.B."]
+    assert tok(texts)["input_ids"] == xlmr(texts)["input_ids"]
+    assert tok("Frage", "Antwort")["input_ids"] == xlmr("Frage", "Antwort")["input_ids"]  # pair template too
 
 
 def test_normalizer_reproduces_the_bin_map(e5_dir):
