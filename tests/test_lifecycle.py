@@ -37,13 +37,15 @@ def test_retraining_marks_index_and_reports_stale(rag_env):
                                   finetuned_model=rag_world.TRAIN_CONFIG)  # fmt: skip
     assert first.success  # the same pairs and config: the same model version, resumed from its last checkpoint
     judged = rag_world.materialize(res, [rag_world.relevance_judgments, rag_world.ir_eval_report], instance,
-                                   relevance_judgments=rag_world.JUDGMENTS_CONFIG, ir_eval_report={"n_resamples": 500})  # fmt: skip
+                                   relevance_judgments=rag_world.JUDGMENTS_CONFIG, ir_eval_report={"n_resamples": 500, "models": [rag_world.MODEL]})  # fmt: skip
     assert judged.success and rag_world.evaluate(res, instance).success
     assert _stale(instance) == dict.fromkeys(_stale(instance), False)
     automation = dg.AssetSelection.assets(*DOWNSTREAM)  # what miracle_automation (every asset) evaluates, here
     before = dg.evaluate_automation_conditions(defs, instance, automation)
     try:
-        retrained = rag_world.materialize(res, [rag_world.finetuned_model], instance, finetuned_model={**rag_world.TRAIN_CONFIG, "seed": 7})
+        # the cheapest config that is a new model version: one step, one evaluation, one checkpoint
+        retrain = {**rag_world.TRAIN_CONFIG, "max_steps": 1, "eval_steps": 1}
+        retrained = rag_world.materialize(res, [rag_world.finetuned_model], instance, finetuned_model=retrain)
         assert retrained.success
         assert _stale(instance) == dict.fromkeys(_stale(instance), True)
         # the automation sensor's next tick asks for the variant's index and both reports, nothing of other variants

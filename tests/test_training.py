@@ -11,7 +11,7 @@ from transformers import TrainerCallback
 
 from miracle_dagster import cli
 from miracle_dagster.assets import finetuned_model, ingest_assets, pseudonymized_sections, training_pairs
-from miracle_dagster.core import models, training
+from miracle_dagster.core import training
 from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
 from miracle_dagster.core.sample_corpus.questions import stand_in_qa_pairs
 from miracle_dagster.core.training import registry
@@ -58,11 +58,19 @@ def world(tmp_path_factory, models_dir):
 
 
 @pytest.fixture(scope="module")
-def fresh_base(world, models_dir):
-    """A fresh copy of the base model per training: a deep copy takes 1.6 s, loading it again 4 s (its tokenizer is
-    rebuilt from a 17 MB tokenizer.json in Python)."""
-    base = models.load_sentence_transformer(world[1]["embedder"].spec(), models_dir)
-    return lambda: copy.deepcopy(base)
+def fresh_base(world):
+    """A fresh copy of the base model per training, cut to 32 tokens: resume, the card and the optional losses are
+    about mechanics, not quality, and a quarter of the tokens cuts every forward and backward pass. A deep copy of the
+    embedder's model (loaded once for mining) takes 1.6 s, loading it again 4 s (its tokenizer is rebuilt from a 17 MB
+    tokenizer.json in Python)."""
+    base = world[1]["embedder"].sentence_transformer()
+
+    def fresh():
+        model = copy.deepcopy(base)
+        model.max_seq_length = 32
+        return model
+
+    return fresh
 
 
 def _meta(result, asset):
@@ -106,8 +114,8 @@ def test_split_agreement_compares_variants_in_one_id_space():
     assert moved["patients_split_differently"] == 1 and moved["test_patients_missing de_pseudonymized"] == 1
 
 
-def test_guard_never_takes_negatives_from_the_positives_document_case_or_patient(models_dir):
-    model = EmbeddingModels(models_dir=str(models_dir)).sentence_transformer()
+def test_guard_never_takes_negatives_from_the_positives_document_case_or_patient(world):
+    model = world[1]["embedder"].sentence_transformer()  # the mining model of the world: no second load
     texts = {
         ("pA", "cA", "dA1"): "Pneumonie im rechten Unterlappen, Antibiose mit Ampicillin begonnen.",
         ("pA", "cA", "dA2"): "Pneumonie rechter Unterlappen, Antibiose mit Ampicillin fortgeführt.",
@@ -212,11 +220,11 @@ def test_export_refuses_raw_phi_variant_and_copies_pseudonymized(world, tmp_path
 
 @pytest.mark.parametrize("loss", ["gist", "matryoshka"])
 def test_optional_losses_train_and_are_named_in_the_card(world, fresh_base, tmp_path, loss):
-    _, _, result = world
+    _, resources, result = world
     pairs = result.output_for_node("training_pairs").groupby("split").head(8)
     config = training.TrainConfig(**{**TRAIN_CONFIG, "loss": loss, "max_steps": 2, "eval_steps": 2, "logging_steps": 1,
                                      "batch_size": 4, "mini_batch_size": 4, "matryoshka_dims": (384, 96)})
-    guide = fresh_base() if loss == "gist" else None
+    guide = resources["embedder"].sentence_transformer() if loss == "gist" else None  # the base, as the asset guides
     done = training.train(fresh_base(), pairs, tmp_path, config, "query: ", "passage: ", guide=guide)
     assert done.steps == 2 and len(done.losses) == 2 and all(0 < entry["loss"] < 100 for entry in done.losses)
     assert {"gist": "CachedGISTEmbedLoss", "matryoshka": "MatryoshkaLoss"}[loss] in (done.model_dir / "README.md").read_text()

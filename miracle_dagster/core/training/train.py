@@ -123,6 +123,21 @@ def _add_lora(model, rank: int) -> None:
     model.add_adapter(LoraConfig(task_type=TaskType.FEATURE_EXTRACTION, r=rank, lora_alpha=2 * rank, lora_dropout=0.1))
 
 
+def _trainer_class():
+    from sentence_transformers import SentenceTransformerTrainer
+
+    class Trainer(SentenceTransformerTrainer):
+        def _load_best_model(self) -> None:
+            """When the best evaluation was the last step's, the weights in memory are the best checkpoint's:
+            reloading it would rebuild the whole model (e5's tokenizer alone takes seconds) for the same tensors."""
+            if self.state.best_global_step == self.state.global_step:
+                self.model.model_card_data.set_best_model_step(self.state.global_step)  # as the reload marks it
+                return
+            super()._load_best_model()
+
+    return Trainer
+
+
 def train(
     model,
     pairs: pd.DataFrame,
@@ -141,7 +156,7 @@ def train(
     its negatives were mined at and it is evaluated at; the saved model and its card keep it.
 
     `private` (raw PHI): the model card keeps sizes and statistics but no example rows or widget examples."""
-    from sentence_transformers import SentenceTransformerTrainer, SentenceTransformerTrainingArguments
+    from sentence_transformers import SentenceTransformerTrainingArguments
     from sentence_transformers.training_args import BatchSamplers
     from transformers.trainer_utils import get_last_checkpoint
 
@@ -176,7 +191,7 @@ def train(
         metric_for_best_model=f"eval_{MAP_KEY}" if evaluator else None, greater_is_better=True,
         logging_steps=config.logging_steps, report_to="none", disable_tqdm=True,
     )  # fmt: skip
-    trainer = SentenceTransformerTrainer(
+    trainer = _trainer_class()(
         model=model,
         args=args,
         train_dataset=datasets if len(datasets) > 1 else next(iter(datasets.values())),
