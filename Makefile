@@ -40,7 +40,9 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 demo: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/miracle demo
 
-test: install chromium
+# The venv and Debian's chromium install side by side: one waits on PyPI, the other on apt.
+test:
+	$(MAKE) --no-print-directory -j2 install chromium
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 # The browser test drives Debian's chromium (never a downloaded one); as root (CI) it is installed when missing,

@@ -1,5 +1,8 @@
 """The openai backend against a real OpenAI-compatible server (`miracle serve-llm`: llama.cpp's, with the bundled
-model), one that goes away mid-run, and one that answers with garbage; the same engine in-process (local backend)."""
+model), one that goes away mid-run, and one that answers with garbage; the same engine in-process (local backend).
+
+The real-server tests share one server: each start costs ~7 CPU-s on the 2-core VM (most of it the CLI's imports).
+The going-away test kills and restarts it; the SIGTERM test, the last to use it, stops it."""
 
 import json
 import socket
@@ -14,6 +17,7 @@ import requests
 
 from miracle_dagster.core import llm, qa
 from miracle_dagster.core.llm import local_models
+from miracle_dagster.core.pseudonymize.llm_detect import LLMPHIDetector
 
 SECTIONS = [
     {"passage_id": "p1", "document_type": "radiology_report", "section_name": "Befund",
@@ -23,8 +27,12 @@ SECTIONS = [
      "text": "Entlassmedikation: Ramipril 5 mg 1-0-0, Bisoprolol 2,5 mg 1-0-0, ASS 100 mg 1-0-0, Atorvastatin 40 mg 0-0-1."},
     {"passage_id": "p3", "document_type": "pathology_report", "section_name": "Diagnose",
      "text": "Tubuläres Adenokarzinom des Kolon ascendens, pT3 pN1a (1/23) L1 V0 Pn0, G2, R0. Resektionsränder tumorfrei."},
+    {"passage_id": "p4", "document_type": "operation_note", "section_name": "Eingriff",
+     "text": "Laparoskopische Cholezystektomie ohne Komplikationen, Blutverlust 50 ml, Drainage entfernt am ersten Tag."},
 ]  # fmt: skip
-CONFIG = qa.QAConfig(questions_per_section=1, max_tokens=200, min_section_tokens=0, round_trip_top_k=0)
+# The bundled model answers p1, p3 and p4 in 37-54 tokens; on p2 it loops until max_tokens, and again in the repair
+# round. 64 keeps that cheap: a prompt token costs ~16 ms of CPU on the 2-core VM, a generated one ~45 ms.
+CONFIG = qa.QAConfig(questions_per_section=1, max_tokens=64, min_section_tokens=0, round_trip_top_k=0)
 
 
 def _free_port() -> int:
@@ -52,9 +60,39 @@ def _start_server(model_path, port: int) -> subprocess.Popen:
     raise RuntimeError("miracle serve-llm did not come up")
 
 
+class _Server:
+    """The module's server on one port: a test may kill it (the host going away) or stop it; `up()` starts it again."""
+
+    def __init__(self, model_path):
+        self.model_path, self.port, self.process = model_path, _free_port(), None
+
+    def up(self) -> "_Server":
+        if self.process is None or self.process.poll() is not None:
+            self.process = _start_server(self.model_path, self.port)
+        return self
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+
+
 @pytest.fixture(scope="module")
 def gguf(models_dir):
     return local_models.resolve("qwen2.5-coder-0.5b-instruct", models_dir)[0]
+
+
+@pytest.fixture(scope="module")
+def module_server(gguf):
+    server = _Server(gguf)
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def server(module_server) -> _Server:
+    """The module's server, running (started again if a test before stopped it)."""
+    return module_server.up()
 
 
 def _settings(port: int, **kwargs) -> llm.LLMSettings:
@@ -62,61 +100,64 @@ def _settings(port: int, **kwargs) -> llm.LLMSettings:
     return llm.LLMSettings(backend="openai", base_url=f"http://127.0.0.1:{port}/v1", **{**options, **kwargs})
 
 
-def test_generation_through_a_real_server_with_usage_and_cache(gguf, tmp_path):
-    port = _free_port()
-    server = _start_server(gguf, port)
-    try:
-        cache = llm.CompletionCache(tmp_path / "cache.sqlite")
-        client = llm.LLMClient(llm.make_backend(_settings(port)), cache)
-        result = qa.generate_qa(SECTIONS[:2], client, CONFIG)
-        assert result.sections["with_pairs"] + result.sections["failed"] == 2
-        assert len(result.kept) + len(result.rejected) >= 2
-        assert client.usage.generated >= 2 and client.usage.tokens_in > 100 and client.usage.tokens_out > 10
-        assert set(result.kept["generator_model"]) <= {"openai:bundled"}
-        again = llm.LLMClient(llm.make_backend(_settings(port)), cache)
-        rerun = qa.generate_qa(SECTIONS[:2], again, CONFIG)
-        assert again.usage.generated == 0 and again.usage.cached == again.usage.requests
-        assert rerun.kept["pair_id"].tolist() == result.kept["pair_id"].tolist()
-    finally:
-        server.kill()
-
-
-def test_server_going_away_mid_run_keeps_work_and_resumes(gguf, tmp_path):
-    port = _free_port()
-    server = _start_server(gguf, port)
+def test_generation_through_a_real_server_with_usage_and_cache(server, tmp_path):
+    """p2's repair round must come from the cache too: its prompt holds the first answer, itself cached."""
     cache = llm.CompletionCache(tmp_path / "cache.sqlite")
-    backend = llm.make_backend(_settings(port, concurrency=1))
+    client = llm.LLMClient(llm.make_backend(_settings(server.port)), cache)
+    result = qa.generate_qa(SECTIONS[:2], client, CONFIG)
+    assert result.sections["with_pairs"] + result.sections["failed"] == 2
+    assert len(result.kept) + len(result.rejected) >= 2
+    assert client.usage.generated >= 2 and client.usage.tokens_in > 100 and client.usage.tokens_out > 10
+    assert set(result.kept["generator_model"]) <= {"openai:bundled"}
+    again = llm.LLMClient(llm.make_backend(_settings(server.port)), cache)
+    rerun = qa.generate_qa(SECTIONS[:2], again, CONFIG)
+    assert again.usage.generated == 0 and again.usage.cached == again.usage.requests
+    assert rerun.kept["pair_id"].tolist() == result.kept["pair_id"].tolist()
+
+
+def test_llm_phi_detector_through_a_real_server(server):
+    """The plumbing of tests/test_phi_llm_detect.py with the bundled model (not what a 0.5B model finds)."""
+    client = llm.LLMClient(llm.make_backend(_settings(server.port, timeout_s=300, max_retries=0)))
+    det = LLMPHIDetector(client, max_tokens=200)
+    text = "Sehr geehrter Herr Kollege Brandt,\nwir berichten über Frau Ilse Wendt, geb. 14.02.1938, stationär vom 02.03.2023 bis 09.03.2023."
+    started = time.perf_counter()
+    [found] = det.find([text])
+    seconds = time.perf_counter() - started
+    assert client.usage.requests == 1 and det.stats["chunks"] == 1
+    assert all(text[f.start:f.end] == f.text for f in found)
+    assert det.stats["returned"] == det.stats["accepted"] + det.rejected
+    assert det.stats["invalid_json"] + det.stats["failed_request"] <= 1
+    print(f"real server: {seconds:.1f} s, {dict(det.stats)}, {[(f.text, f.type) for f in found]}")
+
+
+def test_server_going_away_mid_run_keeps_work_and_resumes(server, tmp_path):
+    """Only the resuming counts here: the three sections the model answers without looping (not p2)."""
+    sections = [s for s in SECTIONS if s["passage_id"] != "p2"]
+    cache = llm.CompletionCache(tmp_path / "cache.sqlite")
+    backend = llm.make_backend(_settings(server.port, concurrency=1))
     real_complete = backend.complete
 
     def complete_then_crash(requests_):
         out = real_complete(requests_)
         server.kill()  # the GPU host reboots after the first batch
-        server.wait()
         return out
 
     backend.complete = complete_then_crash
     with pytest.raises(llm.LLMUnavailableError, match=r"1/3 completions are done and cached, 2 left: re-run"):
-        qa.generate_qa(SECTIONS, llm.LLMClient(backend, cache, batch_size=1), CONFIG)
+        qa.generate_qa(sections, llm.LLMClient(backend, cache, batch_size=1), CONFIG)
     assert len(cache) == 1
 
-    server = _start_server(gguf, port)
-    try:
-        client = llm.LLMClient(llm.make_backend(_settings(port)), cache)
-        result = qa.generate_qa(SECTIONS, client, CONFIG)
-        assert client.usage.cached >= 1 and client.usage.generated >= 2
-        assert result.sections["with_pairs"] + result.sections["failed"] == 3
-    finally:
-        server.kill()
+    server.up()  # back, on the same port
+    client = llm.LLMClient(llm.make_backend(_settings(server.port)), cache)
+    result = qa.generate_qa(sections, client, CONFIG)
+    assert client.usage.cached >= 1 and client.usage.generated >= 2
+    assert result.sections["with_pairs"] + result.sections["failed"] == 3
 
 
-def test_server_stops_cleanly_on_sigterm(gguf):
-    port = _free_port()
-    server = _start_server(gguf, port)
-    try:
-        server.terminate()
-        assert server.wait(timeout=30) == 0
-    finally:
-        server.kill()
+def test_server_stops_cleanly_on_sigterm(server):
+    """After serving the tests before: the last in this module to use the server."""
+    server.process.terminate()
+    assert server.process.wait(timeout=30) == 0
 
 
 def test_local_backend_runs_the_same_engine_in_process(gguf, tmp_path):

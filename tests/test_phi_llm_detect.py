@@ -1,10 +1,10 @@
-"""The LLM PHI detector: scripted answers for validation, accounting and the merge with the rules; one request to a
-real OpenAI-compatible server with the bundled model for the plumbing (not for what a 0.5B model finds)."""
+"""The LLM PHI detector: scripted answers for validation, accounting and the merge with the rules. Its request to a
+real OpenAI-compatible server with the bundled model (the plumbing, not what a 0.5B model finds) is in
+tests/test_llm_openai.py, on that module's server."""
 
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -12,7 +12,6 @@ from miracle_dagster.core import llm
 from miracle_dagster.core.pseudonymize import PHIDetector
 from miracle_dagster.core.pseudonymize.llm_detect import ITEM_REASONS, PROMPT_VERSION, LLMPHIDetector, chunks
 from miracle_dagster.core.pseudonymize.surrogates import Surrogator, pseudonymize
-from test_llm_openai import _free_port, _settings, _start_server, gguf  # noqa: F401  (gguf: the fixture)
 
 VISIT = "Visite mit Wolkenstein am 03.05.2022, Beschwerden rückläufig. Wolkenstein wünscht Entlassung."
 
@@ -147,21 +146,3 @@ def test_merged_with_the_rules_a_name_they_miss_is_replaced():
     out, _ = pseudonymize(VISIT, spans, "P1", Surrogator(b"k" * 32))
     assert "Wolkenstein" not in out and "03.05.2022" not in out
 
-
-def test_a_real_server_with_the_bundled_model(gguf):  # noqa: F811
-    port = _free_port()
-    server = _start_server(gguf, port)
-    try:
-        client = llm.LLMClient(llm.make_backend(_settings(port, timeout_s=300, max_retries=0)))
-        det = LLMPHIDetector(client, max_tokens=200)
-        text = "Sehr geehrter Herr Kollege Brandt,\nwir berichten über Frau Ilse Wendt, geb. 14.02.1938, stationär vom 02.03.2023 bis 09.03.2023."
-        started = time.perf_counter()
-        [found] = det.find([text])
-        seconds = time.perf_counter() - started
-        assert client.usage.requests == 1 and det.stats["chunks"] == 1
-        assert all(text[f.start:f.end] == f.text for f in found)
-        assert det.stats["returned"] == det.stats["accepted"] + det.rejected
-        assert det.stats["invalid_json"] + det.stats["failed_request"] <= 1
-        print(f"real server: {seconds:.1f} s, {dict(det.stats)}, {[(f.text, f.type) for f in found]}")
-    finally:
-        server.kill()

@@ -14,8 +14,10 @@ from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.source import ReportSource
 from miracle_dagster.resources.storage import DataRoot, ParquetIOManager
 
-SECTIONS = 2  # each costs ~20 s of the bundled CPU model: two show generation, caching and the filters
-QA_RUN = {"ops": {"generate_qa_pairs": {"config": {"max_sections": SECTIONS, "questions_per_section": 2, "max_tokens": 200}}}}
+SECTIONS = 2  # two show generation, caching and the filters: with the bundled model a pair is kept, one filtered out
+# and the second section fails (invalid JSON even after the repair round). max_tokens: the first section's two pairs
+# take 76 tokens; on the second the model loops until max_tokens, twice (each token ~45 ms of CPU on the 2-core VM).
+QA_RUN = {"ops": {"generate_qa_pairs": {"config": {"max_sections": SECTIONS, "questions_per_section": 2, "max_tokens": 100}}}}
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +87,8 @@ def test_generate_qa_cli(tmp_path, models_dir):
     ]  # fmt: skip
     source.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + '\n{"id": "c"}\nnot json\n', encoding="utf-8")
     out, rejected = tmp_path / "out.jsonl", tmp_path / "rejected.jsonl"
-    assert main(["generate-qa", str(source), str(out), "--rejected", str(rejected), "--questions", "2"]) == 0
+    # one question: a's pair is kept, b's filtered out (asked for two, the model loops on b up to 512 tokens: ~30 CPU-s)
+    assert main(["generate-qa", str(source), str(out), "--rejected", str(rejected), "--questions", "1"]) == 0
     kept = [json.loads(line) for line in out.read_text().splitlines()]
     dropped = [json.loads(line) for line in rejected.read_text().splitlines()]
     assert {row["id"] for row in kept} <= {"a", "b"}

@@ -56,7 +56,8 @@ def test_graphql_serves_the_asset_graph(dagster_ui):
 
 def test_backfill_of_one_year_from_the_ui(dagster_ui):
     url, home = dagster_ui
-    partitions = ["radiology|2022", "internal_medicine|2022"]
+    # One partition, one run: the daemon still turns the UI's request into a run, and each run imports the code location.
+    partitions = ["radiology|2022"]
     params = {
         "assetSelection": [{"path": ["raw_reports"]}, {"path": ["rejected_reports"]}, {"path": ["report_sections"]}],
         "partitionNames": partitions,
@@ -69,7 +70,7 @@ def test_backfill_of_one_year_from_the_ui(dagster_ui):
         status = _gql(url, BACKFILL_STATUS, id=launched["backfillId"])["partitionBackfillOrError"]["status"]
         if status in {"COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED"}:
             break
-        time.sleep(2)
+        time.sleep(1)
     assert status in {"COMPLETED", "COMPLETED_SUCCESS"}, (status, (home / "dagster-dev.log").read_text()[-3000:])
     for partition in partitions:
         specialty, year = partition.split("|")
