@@ -11,7 +11,7 @@ import pytest
 from miracle_dagster.assets import ingest_assets, phi_detector, pseudonymization_eval, pseudonymized_sections
 from miracle_dagster.core.pseudonymize import PHIDetector, grascco, phi_models
 from miracle_dagster.core.pseudonymize.detect import PHISpan
-from miracle_dagster.core.pseudonymize.trained import PhiTrainConfig, TrainedPHISource, blocks, generated_data, train
+from miracle_dagster.core.pseudonymize.trained import PhiTrainConfig, TrainedPHISource, blocks, generated_data
 from miracle_dagster.core.sample_corpus import write_sample_source
 from miracle_dagster.core.sample_corpus.phi_letters import phi_training_documents
 from miracle_dagster.partitions import partition_key
@@ -63,12 +63,10 @@ def trained(tmp_path_factory, sample_corpus):
 def detector(tmp_path_factory) -> Path:
     """A detector of the quality the tests below assert, trained once on generated letters only and published as the
     asset publishes it: 100 letters and 6 epochs (50 letters missed the d/m/yy date and fell to 0.73 recall on GraSCCo)."""
-    models = tmp_path_factory.mktemp("phi_models")
     config = PhiTrainConfig(epochs=6, synthetic_documents=100, sample_patients=6)
     data = [example for examples in generated_data(config).values() for example in examples]
-    version = phi_models.version_of(data, config.__dict__)
-    _, record = train(data, models / "trained", config)
-    return phi_models.publish(models, version, models / "trained", phi_models.model_card(version, record, None))
+    path, _ = phi_models.train_and_publish(tmp_path_factory.mktemp("phi_models"), phi_models.version_of(data, config.__dict__), data, config)
+    return path
 
 
 def _meta(result, asset):

@@ -7,8 +7,6 @@ the UI shows counts only.
 """
 
 import json
-import tempfile
-from pathlib import Path
 
 import dagster as dg
 
@@ -16,7 +14,7 @@ from miracle_dagster.config import config_from
 from miracle_dagster.core import settings
 from miracle_dagster.core.pseudonymize import grascco, phi_models
 from miracle_dagster.core.pseudonymize.crossval import cross_validate
-from miracle_dagster.core.pseudonymize.trained import PhiTrainConfig, generated_data, train
+from miracle_dagster.core.pseudonymize.trained import PhiTrainConfig, generated_data
 from miracle_dagster.assets.pseudonymization_eval import EVALUATION_FILE
 from miracle_dagster.metadata import md_table
 from miracle_dagster.resources.pseudonymizer import Pseudonymizer
@@ -48,11 +46,8 @@ def phi_detector(context: dg.AssetExecutionContext, config: PhiDetectorRunConfig
     evaluation = cross_validate(annotated, config.cv_folds, core, generated, log=context.log.info) if annotated and config.cv_folds else None
     everything = generated + grascco.examples(annotated)
     version = phi_models.version_of(everything, {**core.__dict__, "cv_folds": config.cv_folds})
-    Path(pseudonymizer.models_dir).mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=pseudonymizer.models_dir) as tmp:
-        counts = {**{name: len(examples) for name, examples in by_source.items()}, "GraSCCo (annotated letters)": len(annotated)}
-        _, record = train(everything, Path(tmp) / "model", core, sources=counts)
-        path = phi_models.publish(pseudonymizer.models_dir, version, Path(tmp) / "model", phi_models.model_card(version, record, evaluation))
+    counts = {**{name: len(examples) for name, examples in by_source.items()}, "GraSCCo (annotated letters)": len(annotated)}
+    path, record = phi_models.train_and_publish(pseudonymizer.models_dir, version, everything, core, evaluation, counts)
     metadata = {
         "version": version, "path": dg.MetadataValue.path(str(path)), "train_seconds": record["train_seconds"],
         "training_spans": record["spans"], "rejected_spans": sum(record["rejected_spans"].values()),

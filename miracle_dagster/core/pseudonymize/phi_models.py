@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Sequence
 
-from miracle_dagster.core.pseudonymize.trained import META_FILE, Annotated
+from miracle_dagster.core.pseudonymize.trained import META_FILE, Annotated, PhiTrainConfig, train
 
 LATEST = "latest.json"
 
@@ -44,6 +45,16 @@ def publish(models_dir: str | Path, version: str, trained_dir: Path, card: str) 
     tmp.write_text(json.dumps({"version": version, "path": str(target.resolve())}, indent=2) + "\n")
     tmp.replace(pointer)
     return target
+
+
+def train_and_publish(models_dir: str | Path, version: str, data: Sequence[Annotated], config: PhiTrainConfig,
+                      evaluation: dict | None = None, sources: dict[str, int] | None = None) -> tuple[Path, dict]:
+    """Train on data next to the versions (so publishing is a move on the same disk) and publish it with its card.
+    Returns the version's folder and the training record."""
+    Path(models_dir).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=models_dir) as tmp:
+        _, record = train(data, Path(tmp) / "model", config, sources=sources)
+        return publish(models_dir, version, Path(tmp) / "model", model_card(version, record, evaluation)), record
 
 
 def latest(models_dir: str | Path) -> Path | None:
