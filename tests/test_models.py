@@ -293,3 +293,20 @@ def test_shallow_check_catches_missing_or_truncated_files_and_deep_catches_same_
     assert not models._is_intact(folder, MINILM, deep=True)
     target.write_bytes(original[:-100])
     assert not models._is_intact(folder, MINILM, deep=False)
+
+
+def test_trained_model_version_follows_the_weights_not_the_card(tmp_path):
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "model.safetensors").write_bytes(b"\x01" * 64)
+    (folder / "README.md").write_text("card of the first run")
+    models.record_trained_model(folder, {"kind": "trained"})
+    first = models.model_version(folder)
+    (folder / "README.md").write_text("card of a re-save with other logs, another size")
+    assert models.model_version(folder) == first  # the same weights: the same collection
+    (folder / "model.safetensors").write_bytes(b"\x02" * 64)  # other weights, same size, same names
+    models.record_trained_model(folder, {"kind": "trained"})
+    second = models.model_version(folder)
+    assert second != first
+    (folder / "model.safetensors").write_bytes(b"\x02" * 65)  # changed after recording: the stale hashes are not used
+    assert models.model_version(folder) not in (first, second)

@@ -7,11 +7,13 @@ import shutil
 import dagster as dg
 import pandas as pd
 import pytest
+import torch
+from safetensors.torch import load_file
 from transformers import TrainerCallback
 
 from miracle_dagster import cli
 from miracle_dagster.assets import finetuned_model, ingest_assets, pseudonymized_sections, training_pairs
-from miracle_dagster.core import training
+from miracle_dagster.core import models, training
 from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
 from miracle_dagster.core.sample_corpus.questions import stand_in_qa_pairs
 from miracle_dagster.core.training import registry
@@ -177,6 +179,11 @@ def test_variant_without_inputs_fails_naming_what_to_materialize(world):
     assert "needs qa_pairs: materialize qa_pairs" in str(failure.event_specific_data.error)
 
 
+class NoStep(TrainerCallback):
+    def on_step_begin(self, args, state, control, **kwargs):
+        raise AssertionError(f"a training step after the run was complete (step {state.global_step})")
+
+
 class Interrupt(TrainerCallback):
     def on_save(self, args, state, control, **kwargs):
         raise KeyboardInterrupt(f"stopped after the checkpoint of step {state.global_step}")
@@ -194,6 +201,16 @@ def test_resume_after_an_interruption_continues_from_the_checkpoint(world, fresh
     assert [e["step"] for e in resumed.evals] == [2, 4] and (tmp_path / "model" / "README.md").exists()
     card = (tmp_path / "model" / "README.md").read_text()
     assert any(q[:30] in card for q in pairs.loc[pairs["split"] == "train", "query"])  # a public card shows examples
+    # the run is complete: a re-run (the asset re-materialized with the same pairs and config) trains no further step
+    # and returns the saved model's weights and version, card untouched
+    version, weights = models.model_version(tmp_path / "model"), (tmp_path / "model" / "model.safetensors").read_bytes()
+    model = fresh_base()
+    again = training.train(model, pairs, tmp_path, config, "query: ", "passage: ", callbacks=[NoStep()])
+    assert again.steps == 4 and again.resumed_from.endswith("checkpoint-4") and again.evals == resumed.evals
+    assert models.model_version(again.model_dir) == version and (again.model_dir / "README.md").read_text() == card
+    assert (tmp_path / "model" / "model.safetensors").read_bytes() == weights
+    saved, in_memory = load_file(again.model_dir / "model.safetensors"), model[0].auto_model.state_dict()
+    assert saved.keys() <= in_memory.keys() and all(torch.equal(saved[k], in_memory[k]) for k in saved)  # trained in place
 
 
 def test_model_card_of_a_raw_phi_variant_shows_no_examples(world, fresh_base, tmp_path):

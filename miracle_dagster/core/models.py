@@ -392,10 +392,7 @@ def _is_intact(folder: Path, spec: ModelSpec, deep: bool = True) -> bool:
     if not record or record.get("spec") != json.loads(json.dumps(asdict(spec))):
         return False
     if not deep:
-        sizes = record.get("sizes") or {}
-        return bool(sizes) and all(
-            (folder / rel).is_file() and (folder / rel).stat().st_size == size for rel, size in sizes.items()
-        )
+        return _sizes_match(folder, record)
     source = record.get("source", {})
     if any(source.get(k) != v for k, v in _source_fingerprint(spec).items()):
         return False
@@ -403,6 +400,11 @@ def _is_intact(folder: Path, spec: ModelSpec, deep: bool = True) -> bool:
     return bool(files) and all(
         (folder / rel).is_file() and file_sha256(folder / rel) == digest for rel, digest in files.items()
     )
+
+
+def _sizes_match(folder: Path, record: dict) -> bool:
+    sizes = record.get("sizes") or {}
+    return bool(sizes) and all((folder / rel).is_file() and (folder / rel).stat().st_size == n for rel, n in sizes.items())
 
 
 def _hash_tree_names(folder: Path) -> list[str]:
@@ -438,11 +440,24 @@ def _dir_name(name: str) -> str:
     return re.sub(r"[^\w.-]+", "--", name).strip(".-") or "model"
 
 
-def model_version(folder: Path) -> str:
-    """Short content version of a model folder: provisioned files' hashes, else names and sizes (path: models)."""
+def record_trained_model(folder: Path, source: dict) -> None:
+    """Pin a folder the trainer wrote by its files' hashes, the card (README.md) left out: the card changes with what
+    a run logged, the weights do not, so re-saving the same weights keeps the version and new weights never share it."""
     folder = Path(folder)
-    record = read_provenance(folder)
-    content = record["files"] if record and record.get("files") else {
+    names = [rel for rel in _hash_tree_names(folder) if rel != "README.md"]
+    _write_json(folder / PROVENANCE_FILE, {
+        "source": source, "files": {rel: file_sha256(folder / rel) for rel in names},
+        "sizes": {rel: (folder / rel).stat().st_size for rel in names},
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    })  # fmt: skip
+
+
+def model_version(folder: Path) -> str:
+    """Short content version of a model folder: the recorded files' hashes while their sizes still match (provisioned
+    and trained folders), else names and sizes (a `path:` folder from elsewhere, or one changed after recording)."""
+    folder = Path(folder)
+    record = read_provenance(folder) or {}
+    content = record["files"] if _sizes_match(folder, record) and record.get("files") else {
         rel: (folder / rel).stat().st_size for rel in _hash_tree_names(folder)
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:10]

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from miracle_dagster.core import models
+
 LOSSES = ("cmnrl", "gist", "matryoshka")
 MAP_KEY, NDCG_KEY = "dev_cosine_map@100", "dev_cosine_ndcg@10"
 
@@ -138,6 +140,17 @@ def _trainer_class():
     return Trainer
 
 
+def _finished_state(checkpoint: str | None):
+    """The trainer state of a run that reached its last step, read from its last checkpoint; None otherwise."""
+    from transformers import TrainerState
+
+    state_file = Path(checkpoint or "") / "trainer_state.json"
+    if not checkpoint or not state_file.is_file():
+        return None
+    state = TrainerState.load_from_json(str(state_file))
+    return state if state.max_steps and state.global_step >= state.max_steps else None
+
+
 def train(
     model,
     pairs: pd.DataFrame,
@@ -202,11 +215,20 @@ def train(
     if private:
         _drop_examples(model.model_card_data)
     resume = get_last_checkpoint(str(checkpoints)) if checkpoints.is_dir() else None
-    started = time.perf_counter()
-    output = trainer.train(resume_from_checkpoint=resume)
-    seconds = time.perf_counter() - started
+    finished = _finished_state(resume)
     model_dir = Path(out_dir) / "model"
-    model.save(str(model_dir))  # writes the model card (README.md) with the dev metrics and the data summary
+    started = time.perf_counter()
+    if finished:  # transformers would train one step past max_steps when resumed from the final checkpoint
+        trainer.state = finished
+        best = finished.best_model_checkpoint
+        trainer._load_from_checkpoint(best if best and Path(best).is_dir() else resume)  # what train() ends with
+        metrics = {}
+    else:
+        metrics = trainer.train(resume_from_checkpoint=resume).metrics
+    seconds = time.perf_counter() - started
+    if not (finished and models.read_provenance(model_dir)):
+        model.save(str(model_dir))  # writes the model card (README.md) with the dev metrics and the data summary
+        models.record_trained_model(model_dir, {"kind": "trained", "best_checkpoint": trainer.state.best_model_checkpoint or ""})
     history = trainer.state.log_history
     return TrainResult(
         model_dir=model_dir,
@@ -216,7 +238,7 @@ def train(
         losses=[{"step": h["step"], "epoch": h.get("epoch"), "loss": h["loss"]} for h in history if "loss" in h],
         best_checkpoint=trainer.state.best_model_checkpoint,
         resumed_from=resume,
-        pairs_per_second=float(output.metrics.get("train_samples_per_second", 0.0)),
+        pairs_per_second=float(metrics.get("train_samples_per_second", 0.0)),
         train_seconds=seconds,
         steps=trainer.state.global_step,
     )  # fmt: skip
