@@ -49,7 +49,7 @@ def resources(root: Path, models_dir: Path, **llm) -> dict:
         "io_manager": ParquetIOManager(base_dir=str(root / "assets")),
         "data_root": DataRoot(path=str(root)),
         "source": ReportSource(folder=str(root / "source")),
-        "embedder": EmbeddingModels(models_dir=str(models_dir), default_model=MODEL),
+        "embedder": EmbeddingModels(models_dir=str(models_dir), default_model=MODEL, cache_dir=str(root / "cache")),
         "qdrant": QdrantResource(path=str(root / "qdrant")),
         "pseudonymizer": Pseudonymizer(secret="rag-eval-tests-secret-0123456789", private_dir=str(root / "private")),
         "llm": build_llm(**{"cache_dir": str(cache), "models_dir": str(models_dir), **llm}),

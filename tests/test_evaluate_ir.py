@@ -126,7 +126,8 @@ def world(tmp_path_factory, models_dir):
     write_sample_source(root / "source", generate_corpus(n_patients=4, seed=5, specialties=["radiology"], years=["2022"]))
     resources = {
         "io_manager": ParquetIOManager(base_dir=str(root / "assets")), "data_root": DataRoot(path=str(root)),
-        "source": ReportSource(folder=str(root / "source")), "embedder": EmbeddingModels(models_dir=str(models_dir)),
+        "source": ReportSource(folder=str(root / "source")),
+        "embedder": EmbeddingModels(models_dir=str(models_dir), cache_dir=str(root / "cache")),
         "llm": build_llm(cache_dir="", models_dir=str(models_dir)),  # no completion cache: reuse must come from the asset
         "pseudonymizer": Pseudonymizer(secret="evaluation-tests-secret-0123456789", private_dir=str(root / "private")),
     }  # fmt: skip

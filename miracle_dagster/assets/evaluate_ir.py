@@ -58,8 +58,12 @@ def _ranker(embedder: EmbeddingModels, queries: dict[str, str], corpus: dict[str
     or a dense model at its own token limit."""
 
     def rank_dense(model_name: str) -> dict[str, list[str]]:
+        import torch
+
         model, prompts = _model(embedder, model_name)
-        return ir.rank(model, queries, corpus, depth, prompts, batch_size=batch_size)
+        embed = embedder.cached(model_name, prompts[1], lambda texts: ir.embed_corpus(model, texts, prompts[1], batch_size))
+        vectors = torch.from_numpy(embed(list(corpus.values())))
+        return ir.rank(model, queries, corpus, depth, prompts, corpus_embeddings=vectors, batch_size=batch_size)
 
     return ir.ranker(queries, corpus, language, depth, rank_dense)
 

@@ -197,11 +197,12 @@ def provision(spec: ModelSpec, models_dir: Path, *, force: bool = False, deep: b
 
     Written to a temp folder, verified, then renamed into place, so a crash never leaves a
     half-written model that a later run would trust. `path:` models are checked, never copied.
-    `deep` re-hashes every file and the source (seconds for large models); loaders pass
-    `deep=False`, which compares file sizes only, so each Dagster run does not re-read gigabytes.
+    `deep` re-hashes every file and the source (seconds for large models), and loads a `path:` model to prove it
+    embeds; loaders pass `deep=False`, which compares file sizes only (a `path:` folder: that it holds a model), so
+    each Dagster run does not re-read gigabytes.
     """
     if spec.source.startswith("path:"):
-        return _check_local_model(spec, load=True)
+        return _check_local_model(spec, load=deep)
     models_dir = Path(models_dir)
     models_dir.mkdir(parents=True, exist_ok=True)
     dest = models_dir / _dir_name(spec.name)
@@ -221,7 +222,7 @@ def provision(spec: ModelSpec, models_dir: Path, *, force: bool = False, deep: b
 
 def load_sentence_transformer(spec: ModelSpec, models_dir: Path, device: str = "cpu"):
     """Provisioned model loaded strictly from disk, with the spec's prompts and max length applied."""
-    folder = _provisioned_folder(spec, models_dir)
+    folder = provision(spec, models_dir, deep=False)
     return _load_st(spec, folder, device)
 
 
@@ -229,7 +230,7 @@ def load_tokenizer(spec: ModelSpec, models_dir: Path):
     """The provisioned model's tokenizer, e.g. for token counting and chunking."""
     from transformers import AutoTokenizer
 
-    folder = _provisioned_folder(spec, models_dir)
+    folder = provision(spec, models_dir, deep=False)
     return AutoTokenizer.from_pretrained(
         str(folder), local_files_only=True, trust_remote_code=spec.trust_remote_code
     )
@@ -276,11 +277,7 @@ def _engine_cosines(model, source: Path):
     return (ref * ours).sum(1) / (np.linalg.norm(ref, axis=1) * np.linalg.norm(ours, axis=1))
 
 
-def _provisioned_folder(spec: ModelSpec, models_dir: Path) -> Path:
-    """Like provision, but path: models only get a cheap structural check (the caller loads them anyway)."""
-    if spec.source.startswith("path:"):
-        return _check_local_model(spec, load=False)
-    return provision(spec, models_dir, deep=False)
+
 
 
 def _load_st(spec: ModelSpec, folder: Path, device: str):

@@ -48,6 +48,7 @@ def build_embedder() -> EmbeddingModels:
         default_model=os.environ.get("MIRACLE_EMBEDDER", "multilingual-e5-small"),
         registry_json=os.environ.get("MIRACLE_MODELS", ""),
         registry_file=str(registry_file(settings.miracle_home())),
+        cache_dir=str(settings.miracle_home() / "cache"),
     )
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 import dagster as dg
+import numpy as np
 
 from miracle_dagster.core import models
+from miracle_dagster.core.embedding_cache import EmbeddingCache
 
 
 @lru_cache(maxsize=8)
@@ -30,6 +33,7 @@ class EmbeddingModels(dg.ConfigurableResource):
     default_model: str = "multilingual-e5-small"
     registry_json: str = ""
     registry_file: str = ""  # fine-tuned models (`finetuned-<variant>`), written by the finetuned_model asset
+    cache_dir: str = ""  # evaluation corpora's vectors (embeddings.sqlite); empty: every evaluation embeds afresh
 
     def registry(self) -> dict[str, models.ModelSpec]:
         base = models.DEFAULT_MODELS
@@ -41,7 +45,7 @@ class EmbeddingModels(dg.ConfigurableResource):
         """This registry plus models handed over by an upstream asset (a fine-tuned model's row)."""
         entries = json.loads(self.registry_json or "{}") | {s.name: {k: v for k, v in asdict(s).items() if k != "name"} for s in specs}
         return EmbeddingModels(models_dir=self.models_dir, default_model=self.default_model, registry_json=json.dumps(entries),
-                               registry_file=self.registry_file)  # fmt: skip
+                               registry_file=self.registry_file, cache_dir=self.cache_dir)  # fmt: skip
 
     def spec(self, name: str | None = None) -> models.ModelSpec:
         return models.resolve_model(name or self.default_model, self.registry())
@@ -63,6 +67,14 @@ class EmbeddingModels(dg.ConfigurableResource):
     def version(self, name: str | None = None) -> str:
         """Content version of the provisioned files: a new version gets a new Qdrant collection."""
         return models.model_version(self.provision(name))
+
+    def cached(self, name: str, prompt: str | None, encode: Callable[[list[str]], object]) -> Callable[[list[str]], np.ndarray]:
+        """`encode` (texts -> the model's vectors with `prompt`) behind the embedding cache, when there is one."""
+        if not self.cache_dir:
+            return lambda texts: np.asarray(encode(texts), dtype=np.float32)
+        store = EmbeddingCache(Path(self.cache_dir) / "embeddings.sqlite")
+        scope = json.dumps([self.spec(name).name, self.version(name), prompt, self.sentence_transformer(name).max_seq_length])
+        return lambda texts: store.encode(texts, scope, encode)
 
     def encoder(self, name: str | None = None, kind: str = "passage", batch_size: int = 32):
         """texts -> unit vectors, with the model's `query: ` / `passage: ` prompt where it has one."""

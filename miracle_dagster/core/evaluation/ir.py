@@ -66,9 +66,9 @@ def max_length(model, limit: int):
         model.max_seq_length = before
 
 
-def embed_corpus(model, corpus: dict[str, str], prompt: str | None, batch_size: int = 32):
-    """Corpus embeddings in dict order, as InformationRetrievalEvaluator embeds them (encode_document, tensors)."""
-    return model.encode_document(list(corpus.values()), prompt=prompt, batch_size=batch_size, convert_to_tensor=True)
+def embed_corpus(model, texts: list[str], prompt: str | None, batch_size: int = 32):
+    """Corpus embeddings in order, as InformationRetrievalEvaluator embeds them (encode_document, tensors)."""
+    return model.encode_document(texts, prompt=prompt, batch_size=batch_size, convert_to_tensor=True)
 
 
 def rank(model, queries: dict[str, str], corpus: dict[str, str], top_k: int, prompts: tuple[str | None, str | None],
@@ -77,7 +77,7 @@ def rank(model, queries: dict[str, str], corpus: dict[str, str], top_k: int, pro
     from sentence_transformers.util import semantic_search
 
     if corpus_embeddings is None:
-        corpus_embeddings = embed_corpus(model, corpus, prompts[1], batch_size)
+        corpus_embeddings = embed_corpus(model, list(corpus.values()), prompts[1], batch_size)
     query_embeddings = model.encode_query(list(queries.values()), prompt=prompts[0], batch_size=batch_size, convert_to_tensor=True)
     ids = list(corpus)
     hits = semantic_search(query_embeddings, corpus_embeddings, top_k=top_k, score_function=model.similarity)
