@@ -38,6 +38,11 @@ os.environ["MIRACLE_HOME"] = str(_HOME)
 os.environ.setdefault("MIRACLE_MODELS_DIR", str(_SESSION_ROOT / "models"))
 os.environ["DAGSTER_HOME"] = str(_HOME / "dagster")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # OpenMP threads that spin on shared cores slow the other worker
+if _WORKER:  # the cores split between the workers (torch is not imported yet): two workers with two math threads each
+    # oversubscribed the 2-core VM; one each took the suite from 8 min 29 s to 7 min 36 s (2026-12-04, README, Tests)
+    _threads = str(max(1, len(os.sched_getaffinity(0)) // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))))
+    for _name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_name, _threads)  # the servers and CLIs a worker starts inherit it
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"

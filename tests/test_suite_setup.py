@@ -31,3 +31,12 @@ def test_the_groups_scheduled_first_still_exist():
     root = Path(__file__).resolve().parents[1]
     missing = [g for g in conftest._LONGEST_FIRST if g not in conftest._SHARED.values() and not (root / g).is_file()]
     assert not missing
+
+
+@pytest.mark.skipif(os.environ.get("PYTEST_XDIST_WORKER") is None, reason="not running under pytest-xdist")
+def test_each_worker_takes_its_share_of_the_cores():
+    import torch
+
+    share = max(1, len(os.sched_getaffinity(0)) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"]))
+    assert torch.get_num_threads() == int(os.environ.get("OMP_NUM_THREADS", share))
+    assert os.environ["OMP_NUM_THREADS"] == os.environ["MKL_NUM_THREADS"]
