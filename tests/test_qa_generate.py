@@ -28,6 +28,7 @@ P1_PAIRS = [
     ("Liegt ein Pleuraerguss vor?", "Ja, ausgedehnter Pleuraerguss mit Atelektase"),  # answer not supported
     ("Neu im Vergleich zur Voruntersuchung.", "Rundherd"),                  # a statement, not a question
     ("Wie alt ist der Rundherd im Oberlappen?", "nein"),                    # a bare no to an open question
+    ("Wie groß war der Rundherd in der Voruntersuchung?", "12 mm Rundherd"),  # supported words, a made-up size
 ]  # fmt: skip
 P2_PAIRS = [("Welche Dosis Ramipril erhält der Patient?", "5 mg morgens")]
 
@@ -79,6 +80,7 @@ def test_every_section_and_pair_is_accounted_for():
         P1_PAIRS[4][0]: "unsupported_answer",
         P1_PAIRS[5][0]: "not_a_question",
         P1_PAIRS[6][0]: "yes_no_to_open_question",
+        P1_PAIRS[7][0]: "invented_number",
         "": "invalid_json",
     }
     assert result.repaired == 1  # p2 parsed after the repair round
@@ -87,6 +89,13 @@ def test_every_section_and_pair_is_accounted_for():
     assert result.kept["pair_id"].is_unique and result.kept["round_trip_rank"].max() <= 3
     assert set(result.kept["patient_id"]) == {"P1", "P2"} and set(result.kept["prompt_version"]) == {result.prompt_version}
     assert not any("Sehr geehrte" in p for p in backend.prompts)  # the letterhead never reaches the model
+
+
+def test_invented_numbers_are_those_the_section_does_not_hold():
+    text = SECTIONS[1]["text"]  # "... Bisoprolol 2,5 mg morgens, Atorvastatin 40 mg abends."
+    assert qa.filters.invented_numbers("2.5 mg morgens", text) == [] and qa.filters.invented_numbers("40 mg", text) == []
+    assert qa.filters.invented_numbers("25 mg", text) == ["25"] and qa.filters.invented_numbers("4,0 mg", text) == ["4.0"]
+    assert qa.filters.invented_numbers("abends", text) == []
 
 
 def test_round_trip_rejects_questions_that_find_other_passages():

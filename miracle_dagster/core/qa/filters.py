@@ -5,6 +5,7 @@
 - generic questions ("Was ist die Hauptdiagnose?") fit every document, so in training every other
   document is a false negative;
 - unsupported answers: the answer must come from the section, not the model's imagination;
+- invented numbers: a dose, size, count or date in the answer that the section does not hold ("100 Fraktur");
 - answers the question already holds ("Wie viele Tage sind Sie seit 3 Tagen?" -> "3 Tagen") teach nothing;
 - a question that repeats a content word three times is the generator looping, not a clinician asking;
 - a yes or no to an open question ("Wie alt ist die Fraktur?" -> "nein") answers nothing that was asked;
@@ -144,6 +145,20 @@ def answer_support(answer: str, section_text: str, language: str) -> float:
     if not answer_stems:
         return 1.0
     return len(answer_stems & content_stems(section_text, language)) / len(answer_stems)
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers(text: str) -> list[str]:
+    return [n.replace(",", ".") for n in _NUMBER.findall(text)]
+
+
+def invented_numbers(answer: str, section_text: str) -> list[str]:
+    """Numbers of the answer that the section does not hold (decimal comma or point alike): a made-up value passes
+    word overlap when the unit is in the section, and in a clinical answer it is the worst kind of wrong."""
+    held = set(_numbers(section_text))
+    return [n for n in _numbers(answer) if n not in held]
 
 
 def answer_in_question(question: str, answer: str, language: str) -> bool:

@@ -31,7 +31,8 @@ PAIR_COLUMNS = (
 REJECT_COLUMNS = (*PAIR_COLUMNS, "reason", "detail")
 REASONS = (
     "llm_error", "invalid_json", "no_pairs", "malformed_pair", "not_a_question", "wrong_language", "answer_in_question",
-    "yes_no_to_open_question", "repeated_word", "near_duplicate", "generic_question", "unsupported_answer", "round_trip_failed",
+    "yes_no_to_open_question", "repeated_word", "near_duplicate", "generic_question", "unsupported_answer", "invented_number",
+    "round_trip_failed",
 )  # fmt: skip
 
 Encoder = Callable[[list[str]], "object"]  # texts -> unit vectors (numpy array)
@@ -147,6 +148,8 @@ def _apply_filters(candidates, rejected, config, all_sections, encode_queries, e
             reason, detail = "generic_question", "names nothing specific to this section"
         elif row["answer_support"] < config.min_answer_support:
             reason, detail = "unsupported_answer", f"support {row['answer_support']:.2f} < {config.min_answer_support}"
+        elif invented := filters.invented_numbers(answer, text):
+            reason, detail = "invented_number", f"{len(invented)} number(s) of the answer not in the section"
         else:
             survivors.append(row)
             continue
