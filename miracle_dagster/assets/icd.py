@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from miracle_dagster.config import config_from
 from miracle_dagster.core.icd import catalog, queries, registry
 from miracle_dagster.core.icd.search import CodeIndex
 from miracle_dagster.metadata import column_schema, count_table, md_table
@@ -55,21 +56,10 @@ def icd_code_catalog(config: IcdCatalogConfig):
                               description="Every code appears once: a duplicate would be its own hard negative.")  # fmt: skip
 
 
-class IcdQueriesConfig(dg.Config):
-    """Prompt, sampling and filters are part of the completion cache key: changing them regenerates."""
+class IcdQueriesConfig(config_from(queries.QueryConfig)):
+    """Prompt, sampling and filters are part of the completion cache key: changing them regenerates (core QueryConfig)."""
 
-    languages: list[str] = ["de", "en", "es", "fr", "pt", "it"]
-    phrasings_per_code: int = 4
-    temperature: float = 0.7
-    max_tokens: int = 160
-    seed: int = 0
-    min_language_probability: float = 0.9
-    max_words: int = 16
-    round_trip_margin: float = 0.02  # negative: round trip off
     round_trip_model: str = ""  # default: the embedder (MIRACLE_EMBEDDER)
-
-    def core(self) -> queries.QueryConfig:
-        return queries.QueryConfig(**{**self.model_dump(exclude={"round_trip_model"}), "languages": tuple(self.languages)})
 
 
 def code_index(frame: pd.DataFrame, embedder: EmbeddingModels, home: Path, name: str = "") -> CodeIndex:
@@ -92,7 +82,7 @@ def icd_synthetic_queries(config: IcdQueriesConfig, icd_code_catalog: pd.DataFra
                           embedder: EmbeddingModels, data_root: DataRoot):  # fmt: skip
     client = llm.client()
     index = code_index(icd_code_catalog, embedder, Path(data_root.path), config.round_trip_model)
-    result = queries.generate_queries(icd_code_catalog, client, index, config.core())
+    result = queries.generate_queries(icd_code_catalog, client, index, config.to_core())
     kept = result.kept
     unknown = sorted(set(kept["code"]) - set(icd_code_catalog["code"]))
     per_language = kept.groupby("language").size().reindex(config.languages, fill_value=0)

@@ -13,6 +13,7 @@ import dagster as dg
 import pandas as pd
 
 from miracle_dagster.assets.train import FineTuneConfig
+from miracle_dagster.config import config_from
 from miracle_dagster.core import models, training
 from miracle_dagster.core.icd import registry
 from miracle_dagster.core.icd import train as icd_train
@@ -34,11 +35,6 @@ class IcdBiencoderConfig(FineTuneConfig):
     num_negatives: int = 1
     batch_size: int = 32
     max_seq_length: int = 64  # phrasings and code titles are short; the saved model keeps it for search and evaluation
-
-    def core(self) -> training.TrainConfig:
-        fields = self.model_dump(exclude={"base_model", "split_by", "split_seed", "dev_fraction", "test_fraction", "num_negatives",
-                                          "max_seq_length"})  # fmt: skip
-        return training.TrainConfig(**{**fields, "matryoshka_dims": tuple(self.matryoshka_dims)})
 
 
 def _version(*parts) -> str:
@@ -69,7 +65,7 @@ def icd_biencoder(config: IcdBiencoderConfig, icd_synthetic_queries: pd.DataFram
     out_dir = registry.icd_models_root(Path(data_root.path)) / catalogue / version / "biencoder"
     model = models.load_sentence_transformer(spec, Path(embedder.models_dir))  # a fresh copy: training changes it
     model.max_seq_length = config.max_seq_length
-    result = training.train(model, pairs, out_dir, config.core(), spec.query_prompt or None, spec.passage_prompt or None,
+    result = training.train(model, pairs, out_dir, config.to_core(), spec.query_prompt or None, spec.passage_prompt or None,
                             model_name=f"miracle icd_synthetic_queries {catalogue}")  # fmt: skip
     registry.record(Path(data_root.path), "biencoder", {
         **entry, "path": str(result.model_dir.resolve()), "version": version, "catalogue": catalogue, "base_model": spec.name,
@@ -92,24 +88,15 @@ def icd_biencoder(config: IcdBiencoderConfig, icd_synthetic_queries: pd.DataFram
     )  # fmt: skip
 
 
-class IcdRerankerConfig(dg.Config):
+class IcdRerankerConfig(config_from(icd_train.RerankConfig)):
     """No pretrained reranker ships on PyPI here: the reranker starts from the encoder of the fine-tuned bi-encoder it
-    reranks (which has already learnt the phrasings' vocabulary) or from a registered model named in base_encoder."""
+    reranks (which has already learnt the phrasings' vocabulary) or from a registered model named in base_encoder.
+    Training settings: core RerankConfig."""
 
     base_encoder: str = ""  # a registered model name; default the fine-tuned icd_biencoder
     top_n: int = 10
     negatives_per_query: int = 4
-    in_batch_negatives: int = 3
     rerank_top_n: int = 20  # the candidates the fusion weight is chosen on (as icd_eval_report and miracle icd rerank)
-    epochs: float = 1.0
-    batch_size: int = 32
-    learning_rate: float = 2e-4
-    max_steps: int = -1
-    max_length: int = 96
-    seed: int = 42
-
-    def core(self) -> icd_train.RerankConfig:
-        return icd_train.RerankConfig(**self.model_dump(exclude={"base_encoder", "top_n", "negatives_per_query", "rerank_top_n"}))
 
 
 def latest(data_root: DataRoot, kind: str) -> dict:
@@ -134,7 +121,7 @@ def icd_reranker(config: IcdRerankerConfig, icd_synthetic_queries: pd.DataFrame,
     base_name = config.base_encoder or f"icd_biencoder {entry['version']}"
     base_dir = embedder.provision(config.base_encoder) if config.base_encoder else Path(entry["path"])
     out_dir = Path(entry["path"]).parent / f"reranker-{_version(base_name, training.content_version(examples), config.model_dump())}"
-    result = icd_train.train_reranker(base_dir, examples, out_dir, config.core())
+    result = icd_train.train_reranker(base_dir, examples, out_dir, config.to_core())
     dev = pairs[pairs["split"] == "dev"]
     weights = pd.DataFrame()
     weight = None  # without dev phrasings nothing can choose a fusion weight: the reranker's score alone ranks

@@ -3,6 +3,7 @@
 import dagster as dg
 import pandas as pd
 
+from miracle_dagster.config import config_from
 from miracle_dagster.core import qa
 from miracle_dagster.core.qa.generate import REASONS
 from miracle_dagster.metadata import column_schema, count_table
@@ -10,26 +11,8 @@ from miracle_dagster.partitions import report_partitions
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.llm import LLMResource
 
-class QAGenerationConfig(dg.Config):
-    """Prompts and sampling are part of the cache key: changing them regenerates, nothing else does."""
-
-    language: str = "de"
-    questions_per_section: int = 3
-    temperature: float = 0.3
-    max_tokens: int = 512
-    seed: int = 0
-    prompts_file: str = ""
-    min_section_tokens: int = 12
-    skip_sections: list[str] = ["Kopf"]
-    max_sections: int = 0
-    min_language_probability: float = 0.6
-    duplicate_threshold: float = 0.7
-    duplicate_cosine: float = 0.95
-    min_answer_support: float = 0.5
-    round_trip_top_k: int = 3
-
-    def core(self) -> qa.QAConfig:
-        return qa.QAConfig(**{**self.model_dump(), "skip_sections": tuple(self.skip_sections)})
+class QAGenerationConfig(config_from(qa.QAConfig)):
+    """Prompts and sampling are part of the cache key: changing them regenerates, nothing else does (core QAConfig)."""
 
 
 @dg.multi_asset(
@@ -62,7 +45,7 @@ def generate_qa_pairs(
     result = qa.generate_qa(
         report_sections.to_dict("records"),
         client,
-        config.core(),
+        config.to_core(),
         encode_queries=embedder.encoder(kind="query"),
         encode_passages=embedder.encoder(kind="passage"),
     )

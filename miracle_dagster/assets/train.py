@@ -13,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from miracle_dagster.config import config_from
 from miracle_dagster.core import models, training
 from miracle_dagster.core.pseudonymize.records import pseudonym_id
 from miracle_dagster.core.training import negatives, registry
@@ -124,29 +125,10 @@ def _sample(pairs: pd.DataFrame) -> dg.MetadataValue:
     return md_table(["query", "positive", "negative"], [(r.query, r.positive[:160], r.negatives[0][:160]) for r in rows.itertuples()], empty="No pairs.")
 
 
-class FineTuneConfig(dg.Config):
-    """Hyperparameters; with the data version and the base model they make the model's version."""
+class FineTuneConfig(config_from(training.TrainConfig)):
+    """Hyperparameters (core TrainConfig); with the data version and the base model they make the model's version."""
 
     base_model: str = ""  # default: the embedder (MIRACLE_EMBEDDER); multilingual-e5-large for production
-    epochs: float = 1.0
-    batch_size: int = 64
-    mini_batch_size: int = 16
-    learning_rate: float = 2e-5
-    warmup_ratio: float = 0.1
-    loss: str = "cmnrl"  # cmnrl | gist | matryoshka
-    matryoshka_dims: list[int] = []
-    max_steps: int = -1
-    eval_steps: int = 0
-    logging_steps: int = 10
-    save_total_limit: int = 2
-    seed: int = 42
-    use_lora: bool = False
-    lora_rank: int = 16
-    freeze_embeddings: bool = False
-
-    def core(self) -> training.TrainConfig:
-        fields = self.model_dump(exclude={"base_model"})
-        return training.TrainConfig(**{**fields, "matryoshka_dims": tuple(self.matryoshka_dims)})
 
 
 @dg.asset(
@@ -168,7 +150,7 @@ def finetuned_model(context: dg.AssetExecutionContext, config: FineTuneConfig, t
     out_dir = registry.finetuned_root(Path(data_root.path)) / variant / version
     model = models.load_sentence_transformer(spec, Path(embedder.models_dir))  # a fresh copy: training changes it
     guide = embedder.sentence_transformer(spec.name) if config.loss == "gist" else None
-    result = training.train(model, training_pairs, out_dir, config.core(), spec.query_prompt or None, spec.passage_prompt or None,
+    result = training.train(model, training_pairs, out_dir, config.to_core(), spec.query_prompt or None, spec.passage_prompt or None,
                             guide=guide, model_name=f"miracle training_pairs[{variant}] {pairs_version}",
                             private=variant in training.PRIVATE_VARIANTS)  # fmt: skip
     tuned = registry.register(Path(data_root.path), variant, result.model_dir, spec.query_prompt, spec.passage_prompt,
