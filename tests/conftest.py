@@ -105,12 +105,11 @@ def rag_env(tmp_path_factory, models_dir):
 def four_passage_ir_files(tmp_path):
     """A German IR set where BM25 misses one query ("Radiusfraktur" shares no stemmed term with its passage), written
     as the files `miracle ir-eval` reads: (the set, the command's arguments up to --model)."""
-    from miracle_dagster import eval_cli
-    from miracle_dagster.core.evaluation import ir
+    from miracle_dagster.core.evaluation import ir, ir_files
 
     data = ir.IRSet(corpus={"p1": "Die linke Niere zeigt eine Zyste.", "p2": "Die Lunge ist frei belüftet.",
                             "p3": "Fraktur des distalen Radius.", "p4": "Leber mit homogener Echotextur."},
                     queries={"q1": "Zysten der Nieren", "q2": "Lunge belüftet?", "q3": "Radiusfraktur"},
                     qrels={"q1": {"p1": 2}, "q2": {"p2": 3}, "q3": {"p3": 1}})  # fmt: skip
-    files = eval_cli.write_files(data, tmp_path)
+    files = ir_files.write_files(data, tmp_path)
     return data, ["ir-eval", "--corpus", str(files["corpus"]), "--queries", str(files["queries"]), "--qrels", str(files["qrels"])]

@@ -11,14 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from miracle_dagster import eval_cli
 from miracle_dagster.assets import finetuned_model, ingest_assets, ir_eval_report, relevance_judgments, training_pairs
 from miracle_dagster.assets.evaluate_ir import BEATS_BASE
 from miracle_dagster.cli import main
 from miracle_dagster.core import training
 from miracle_dagster.core.models import ModelSpec
 from miracle_dagster.core.training import registry
-from miracle_dagster.core.evaluation import ir, judge, public_data
+from miracle_dagster.core.evaluation import ir, ir_files, judge, public_data
 from miracle_dagster.core.llm import Completion, LLMClient
 from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
 from miracle_dagster.core.sample_corpus.questions import stand_in_qa_pairs
@@ -209,7 +208,7 @@ def liveqa_slice(tmp_path_factory):
     docs = {d for q in chosen for d in full.qrels[q]}
     small = ir.IRSet(corpus={d: full.corpus[d] for d in sorted(docs)}, queries={q: full.queries[q] for q in chosen},
                      qrels={q: full.qrels[q] for q in chosen})  # fmt: skip
-    return small, eval_cli.write_files(small, tmp_path_factory.mktemp("liveqa"))
+    return small, ir_files.write_files(small, tmp_path_factory.mktemp("liveqa"))
 
 
 @needs_data

@@ -493,18 +493,3 @@ def test_hit_fields_are_filled_from_the_payload(search_index, all_passages, quer
         for field in ("document_id", "patient_id", "specialty", "document_type", "section_name", "date"):
             assert getattr(hit, field) == row[field] and isinstance(getattr(hit, field), str)
         assert hit.date.startswith(str(hit.year))
-
-
-def test_module_has_no_dagster_import():
-    import ast
-    import inspect
-
-    import pkgutil
-
-    modules = [vector_index] + [__import__(f"{vector_index.__name__}.{m.name}", fromlist=["_"])
-                                for m in pkgutil.iter_modules(vector_index.__path__)]  # fmt: skip
-    tree = ast.parse("\n".join(inspect.getsource(m) for m in modules))
-    imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    assert "dagster" not in imported
-

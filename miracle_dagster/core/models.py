@@ -139,11 +139,6 @@ def parse_registry_overrides(text: str | None, base: dict[str, ModelSpec] = DEFA
     return merged
 
 
-def registry_from_env(var: str = "MIRACLE_MODELS") -> dict[str, ModelSpec]:
-    """DEFAULT_MODELS plus the overrides in the environment variable."""
-    return parse_registry_overrides(os.environ.get(var))
-
-
 # ------------------------------------------------------------------ conversion
 
 
