@@ -5,15 +5,14 @@ The current year is the tick's: from 1 January its partitions exist (time-based 
 moves on to the new year by itself. Running by default; `MIRACLE_AUTOMATION=off` ships it stopped."""
 
 import datetime as dt
-import os
 
 import dagster as dg
 
 from miracle_dagster.assets import partitioned_assets
-from miracle_dagster.core import settings
+from miracle_dagster.core import settings, variables
 from miracle_dagster.partitions import partition_key
 
-NIGHTLY_CRON = os.environ.get("MIRACLE_NIGHTLY_CRON", "0 2 * * *")
+NIGHTLY_CRON = variables.value("MIRACLE_NIGHTLY_CRON")
 
 
 def default_status() -> dg.DefaultScheduleStatus:

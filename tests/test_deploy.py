@@ -21,6 +21,7 @@ import yaml
 from dockerfile_parse import DockerfileParser
 
 from miracle_dagster import deployment
+from miracle_dagster.core.variables import VARIABLES
 from miracle_dagster.deployment import COMPOSE, RUN_ENV, VOLUMES, VOLUMES_READ_ONLY, DataRootLocation, InstanceConfig
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -206,14 +207,37 @@ def test_every_variable_is_in_env_example_without_a_value(env_example):
     assert not {key: value for key, value in env_example.items() if value.strip()}, "committed without values"
 
 
+_CALL = r"(?:environ(?:\.get)?\(|environ\[|getenv\(|EnvVar\(|\benv\(|\bvalue\()"
+
+
+def _project_code() -> list[str]:
+    """The project's modules but the two that list the variables (scanning them would prove nothing)."""
+    return [f.read_text() for f in (ROOT / "miracle_dagster").rglob("*.py") if f.name not in ("deployment.py", "variables.py")]
+
+
 def _variables_the_project_reads() -> set[str]:
-    call = r"(?:environ(?:\.get)?\(|environ\[|getenv\(|EnvVar\(|\benv\(|var: str =)"
-    reads = re.compile(call + r"""\s*["'](MIRACLE_\w+)["']""")
-    found = set()
-    for file in (ROOT / "miracle_dagster").rglob("*.py"):
-        if file.name != "deployment.py":  # it lists them: scanning it would prove nothing
-            found |= set(reads.findall(file.read_text()))
-    return found
+    reads = re.compile(_CALL + r"""\s*["'](MIRACLE_\w+)["']""")
+    return {name for text in _project_code() for name in reads.findall(text)}
+
+
+def test_the_variable_list_is_what_the_code_reads_and_holds_every_default():
+    listed = {v.name for v in VARIABLES}
+    assert {n for n in listed if n.startswith("MIRACLE_")} == _variables_the_project_reads()
+    defaulted = re.compile(r"""(?:environ\.get|getenv|\benv)\(\s*["']((?:MIRACLE|DEEPL)_\w+)["']\s*,\s*["']([^"']+)["']""")
+    assert not [m for text in _project_code() for m in defaulted.findall(text)], "a default outside core/variables.py"
+    assert all(v.run for v in VARIABLES if v.secret)  # a secret nobody runs with should not be asked for
+
+
+def test_every_variable_is_documented_and_reaches_the_runs(raw_compose, env_example):
+    """In .env.example (or fixed by compose, like the volume paths), in a README table, and in the user_code
+    container where runs execute."""
+    raw_user_code = _env(raw_compose["services"]["user_code"])
+    fixed = {name for name, value in raw_user_code.items() if "$" not in str(value)}
+    readme_rows = [line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("|")]
+    for variable in VARIABLES:
+        assert variable.name in env_example or variable.name in fixed, variable.name
+        assert any(f"`{variable.name}`" in row for row in readme_rows), f"{variable.name} has no README table row"
+        assert not variable.run or variable.name in raw_user_code, f"{variable.name} never reaches a run"
 
 
 def test_every_miracle_variable_is_one_the_project_reads(compose):

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from miracle_dagster.core.schema import DEFAULT_FIRST_YEAR, DEFAULT_SPECIALTIES
+from miracle_dagster.core.variables import BY_NAME, value
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,18 +57,18 @@ def years(today: dt.date | None = None) -> list[str]:
 def automation() -> bool:
     """`MIRACLE_AUTOMATION`: whether the nightly schedule and the new-documents sensor start RUNNING (default on).
     `off` ships them STOPPED, for a demo or a laptop; either way they can be switched in the UI."""
-    value = os.environ.get("MIRACLE_AUTOMATION", "on").strip().lower() or "on"
-    if value in ("on", "1", "true", "yes"):
+    setting = value("MIRACLE_AUTOMATION").strip().lower() or "on"
+    if setting in ("on", "1", "true", "yes"):
         return True
-    if value in ("off", "0", "false", "no"):
+    if setting in ("off", "0", "false", "no"):
         return False
-    raise ValueError(f"MIRACLE_AUTOMATION must be on or off, got {value!r}")
+    raise ValueError(f"MIRACLE_AUTOMATION must be on or off, got {setting!r}")
 
 
 def index_models() -> list[str]:
     """Models that get a Qdrant collection: `MIRACLE_INDEX_MODELS` as a comma list, else the default embedder."""
     env = os.environ.get("MIRACLE_INDEX_MODELS")
-    return _split(env) if env else [os.environ.get("MIRACLE_EMBEDDER", "multilingual-e5-small")]
+    return _split(env) if env else [value("MIRACLE_EMBEDDER")]
 
 
 INDEX_SOURCES = ("pseudonymized_sections", "report_sections")
@@ -76,7 +77,7 @@ INDEX_SOURCES = ("pseudonymized_sections", "report_sections")
 def index_source() -> str:
     """What the Qdrant collections hold: the pseudonymized passages (default), or with
     `MIRACLE_INDEX_SOURCE=report_sections` the hospital-internal original, PHI in every payload."""
-    source = os.environ.get("MIRACLE_INDEX_SOURCE", INDEX_SOURCES[0])
+    source = value("MIRACLE_INDEX_SOURCE")
     if source not in INDEX_SOURCES:
         raise ValueError(f"MIRACLE_INDEX_SOURCE must be one of {INDEX_SOURCES}, got {source!r}")
     return source
@@ -98,7 +99,7 @@ def dagster_home() -> Path:
 
 def eval_baselines() -> list[str]:
     """Baseline models every retrieval evaluation compares: `MIRACLE_EVAL_BASELINES` as a comma list (empty: none)."""
-    return _split(os.environ.get("MIRACLE_EVAL_BASELINES", "all-MiniLM-L6-v2"))
+    return _split(value("MIRACLE_EVAL_BASELINES"))
 
 
 def grascco_dir() -> Path:
@@ -110,16 +111,15 @@ def grascco_dir() -> Path:
 
 def phi_llm() -> bool:
     """`MIRACLE_PHI_LLM=1`: the LLM resource joins the PHI detection as a third source (for hospitals with a GPU server)."""
-    return os.environ.get("MIRACLE_PHI_LLM", "0").strip().lower() in ("1", "true", "yes")
+    return value("MIRACLE_PHI_LLM").strip().lower() in ("1", "true", "yes")
 
 
 def split():
     """Which patients train, tune and evaluate, for every variant: `MIRACLE_SPLIT_SEED`, `MIRACLE_SPLIT_DEV_FRACTION`,
-    `MIRACLE_SPLIT_TEST_FRACTION` (0, 0.15, 0.15). Decided in `report_sections`: changing it means re-materializing."""
+    `MIRACLE_SPLIT_TEST_FRACTION` (defaults in core/variables.py). Decided in `report_sections`: changing it means re-materializing."""
     from miracle_dagster.core.training.pairs import Split
 
-    def env(name: str, default: str) -> str:
-        return os.environ.get(name, "").strip() or default  # empty (as in .env.example): the default
+    def env(name: str) -> str:
+        return value(name).strip() or BY_NAME[name].default  # empty (as in .env.example): the default
 
-    return Split(int(env("MIRACLE_SPLIT_SEED", "0")), float(env("MIRACLE_SPLIT_DEV_FRACTION", "0.15")),
-                 float(env("MIRACLE_SPLIT_TEST_FRACTION", "0.15")))  # fmt: skip
+    return Split(int(env("MIRACLE_SPLIT_SEED")), float(env("MIRACLE_SPLIT_DEV_FRACTION")), float(env("MIRACLE_SPLIT_TEST_FRACTION")))

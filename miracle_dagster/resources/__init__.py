@@ -7,6 +7,7 @@ import os
 import dagster as dg
 
 from miracle_dagster.core import settings
+from miracle_dagster.core.variables import value
 from miracle_dagster.core.training.registry import registry_file
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.llm import LLMResource
@@ -20,12 +21,12 @@ from miracle_dagster.resources.translator import Translator, backend_from_env
 def build_source() -> ReportSource:
     """A folder (the sample corpus by default) or, with MIRACLE_SOURCE_KIND=sql, a warehouse query."""
     master = {"patients_file": os.environ.get("MIRACLE_SOURCE_PATIENTS_FILE", "")}
-    if os.environ.get("MIRACLE_SOURCE_KIND", "folder") == "sql":
+    if value("MIRACLE_SOURCE_KIND") == "sql":
         query = os.environ.get("MIRACLE_SOURCE_SQL_QUERY")
         return ReportSource(
             kind="sql",
             sql_url=dg.EnvVar("MIRACLE_SOURCE_SQL_URL"),
-            column_map_json=os.environ.get("MIRACLE_SOURCE_COLUMN_MAP", "{}"),
+            column_map_json=value("MIRACLE_SOURCE_COLUMN_MAP"),
             patients_query=os.environ.get("MIRACLE_SOURCE_PATIENTS_QUERY", ""),
             **master,
             **({"sql_query": query} if query else {}),
@@ -45,7 +46,7 @@ def build_qdrant() -> QdrantResource:
 def build_embedder() -> EmbeddingModels:
     return EmbeddingModels(
         models_dir=str(settings.models_dir()),
-        default_model=os.environ.get("MIRACLE_EMBEDDER", "multilingual-e5-small"),
+        default_model=value("MIRACLE_EMBEDDER"),
         registry_json=os.environ.get("MIRACLE_MODELS", ""),
         registry_file=str(registry_file(settings.miracle_home())),
         cache_dir=str(settings.miracle_home() / "cache"),
@@ -58,15 +59,15 @@ def build_llm(resolve_secrets: bool = False, **overrides) -> LLMResource:
     key_set = bool(env("MIRACLE_LLM_API_KEY"))
     api_key = (env("MIRACLE_LLM_API_KEY") if resolve_secrets else dg.EnvVar("MIRACLE_LLM_API_KEY")) if key_set else None
     fields = dict(
-        backend=env("MIRACLE_LLM_BACKEND", "local"),
-        model=env("MIRACLE_LLM_MODEL", "qwen2.5-coder-0.5b-instruct"),
-        base_url=env("MIRACLE_LLM_BASE_URL", ""),
+        backend=value("MIRACLE_LLM_BACKEND"),
+        model=value("MIRACLE_LLM_MODEL"),
+        base_url=value("MIRACLE_LLM_BASE_URL"),
         api_key=api_key,
-        license=env("MIRACLE_LLM_LICENSE", ""),
-        concurrency=int(env("MIRACLE_LLM_CONCURRENCY", "4")),
-        timeout_s=float(env("MIRACLE_LLM_TIMEOUT_S", "120")),
-        response_format=env("MIRACLE_LLM_RESPONSE_FORMAT", "json_schema"),
-        vllm_options_json=env("MIRACLE_VLLM_OPTIONS", ""),
+        license=value("MIRACLE_LLM_LICENSE"),
+        concurrency=int(value("MIRACLE_LLM_CONCURRENCY")),
+        timeout_s=float(value("MIRACLE_LLM_TIMEOUT_S")),
+        response_format=value("MIRACLE_LLM_RESPONSE_FORMAT"),
+        vllm_options_json=value("MIRACLE_VLLM_OPTIONS"),
         models_dir=str(settings.models_dir()),
         cache_dir=str(settings.miracle_home() / "cache"),
     )
@@ -94,8 +95,8 @@ def build_translator(resolve_secrets: bool = False, **overrides) -> Translator:
     fields = dict(
         backend=backend_from_env(),
         auth_key=key,
-        server_url=env("MIRACLE_TRANSLATOR_SERVER_URL", ""),
-        target_lang=env("MIRACLE_TRANSLATOR_TARGET_LANG", "EN-GB"),
+        server_url=value("MIRACLE_TRANSLATOR_SERVER_URL"),
+        target_lang=value("MIRACLE_TRANSLATOR_TARGET_LANG"),
         cache_dir=str(settings.miracle_home() / "cache"),
     )
     return Translator(**{**fields, **overrides})
@@ -105,7 +106,7 @@ def build_resources() -> dict[str, object]:
     home = settings.miracle_home()
     return {
         # Asset files may live in object storage (MIRACLE_ASSETS_URL=s3://bucket/prefix/assets, s3fs installed).
-        "io_manager": ParquetIOManager(base_dir=os.environ.get("MIRACLE_ASSETS_URL", str(home / "assets"))),
+        "io_manager": ParquetIOManager(base_dir=value("MIRACLE_ASSETS_URL") or str(home / "assets")),
         "data_root": DataRoot(path=str(home)),
         "source": build_source(),
         "qdrant": build_qdrant(),

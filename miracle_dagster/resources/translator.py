@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Optional
 
 import dagster as dg
 
-from miracle_dagster.core import translate
+from miracle_dagster.core import translate, variables
 from miracle_dagster.core.translate.batching import MAX_REQUEST_BYTES, MAX_TEXTS
 from miracle_dagster.resources.llm import LLMResource, _strip_credentials
 
@@ -18,7 +17,7 @@ TARGET_LANGS = ("EN-GB", "EN-US")
 
 def backend_from_env() -> str:
     """The backend the code location is built for: it picks the assets' pool and the job's service tag."""
-    backend = os.environ.get("MIRACLE_TRANSLATOR_BACKEND", "llm")
+    backend = variables.value("MIRACLE_TRANSLATOR_BACKEND")
     if backend not in BACKENDS:
         raise ValueError(f"MIRACLE_TRANSLATOR_BACKEND must be one of {BACKENDS}, got {backend!r}")
     return backend
