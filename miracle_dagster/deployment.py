@@ -108,9 +108,9 @@ _OBJECT_STORES = ("s3", "gs", "gcs", "az", "abfs")
 class DataRootLocation:
     """MIRACLE_HOME as a local folder or an object-store URL (s3://bucket/prefix, gs://, az://).
 
-    Only the asset files can move (`MIRACLE_ASSETS_URL`): `ParquetIOManager` reads and writes any UPath base (s3fs,
-    gcsfs or adlfs installed), while caches, models, private/ and the embedded Qdrant store need local or mounted
-    disks.
+    Only the asset files can move (`MIRACLE_ASSETS_URL`): `ParquetIOManager` writes and `DataRoot` reads any UPath
+    base (s3fs, gcsfs or adlfs installed), while caches, models, private/ and the embedded Qdrant store need local or
+    mounted disks.
     """
 
     url: str

@@ -101,7 +101,7 @@ def relevance_judgments(context: dg.AssetExecutionContext, config: JudgmentsConf
     pooled = judge.pool(dict(zip(questions["pair_id"], questions["passage_id"])), rankings, config.pool_depth)
     client = llm.client()
     asked = pooled[~pooled["is_source"]].drop(columns="is_source")
-    previous = judge.reusable(_previous(data_root, variant), client.model_id).drop(columns="pooled_by")
+    previous = judge.reusable(data_root.read("relevance_judgments", variant), client.model_id).drop(columns="pooled_by")
     kept = asked.merge(previous, on=["question_id", "passage_id"])
     todo = asked.merge(kept[["question_id", "passage_id"]], how="left", indicator=True).query("_merge == 'left_only'")
     todo = todo.assign(question=todo["question_id"].map(queries), passage=todo["passage_id"].map(corpus))
@@ -117,12 +117,6 @@ def relevance_judgments(context: dg.AssetExecutionContext, config: JudgmentsConf
         "judge_model": client.model_id, "judge_prompt_version": judge.PROMPT_VERSION, **llm.describe(),
         **client.usage.as_metadata(), "dagster/row_count": len(out), "dagster/column_schema": column_schema(out),
     })  # fmt: skip
-
-
-def _previous(data_root: DataRoot, variant: str) -> pd.DataFrame | None:
-    """This asset's last materialization of the partition, where the IO manager wrote it."""
-    file = data_root.assets_dir / "relevance_judgments" / f"{variant}.parquet"
-    return pd.read_parquet(file) if file.exists() else None
 
 
 @dg.asset(

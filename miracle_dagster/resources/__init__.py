@@ -104,10 +104,10 @@ def build_translator(resolve_secrets: bool = False, **overrides) -> Translator:
 
 def build_resources() -> dict[str, object]:
     home = settings.miracle_home()
+    data_root = DataRoot(path=str(home), assets_url=value("MIRACLE_ASSETS_URL"))  # s3://... with s3fs installed
     return {
-        # Asset files may live in object storage (MIRACLE_ASSETS_URL=s3://bucket/prefix/assets, s3fs installed).
-        "io_manager": ParquetIOManager(base_dir=value("MIRACLE_ASSETS_URL") or str(home / "assets")),
-        "data_root": DataRoot(path=str(home)),
+        "io_manager": ParquetIOManager(base_dir=str(data_root.assets_dir)),  # writes where data_root reads
+        "data_root": data_root,
         "source": build_source(),
         "qdrant": build_qdrant(),
         "llm": build_llm(),

@@ -45,29 +45,41 @@ def partition_file(base_dir: str | Path, asset_name: str, specialty: str, year: 
 
 
 class DataRoot(dg.ConfigurableResource):
-    """The data root (`MIRACLE_HOME`): assets read earlier versions of themselves through it."""
+    """The data root (`MIRACLE_HOME`): assets read earlier versions of themselves, and other assets' partitions,
+    through it. Asset files are read where the IO manager writes them (`assets_url`, e.g. `s3://bucket/assets`, else
+    `<path>/assets`); models, caches and Qdrant stay under `path`."""
 
     path: str
+    assets_url: str = ""
 
     @property
-    def assets_dir(self) -> Path:
-        return Path(self.path) / "assets"
+    def assets_dir(self) -> UPath:
+        return UPath(self.assets_url) if self.assets_url else UPath(Path(self.path) / "assets")
+
+    def asset_file(self, asset_name: str, *key: str) -> UPath:
+        """An unpartitioned asset's file (no key), a variant's (one) or a specialty x year partition's (two)."""
+        *folders, last = (asset_name, *key)
+        return self.assets_dir.joinpath(*folders, f"{last}.parquet")
 
     def partitions(self, asset_name: str) -> list[tuple[str, str]]:
         """(specialty, year) of every partition written so far."""
         return sorted((f.parent.name, f.stem) for f in (self.assets_dir / asset_name).glob("*/*.parquet"))
 
+    def read(self, asset_name: str, *key: str, columns: list[str] | None = None) -> pd.DataFrame | None:
+        """The file as last written, or None before the first materialization."""
+        file = self.asset_file(asset_name, *key)
+        if not file.exists():
+            return None
+        with file.open("rb") as f:
+            return pd.read_parquet(f, columns=columns)
+
     def previous(self, asset_name: str, specialty: str, year: str, columns: list[str] | None = None) -> pd.DataFrame | None:
         """The partition as last written, or None before the first materialization."""
-        file = partition_file(self.assets_dir, asset_name, specialty, year)
-        return pd.read_parquet(file, columns=columns) if file.exists() else None
+        return self.read(asset_name, specialty, year, columns=columns)
 
     def read_all(self, asset_name: str, columns: list[str] | None = None) -> pd.DataFrame | None:
         """Every written partition of an asset in one frame with its `year`, or None when none is written."""
         parts = self.partitions(asset_name)
         if not parts:
             return None
-        return pd.concat(
-            [pd.read_parquet(partition_file(self.assets_dir, asset_name, s, y), columns=columns).assign(year=y) for s, y in parts],
-            ignore_index=True,
-        )
+        return pd.concat([self.read(asset_name, s, y, columns=columns).assign(year=y) for s, y in parts], ignore_index=True)
