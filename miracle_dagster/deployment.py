@@ -60,7 +60,9 @@ class InstanceConfig:
         if self.storage == "postgres":
             keys = ("hostname", "username", "password", "db_name")
             db = {key: {"env": var} for key, var in zip(keys, POSTGRES_ENV)}
-            config["storage"] = {"postgres": {"postgres_db": {**db, "port": 5432}}}
+            # psycopg2, which dagster-postgres depends on: SQLAlchemy 2.1 would pick psycopg 3 for `postgresql://`,
+            # and dagster-postgres's `NOTIFY run_events, %(id)s` fails there (tests/test_postgres.py)
+            config["storage"] = {"postgres": {"postgres_db": {**db, "port": 5432, "scheme": "postgresql+psycopg2"}}}
         # sqlite: Dagster's default, files under DAGSTER_HOME (one machine only)
         config["run_coordinator"] = {"module": "dagster._core.run_coordinator", "class": "QueuedRunCoordinator"}
         config["run_launcher"] = self._launcher()
