@@ -53,12 +53,12 @@ def test_deployed_instance_keeps_runs_ticks_and_sensor_state_in_postgres(postgre
     from dagster._daemon.sensor import execute_sensor_iteration
     from dagster._scheduler.scheduler import launch_scheduled_runs
 
-    for name, value in postgres_env.items():
-        monkeypatch.setenv(name, value)
+    year = str(dt.date.today().year)
+    for name, value in {**postgres_env, "MIRACLE_SPECIALTIES": "radiology", "MIRACLE_FIRST_YEAR": year}.items():
+        monkeypatch.setenv(name, value)  # one partition: the schedule asks for one run, the sensor hashes one folder
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(DEPLOY_INSTANCE, home / "dagster.yaml")
-    year = str(dt.date.today().year)
     write_sample_source(tmp_path / "source", generate_corpus(n_patients=3, seed=2, specialties=["radiology"], years=[year]))
     resources = {"io_manager": ParquetIOManager(base_dir=str(tmp_path / "assets")), "data_root": DataRoot(path=str(tmp_path)),
                  "source": ReportSource(folder=str(tmp_path / "source")), "embedder": EmbeddingModels(models_dir=str(models_dir)),
