@@ -24,13 +24,14 @@ PORT ?= 3000
 install: $(VENV)/.installed
 
 # pip takes torch, pinned in pyproject.toml, as the machine's pip is configured (here a local CPU wheel; uv would fetch
-# PyPI's CUDA build); uv installs everything else with parallel downloads, 169 s -> 46 s on the 2-core VM.
+# PyPI's CUDA build); uv installs everything else with parallel downloads, 169 s -> 46 s on the 2-core VM. Bytecode is
+# compiled at install (as pip does), not by the first test processes that import each module at once.
 TORCH_PIN := $(shell grep -o '"torch==[^"]*"' pyproject.toml)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet $(TORCH_PIN) "uv>=0.9,<1"
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[dev]"
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e ".[dev]"
 	touch $@
 
 $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
