@@ -12,7 +12,7 @@ from miracle_dagster.partitions import partition_key
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.pseudonymizer import Pseudonymizer
 from miracle_dagster.resources.source import ReportSource
-from miracle_dagster.resources.storage import DataRoot, ParquetIOManager
+from miracle_dagster.resources.storage import DataRoot, ParquetIOManager, partition_file
 
 BUCKET = "miracle-assets"
 MODEL = "all-MiniLM-L6-v2"  # the fastest bundled model: sectioning and mining are not the point here
@@ -53,7 +53,7 @@ def test_ingest_to_training_pairs_on_s3_leaves_no_asset_file_on_disk(s3_url, tmp
         key = str(partition_key(specialty, year))
         done = dg.materialize([*ingest_assets, pseudonymized_sections], partition_key=key, resources=resources)
         qa = stand_in_qa_pairs(done.output_for_node("pseudonymized_sections"), limit=12)
-        with data_root.asset_file("pseudonymized_qa_pairs", specialty, year).open("wb") as f:
+        with partition_file(data_root.assets_dir, "pseudonymized_qa_pairs", specialty, year).open("wb") as f:
             qa.to_parquet(f, index=False)
     assert data_root.partitions("pseudonymized_sections") == [(s, year) for s in specialties]
     pairs = dg.materialize([training_pairs], partition_key="de_pseudonymized", resources=resources).output_for_node("training_pairs")

@@ -272,9 +272,6 @@ def _engine_cosines(model, source: Path):
     return (ref * ours).sum(1) / (np.linalg.norm(ref, axis=1) * np.linalg.norm(ours, axis=1))
 
 
-
-
-
 def _load_st(spec: ModelSpec, folder: Path, device: str):
     from sentence_transformers import SentenceTransformer
 

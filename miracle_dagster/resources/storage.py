@@ -39,9 +39,13 @@ class ParquetIOManager(dg.ConfigurableIOManagerFactory):
         return _ParquetUPathIOManager(base_path=UPath(self.base_dir))
 
 
-def partition_file(base_dir: str | Path, asset_name: str, specialty: str, year: str) -> Path:
-    """Where the IO manager keeps one partition (dimensions sorted by name: specialty, then year)."""
-    return Path(base_dir) / asset_name / specialty / f"{year}.parquet"
+def partition_file(base_dir: str | Path | UPath, asset_name: str, *key: str) -> Path | UPath:
+    """Where the IO manager keeps an asset's file: the key's parts are folders, the last names the file (a specialty x
+    year partition: dimensions sorted by name, specialty then year; a variant alone; no key: unpartitioned). A UPath
+    base (object storage) gives a UPath."""
+    *folders, last = (asset_name, *key)
+    base = base_dir if isinstance(base_dir, UPath) else Path(base_dir)
+    return base.joinpath(*folders, f"{last}.parquet")
 
 
 class DataRoot(dg.ConfigurableResource):
@@ -56,18 +60,13 @@ class DataRoot(dg.ConfigurableResource):
     def assets_dir(self) -> UPath:
         return UPath(self.assets_url) if self.assets_url else UPath(Path(self.path) / "assets")
 
-    def asset_file(self, asset_name: str, *key: str) -> UPath:
-        """An unpartitioned asset's file (no key), a variant's (one) or a specialty x year partition's (two)."""
-        *folders, last = (asset_name, *key)
-        return self.assets_dir.joinpath(*folders, f"{last}.parquet")
-
     def partitions(self, asset_name: str) -> list[tuple[str, str]]:
         """(specialty, year) of every partition written so far."""
         return sorted((f.parent.name, f.stem) for f in (self.assets_dir / asset_name).glob("*/*.parquet"))
 
     def read(self, asset_name: str, *key: str, columns: list[str] | None = None) -> pd.DataFrame | None:
         """The file as last written, or None before the first materialization."""
-        file = self.asset_file(asset_name, *key)
+        file = partition_file(self.assets_dir, asset_name, *key)
         if not file.exists():
             return None
         with file.open("rb") as f:
