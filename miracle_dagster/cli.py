@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from miracle_dagster.core import settings
+from miracle_dagster.core import model_store, settings
 
 DEFAULT_MODELS = ("multilingual-e5-small", "all-MiniLM-L6-v2")
 # What a hit's score means per `miracle search --mode`: the three are not comparable with one another.
@@ -137,7 +137,7 @@ def cmd_export_model(args: argparse.Namespace) -> int:
     from miracle_dagster.core.training import registry
 
     try:
-        dest = registry.export_model(settings.miracle_home(), args.variant, Path(args.dest), force=args.force)
+        dest = registry.export_model(model_store.default_store(), args.variant, Path(args.dest), settings.models_dir(), force=args.force)
     except (ValueError, PermissionError, FileNotFoundError, FileExistsError) as error:
         print(f"miracle export-model: {error}", file=sys.stderr)
         return 2

@@ -19,15 +19,25 @@ from miracle_dagster.assets import (
     translation_assets,
 )
 from miracle_dagster.checks import section_checks
+from miracle_dagster.core import settings
+from miracle_dagster.deployment import gpu_tags
 from miracle_dagster.partitions import report_partitions, variant_partitions
 from miracle_dagster.resources import backend_from_env, build_resources
 from miracle_dagster.schedules import nightly_ingest_schedule
 from miracle_dagster.sensors import automation_sensor, new_documents_sensor
 
+
+
+def _gpus(count: int = 1) -> dict:
+    """GPU reservation tags for jobs that embed, train or evaluate, when the deployment asks for CUDA (MIRACLE_DEVICE)."""
+    return gpu_tags(count) if settings.gpu_requested() else {}
+
+
 ingest_job = dg.define_asset_job(
     "ingest_job",
     selection=dg.AssetSelection.assets(*partitioned_assets),
     partitions_def=report_partitions,
+    tags=_gpus(),  # the passages' embeddings
     description="Source files -> validated reports -> passages -> pseudonymized passages and Qdrant points, per partition.",
 )
 
@@ -57,6 +67,7 @@ training_job = dg.define_asset_job(
     "training_job",
     selection=dg.AssetSelection.assets(*training_assets),
     partitions_def=variant_partitions,
+    tags=_gpus(max(settings.train_processes(), 1)),  # one GPU per torchrun worker
     description="QA pairs + passages of every partition -> training pairs (the patients' split, hard negatives) -> fine-tuned "
     "model -> its collection (and the base model's) of the variant's passages, per variant.",
 )
@@ -65,7 +76,7 @@ ir_evaluation_job = dg.define_asset_job(
     "ir_evaluation_job",
     selection=dg.AssetSelection.assets(*evaluation_assets),
     partitions_def=variant_partitions,
-    tags={"miracle/service": "llm"},
+    tags={"miracle/service": "llm", **_gpus()},
     description="Held-out questions -> pooled LLM relevance judgments -> retrieval metrics of every compared model, per variant.",
 )
 
@@ -73,14 +84,14 @@ rag_evaluation_job = dg.define_asset_job(
     "rag_evaluation_job",
     selection=dg.AssetSelection.assets(*rag_eval_assets),
     partitions_def=variant_partitions,
-    tags={"miracle/service": "llm"},
+    tags={"miracle/service": "llm", **_gpus()},
     description="Per variant: test-split questions answered with the base and the fine-tuned model's passages (cross-patient and patient-centred), scored.",
 )
 
 icd_job = dg.define_asset_job(
     "icd_job",
     selection=dg.AssetSelection.assets(*icd_assets),
-    tags={"miracle/service": "llm"},
+    tags={"miracle/service": "llm", **_gpus()},
     description="ICD-10 catalogue -> LLM phrasings (cached) -> fine-tuned bi-encoder -> reranker -> evaluation per language.",
 )
 

@@ -19,6 +19,7 @@ STORAGES = ("sqlite", "postgres")
 RUN_LAUNCHERS = ("default", "docker", "k8s")
 MAX_CONCURRENT_RUNS = 4
 SERVICE_LIMITS = {"llm": 1, "deepl": 2}  # runs tagged miracle/service=<name>: rate-limited or single-GPU services
+GPU_TAG = "miracle/gpus"  # GPUs a run's container or pod reserves (docker_launcher.GpuDockerRunLauncher, dagster-k8s)
 # Named volumes of the stack and where runs see them; private/ is its own volume so that it can be left out elsewhere.
 VOLUMES = {"miracle_data": "/data/miracle", "miracle_models": "/data/models", "miracle_private": "/data/private"}
 VOLUMES_READ_ONLY = {"miracle_source": "/data/source"}  # the documents: runs never write to the source
@@ -81,7 +82,7 @@ class InstanceConfig:
             volumes = [f"{name}:{path}:rw" for name, path in VOLUMES.items()]
             volumes += [f"{name}:{path}:ro" for name, path in VOLUMES_READ_ONLY.items()]
             config = {"network": self.network, "env_vars": list(self.run_env), "container_kwargs": {"volumes": volumes}}
-            return {"module": "dagster_docker", "class": "DockerRunLauncher", "config": config}
+            return {"module": "miracle_dagster.docker_launcher", "class": "GpuDockerRunLauncher", "config": config}
         claims = {name.replace("_", "-"): path for name, path in {**VOLUMES, **VOLUMES_READ_ONLY}.items()}  # PVCs
         mounts = [{"name": c, "mount_path": p, "read_only": p in VOLUMES_READ_ONLY.values()} for c, p in claims.items()]
         config = {
@@ -98,6 +99,13 @@ class InstanceConfig:
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.to_dict(), sort_keys=False, default_flow_style=False)
+
+
+def gpu_tags(gpus: int) -> dict:
+    """Tags of a job whose runs need `gpus` GPUs: the Docker launcher reserves them per run container
+    (`miracle/gpus`), the Kubernetes launcher asks for `nvidia.com/gpu` in the run pod (`dagster-k8s/config`)."""
+    limits = {"nvidia.com/gpu": str(gpus)}
+    return {GPU_TAG: str(gpus), "dagster-k8s/config": {"container_config": {"resources": {"limits": limits}}}}
 
 
 COMPOSE = InstanceConfig(storage="postgres", run_launcher="default")

@@ -49,10 +49,11 @@ def _queries(args) -> list[dict] | None:
 def _index(args, home):
     """(index, (reranker or None, its fusion weight), what was loaded) from latest.json, else the base embedder."""
     from miracle_dagster.assets.icd import code_index
+    from miracle_dagster.core import model_store
     from miracle_dagster.core.icd import catalog, registry
     from miracle_dagster.resources import build_embedder
 
-    latest = registry.read_latest(home)
+    latest = registry.read_latest(model_store.default_store())
     trained = latest.get("biencoder")
     name = args.catalogue or (trained or {}).get("catalogue", "icd10gm")
     frame = catalog.load_selection(catalog.Selection(name, chapters=tuple(args.chapter)))

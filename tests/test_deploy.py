@@ -132,6 +132,32 @@ def test_compose_is_valid_compose_spec(compose, compose_validator):
         compose_validator(broken)
 
 
+def _merged(base: dict, override: dict) -> dict:
+    """Compose's merge of an override file: mappings merge key by key, anything else is replaced."""
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = _merged(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return out
+
+
+def test_gpu_file_builds_cuda_torch_and_reserves_gpus_where_runs_execute(raw_compose, compose, compose_validator):
+    gpu = yaml.safe_load((ROOT / "docker-compose.gpu.yml").read_text())
+    assert set(gpu["services"]) <= set(raw_compose["services"])  # it only adds to the base file's services
+    stack = interpolate(_merged(raw_compose, {k: v for k, v in gpu.items() if not k.startswith("x-")}), SECRETS)
+    compose_validator(stack)
+    services = stack["services"]
+    # one image tag for the three Dagster services, so all three are built with the same (CUDA) torch
+    builds = {name: services[name]["build"] for name in ("user_code", "webserver", "daemon")}
+    assert all(build == {"context": ".", "dockerfile": "Dockerfile", "args": {"TORCH_VARIANT": "cu128"}} for build in builds.values())
+    assert set(builds["user_code"]["args"]) == set(DockerfileParser(path=str(ROOT / "Dockerfile")).args)
+    [device] = services["user_code"]["deploy"]["resources"]["reservations"]["devices"]
+    assert device == {"driver": "nvidia", "count": "all", "capabilities": ["gpu"]}
+    assert "deploy" not in services["webserver"] and "deploy" not in services["daemon"]  # they never run models
+    env = _env(services["user_code"])
+    assert env["MIRACLE_DEVICE"] == "cuda" and env["MIRACLE_TRAIN_PROCESSES"] == "1"
+    assert _env(compose["services"]["user_code"])["MIRACLE_DEVICE"] == "auto"  # the CPU image alone: torch decides
+
+
 def _compose_cli() -> list[str] | None:
     if shutil.which("docker") and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0:
         return ["docker", "compose"]
@@ -161,7 +187,7 @@ def test_services_have_health_checks_and_restart_policies(compose):
         assert service["restart"] in ("unless-stopped", "always"), name
         assert service["healthcheck"]["test"], name
     for name in ("user_code", "webserver", "daemon"):
-        assert services[name]["build"] == {"context": ".", "dockerfile": "Dockerfile"}
+        assert services[name]["build"] == {"context": ".", "dockerfile": "Dockerfile", "args": {"TORCH_VARIANT": "cpu"}}
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
     for name in ("webserver", "daemon"):
         assert services[name]["depends_on"]["user_code"]["condition"] == "service_healthy"
@@ -200,7 +226,7 @@ def test_referenced_files_exist(raw_compose):
 
 
 def test_every_variable_is_in_env_example_without_a_value(env_example):
-    text = (ROOT / "docker-compose.yml").read_text()
+    text = (ROOT / "docker-compose.yml").read_text() + (ROOT / "docker-compose.gpu.yml").read_text()
     used = {m["braced"].split(":")[0].split("-")[0].split("?")[0] for m in _PATTERN.finditer(text) if m["braced"]}
     used |= {m["named"] for m in _PATTERN.finditer(text) if m["named"]}
     assert used == set(env_example), (used - set(env_example), set(env_example) - used)
@@ -517,12 +543,14 @@ def test_dockerfile_installs_cpu_torch_first_then_the_extras_that_exist():
     pyproject = _pyproject()["project"]
     [torch_pin] = [d for d in pyproject["dependencies"] if d.startswith("torch")]
     torch_step = next(i for i, run in enumerate(runs) if "pip install torch" in run)
-    assert f"pip install {torch_pin} --index-url https://download.pytorch.org/whl/cpu" in runs[torch_step]
+    # the CPU wheel unless the build asks for CUDA (docker-compose.gpu.yml)
+    assert f'pip install {torch_pin} --index-url "https://download.pytorch.org/whl/${{TORCH_VARIANT}}"' in runs[torch_step]
+    assert DockerfileParser(path=str(ROOT / "Dockerfile")).args == {"TORCH_VARIANT": "cpu"}
     project_steps = [i for i, run in enumerate(runs) if re.search(r"pip install [\"']?\.", run)]
     assert project_steps and torch_step < min(project_steps)
     extras = {e for run in runs for group in re.findall(r"\.\[([\w,-]+)\]", run) for e in group.split(",")}
     extras |= {e for run in runs for e in re.findall(r"\['optional-dependencies'\]\['([\w-]+)'\]", run)}
-    assert extras == {"deploy"} and extras <= set(pyproject["optional-dependencies"])
+    assert extras == {"deploy", "s3"} and extras <= set(pyproject["optional-dependencies"])  # s3: object storage
     # llama.cpp comes as a wheel (xllamacpp): nothing compiles, but it needs the system's OpenMP runtime
     assert not any("CMAKE_ARGS" in run or "build-essential" in run for run in runs)
     assert any(re.search(r"apt-get install .*\blibgomp1\b", run) for run in runs)
@@ -619,3 +647,72 @@ def test_no_phi_in_logs_of_a_pipeline_run(tmp_path, models_dir, caplog, capfd):
     assert len([v for v in values if v in raw_text]) >= 20  # the runs did read PHI: its absence below means something
     leaked = sorted(v for v in values if v in text)
     assert not leaked, f"{len(leaked)} PHI values in logs or metadata"
+
+
+# --- GPUs: the device setting, job tags, the Docker launcher's reservation ------------------------------------------
+
+
+def test_device_setting_takes_a_gpu_only_where_torch_sees_one(monkeypatch):
+    import torch
+
+    from miracle_dagster.core import settings
+
+    monkeypatch.setenv("MIRACLE_DEVICE", "auto")
+    assert settings.device() == ("cuda" if torch.cuda.is_available() else "cpu")
+    monkeypatch.setenv("MIRACLE_DEVICE", "CPU")
+    assert settings.device() == "cpu" and not settings.gpu_requested()
+    monkeypatch.setenv("MIRACLE_DEVICE", "gpu")
+    with pytest.raises(ValueError, match="auto, cpu, cuda or cuda:N"):
+        settings.device()
+    monkeypatch.setenv("MIRACLE_DEVICE", "cuda:1")
+    assert settings.gpu_requested()
+    if not torch.cuda.is_available():  # asked for CUDA where there is none: an error, not a days-long CPU run
+        with pytest.raises(ValueError, match="sees no CUDA device"):
+            settings.device()
+    monkeypatch.setenv("MIRACLE_TRAIN_PROCESSES", "two")
+    with pytest.raises(ValueError, match="number of processes"):
+        settings.train_processes()
+
+
+def test_jobs_that_embed_train_or_evaluate_reserve_gpus_when_cuda_is_asked_for(monkeypatch):
+    import miracle_dagster.definitions as definitions
+
+    def tags() -> dict[str, dict]:
+        return {job.name: job.tags for job in importlib.reload(definitions).defs.jobs}
+
+    try:
+        assert not any(deployment.GPU_TAG in t for t in tags().values())  # the default: no reservation anywhere
+        monkeypatch.setenv("MIRACLE_DEVICE", "cuda")
+        monkeypatch.setenv("MIRACLE_TRAIN_PROCESSES", "4")
+        gpus = {name: t.get(deployment.GPU_TAG) for name, t in tags().items()}
+        assert gpus["training_job"] == "4" and gpus["ingest_job"] == gpus["ir_evaluation_job"] == gpus["rag_evaluation_job"] == "1"
+        assert gpus["qa_job"] is None and gpus["translation_job"] is None  # the LLM and DeepL do their work elsewhere
+        k8s = json.loads(tags()["training_job"]["dagster-k8s/config"])
+        assert k8s["container_config"]["resources"]["limits"] == {"nvidia.com/gpu": "4"}
+    finally:
+        monkeypatch.undo()
+        importlib.reload(definitions)
+
+
+def test_docker_launcher_reserves_the_tagged_gpus_for_a_run():
+    docker_types = pytest.importorskip("docker.types")
+    from dagster._core.storage.dagster_run import DagsterRun
+
+    from miracle_dagster.docker_launcher import GpuDockerRunLauncher
+
+    section = InstanceConfig(storage="postgres", run_launcher="docker").to_dict()["run_launcher"]
+    assert (section["module"], section["class"]) == ("miracle_dagster.docker_launcher", "GpuDockerRunLauncher")
+    launcher = GpuDockerRunLauncher(**section["config"])
+
+    def kwargs(tags: dict) -> dict:
+        return launcher.get_container_context(DagsterRun(job_name="training_job", run_id="r1", tags=tags)).container_kwargs
+
+    assert "device_requests" not in kwargs({}) and "device_requests" not in kwargs({deployment.GPU_TAG: "0"})
+    tagged = kwargs({deployment.GPU_TAG: "2"})
+    assert tagged["volumes"] == section["config"]["container_kwargs"]["volumes"]  # the launcher's own kwargs stay
+    # what docker-py sends to the engine: `docker run --gpus 2`
+    host = docker_types.HostConfig(version="1.44", device_requests=tagged["device_requests"])
+    assert host["DeviceRequests"] == [{"Driver": "nvidia", "Count": 2, "DeviceIDs": [], "Capabilities": [["gpu"]], "Options": {}}]
+    assert kwargs({deployment.GPU_TAG: "all"})["device_requests"][0]["count"] == -1
+    with pytest.raises(ValueError, match="number of GPUs"):
+        kwargs({deployment.GPU_TAG: "many"})

@@ -204,7 +204,7 @@ def test_icd_assets_train_register_and_report_every_model_and_dataset(icd_world)
     assert (held_out["queries"] == _meta(result, "icd_eval_report")["held_out_phrasings"]).all()
     counts = _meta(result, "icd_eval_report")["codiesp"]
     assert "code_not_in_icd10cm" in counts and "evaluated" in counts
-    latest = registry.read_latest(root)
+    latest = registry.read_latest(root / "models")
     assert Path(latest["biencoder"]["path"]).is_dir() and Path(latest["reranker"]["path"]).is_dir()
     assert latest["reranker"]["biencoder_version"] == latest["biencoder"]["version"] and latest["biencoder"]["split_by"] == "phrasing"
     assert latest["reranker"]["base_encoder"] == f"icd_biencoder {latest['biencoder']['version']}"  # starts from what it reranks

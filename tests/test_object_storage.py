@@ -1,13 +1,18 @@
-"""Asset files in object storage (`MIRACLE_ASSETS_URL=s3://...`): written by the IO manager and read back by every
-asset, cross-partition reads included, against a real S3 API server (moto's, over HTTP on localhost) through s3fs."""
+"""Asset files and trained models in object storage (`MIRACLE_ASSETS_URL`, `MIRACLE_MODELS_URL=s3://...`): written by
+the IO manager and read back by every asset, cross-partition reads included; the fine-tuned model and its registry
+published to the bucket and loaded from there by another process's resources; against a real S3 API server (moto's,
+over HTTP on localhost) through s3fs."""
 
 import pandas as pd
 import pytest
 from upath import UPath
 
-from miracle_dagster.assets import ingest_assets, pseudonymized_sections, training_pairs
+from miracle_dagster.assets import finetuned_model, ingest_assets, pseudonymized_sections, training_pairs
+from miracle_dagster.core import models
+from miracle_dagster.core.icd import registry as icd_registry
 from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
 from miracle_dagster.core.sample_corpus.questions import stand_in_qa_pairs
+from miracle_dagster.core.training import registry
 from miracle_dagster.partitions import partition_key
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.pseudonymizer import Pseudonymizer
@@ -32,17 +37,17 @@ def s3_url():
                         "AWS_ENDPOINT_URL_S3": f"http://{host}:{port}"}.items():  # fmt: skip
         env.setenv(name, value)
     boto3.client("s3").create_bucket(Bucket=BUCKET)
-    yield f"s3://{BUCKET}/assets"
+    yield f"s3://{BUCKET}"
     env.undo()
     server.stop()
 
 
-def test_ingest_to_training_pairs_on_s3_leaves_no_asset_file_on_disk(s3_url, tmp_path, models_dir):
+def test_ingest_to_a_fine_tuned_model_on_s3_leaves_no_asset_or_model_on_disk(s3_url, tmp_path, models_dir):
     import dagster as dg
 
     specialties, year = ("radiology", "surgery"), "2022"
     write_sample_source(tmp_path / "source", generate_corpus(n_patients=6, seed=3, specialties=list(specialties), years=[year]))
-    data_root = DataRoot(path=str(tmp_path), assets_url=s3_url)
+    data_root = DataRoot(path=str(tmp_path), assets_url=f"{s3_url}/assets", models_url=f"{s3_url}/models")
     resources = {
         "io_manager": ParquetIOManager(base_dir=str(data_root.assets_dir)), "data_root": data_root,
         "source": ReportSource(folder=str(tmp_path / "source")),
@@ -58,9 +63,33 @@ def test_ingest_to_training_pairs_on_s3_leaves_no_asset_file_on_disk(s3_url, tmp
     assert data_root.partitions("pseudonymized_sections") == [(s, year) for s in specialties]
     pairs = dg.materialize([training_pairs], partition_key="de_pseudonymized", resources=resources).output_for_node("training_pairs")
     assert set(pairs["specialty"]) == set(specialties) and len(pairs) == len(data_root.read_all("pseudonymized_qa_pairs"))
-    stored = {p.path.split("/assets/", 1)[1] for p in UPath(s3_url).rglob("*.parquet")}
+    stored = {p.path.split("/assets/", 1)[1] for p in UPath(f"{s3_url}/assets").rglob("*.parquet")}
     assert {f"report_sections/{s}/{year}.parquet" for s in specialties} | {"training_pairs/de_pseudonymized.parquet"} <= stored
     assert not (tmp_path / "assets").exists()  # nothing written beside the bucket
     written = data_root.read("training_pairs", "de_pseudonymized")
     pd.testing.assert_frame_equal(written.drop(columns="negatives"), pairs.drop(columns="negatives").reset_index(drop=True),
                                   check_dtype=False)  # fmt: skip
+
+    # the fine-tuned model and the registry go to the bucket; another process (fresh resources, an empty models
+    # folder) finds it by name there and loads it through its local cache
+    config = {"max_steps": 2, "batch_size": 4, "mini_batch_size": 4, "eval_steps": 2, "processes": 0}
+    tuned = dg.materialize([training_pairs, finetuned_model], partition_key="de_pseudonymized", resources=resources, selection=[finetuned_model],
+                           run_config=dg.RunConfig(ops={"finetuned_model": {"config": config}}))  # fmt: skip
+    row = tuned.output_for_node("finetuned_model").iloc[0]
+    assert row["source"].startswith(f"path:{s3_url}/models/finetuned/de_pseudonymized/{row['version']}/model")
+    entry = registry.read_registry(data_root.models_store)["finetuned-de_pseudonymized"]
+    assert entry["source"] == row["source"]
+    assert UPath(row["source"][5:]).joinpath(models.PROVENANCE_FILE).exists()  # published whole
+    elsewhere = EmbeddingModels(models_dir=str(tmp_path / "other_models"), registry_file=str(registry.registry_file(data_root.models_store)))
+    vectors = elsewhere.encoder("finetuned-de_pseudonymized", kind="query")(["Pneumonie rechts?"])
+    assert vectors.shape == (1, 384) and list((tmp_path / "other_models" / "remote").iterdir())
+    exported = registry.export_model(data_root.models_store, "de_pseudonymized", tmp_path / "export", tmp_path / "other_models")
+    assert (exported / "model.safetensors").is_file()
+    # the ICD models' latest.json is read and written in the same store
+    icd_registry.record(data_root.models_store, "biencoder", {"path": row["source"][5:], "version": "v1"})
+    assert icd_registry.read_latest(data_root.models_store)["biencoder"]["version"] == "v1"
+    assert UPath(f"{s3_url}/models/icd/latest.json").exists()
+    # on local disk: the training's working copy (checkpoints) and caches, never the registry or a published model
+    local = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    assert not any(name.endswith("registry.json") or name.endswith("latest.json") for name in local)
+    assert not (tmp_path / "assets").exists()

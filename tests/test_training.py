@@ -13,7 +13,7 @@ from transformers import TrainerCallback
 
 from miracle_dagster import cli
 from miracle_dagster.assets import finetuned_model, ingest_assets, pseudonymized_sections, training_pairs
-from miracle_dagster.core import models, training
+from miracle_dagster.core import models, settings, training
 from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
 from miracle_dagster.core.sample_corpus.questions import stand_in_qa_pairs
 from miracle_dagster.core.training import registry
@@ -41,7 +41,7 @@ def world(tmp_path_factory, models_dir):
         "io_manager": ParquetIOManager(base_dir=str(root / "assets")),
         "data_root": DataRoot(path=str(root)),
         "source": ReportSource(folder=str(root / "source")),
-        "embedder": EmbeddingModels(models_dir=str(models_dir), registry_json=SHORT, registry_file=str(registry.registry_file(root))),
+        "embedder": EmbeddingModels(models_dir=str(models_dir), registry_json=SHORT, registry_file=str(registry.registry_file(root / "models"))),
         "pseudonymizer": Pseudonymizer(secret="test-secret-0123456789abcdef", private_dir=str(root / "private")),
     }
     with pytest.MonkeyPatch.context() as env:
@@ -53,8 +53,12 @@ def world(tmp_path_factory, models_dir):
     qa_file = partition_file(root / "assets", "pseudonymized_qa_pairs", "internal_medicine", "2021")
     qa_file.parent.mkdir(parents=True)
     stand_in_qa_pairs(passages, limit=120).to_parquet(qa_file, index=False)
-    run_config = dg.RunConfig(ops={"finetuned_model": {"config": TRAIN_CONFIG}})
-    result = dg.materialize([training_pairs, finetuned_model], partition_key=VARIANT, resources=resources, run_config=run_config)
+    # one torchrun worker launched through Dagster Pipes: the multi-GPU path, on a CPU
+    run_config = dg.RunConfig(ops={"finetuned_model": {"config": {**TRAIN_CONFIG, "processes": 1}}})
+    instance = dg.DagsterInstance.ephemeral()  # kept: the torchrun workers' log lines are read back from its event log
+    result = dg.materialize([training_pairs, finetuned_model], partition_key=VARIANT, resources=resources, run_config=run_config,
+                            instance=instance)  # fmt: skip
+    result.instance = instance
     yield root, resources, result
     shutil.rmtree(root, ignore_errors=True)  # checkpoints with optimizer state: gigabytes that a CI disk may not have
 
@@ -158,6 +162,10 @@ def test_short_training_run_beats_the_base_model_on_dev(world):
     assert meta["dev_map@100"] > meta["base_dev_map@100"], (meta["dev_map@100"], meta["base_dev_map@100"])
     [check] = [c for c in result.get_asset_check_evaluations() if c.check_name == "beats_base_on_dev"]
     assert check.passed and meta["steps"] == TRAIN_CONFIG["max_steps"] and meta["pairs_per_second"] > 0
+    # trained through Dagster Pipes in one torchrun worker: its trainer's log lines reached the run's event log
+    assert meta["processes"] == 1 and meta["device"] == settings.device()
+    worker_logs = [r.user_message for r in result.instance.all_logs(result.run_id) if r.user_message.startswith("step ")]
+    assert f"step {TRAIN_CONFIG['max_steps']}/{TRAIN_CONFIG['max_steps']}" in worker_logs[-1] and "eval_dev_cosine_map@100" in " ".join(worker_logs)
     assert meta["loss_curve"].startswith("![loss](data:image/png;base64,")
     folder = root / "models" / "finetuned" / VARIANT / meta["version"] / "model"
     assert meta["model_path"] == str(folder) and "map@100" in (folder / "README.md").read_text()
@@ -169,6 +177,18 @@ def test_short_training_run_beats_the_base_model_on_dev(world):
     spec = embedder.spec(meta["registered_as"])
     assert spec.source == f"path:{folder}" and spec.query_prompt == "query: "
     assert embedder.encoder(meta["registered_as"], kind="query")(["Pneumonie?"]).shape == (1, 384)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU here: the multi-GPU run (one torchrun worker per GPU) needs one")
+def test_fine_tuning_on_every_gpu_through_torchrun(world, monkeypatch):
+    _, resources, _ = world
+    monkeypatch.setenv("MIRACLE_DEVICE", "cuda")
+    gpus = torch.cuda.device_count()
+    config = {**TRAIN_CONFIG, "max_steps": 2, "eval_steps": 2, "processes": gpus}
+    result = dg.materialize([training_pairs, finetuned_model], partition_key=VARIANT, resources=resources, selection=[finetuned_model],
+                            run_config=dg.RunConfig(ops={"finetuned_model": {"config": config}}))  # fmt: skip
+    meta = _meta(result, "finetuned_model")
+    assert meta["processes"] == gpus and meta["device"] == "cuda" and meta["steps"] == 2
 
 
 def test_variant_without_inputs_fails_naming_what_to_materialize(world):

@@ -14,7 +14,7 @@ import pandas as pd
 
 from miracle_dagster.assets.train import FineTuneConfig
 from miracle_dagster.config import config_from
-from miracle_dagster.core import models, training
+from miracle_dagster.core import model_store, models, training
 from miracle_dagster.core.icd import registry
 from miracle_dagster.core.icd import train as icd_train
 from miracle_dagster.core.training.train import MAP_KEY
@@ -62,13 +62,14 @@ def icd_biencoder(config: IcdBiencoderConfig, icd_synthetic_queries: pd.DataFram
     catalogue = str(icd_code_catalog["catalogue"].iloc[0])
     version = _version(training.content_version(pairs), training.content_version(icd_code_catalog[["code", "title"]]),
                        spec.name, embedder.version(spec.name), config.model_dump())  # fmt: skip
-    out_dir = registry.icd_models_root(Path(data_root.path)) / catalogue / version / "biencoder"
+    out_dir = registry.icd_models_root(Path(data_root.path) / "models") / catalogue / version / "biencoder"  # a local disk
     model = models.load_sentence_transformer(spec, Path(embedder.models_dir))  # a fresh copy: training changes it
     model.max_seq_length = config.max_seq_length
     result = training.train(model, pairs, out_dir, config.to_core(), spec.query_prompt or None, spec.passage_prompt or None,
                             model_name=f"miracle icd_synthetic_queries {catalogue}")  # fmt: skip
-    registry.record(Path(data_root.path), "biencoder", {
-        **entry, "path": str(result.model_dir.resolve()), "version": version, "catalogue": catalogue, "base_model": spec.name,
+    published = model_store.publish(result.model_dir, registry.icd_models_root(data_root.models_store) / catalogue / version / "biencoder" / "model")
+    registry.record(data_root.models_store, "biencoder", {
+        **entry, "path": published, "version": version, "catalogue": catalogue, "base_model": spec.name,
         "query_prompt": spec.query_prompt, "passage_prompt": spec.passage_prompt,
     })  # fmt: skip
     best = max(result.evals, key=lambda e: e["map@100"], default={})
@@ -80,7 +81,7 @@ def icd_biencoder(config: IcdBiencoderConfig, icd_synthetic_queries: pd.DataFram
             severity=dg.AssetCheckSeverity.WARN, metadata={"dev_map@100": best.get("map@100"), "base_dev_map@100": base_map},
             description="The fine-tuned model's best dev MAP@100 (dev phrasings against their titles) beats the base model's.")],
         metadata={
-            "base_model": spec.name, "version": version, "catalogue": catalogue, "path": dg.MetadataValue.path(str(result.model_dir)),
+            "base_model": spec.name, "version": version, "catalogue": catalogue, "path": dg.MetadataValue.path(published),
             "phrasings_by_split": count_table(splits["phrasings"].to_dict(), "split"), "codes_by_split": count_table(splits["codes"].to_dict(), "split"),
             "steps": result.steps, "train_seconds": round(result.train_seconds, 1), "dev_map@100": best.get("map@100"),
             "base_dev_map@100": base_map, "loss_curve": curve(result.losses, "step", "loss"),
@@ -100,7 +101,7 @@ class IcdRerankerConfig(config_from(icd_train.RerankConfig)):
 
 
 def latest(data_root: DataRoot, kind: str) -> dict:
-    entry = registry.read_latest(Path(data_root.path)).get(kind)
+    entry = registry.read_latest(data_root.models_store).get(kind)
     if not entry:
         raise dg.Failure(description=f"no trained ICD {kind}: materialize icd_{kind} first")
     return entry
@@ -119,18 +120,20 @@ def icd_reranker(config: IcdRerankerConfig, icd_synthetic_queries: pd.DataFrame,
     index = registry.trained_index(entry, icd_code_catalog, Path(data_root.path))
     examples = icd_train.reranker_examples(pairs[pairs["split"] == "train"], index, config.top_n, config.negatives_per_query)
     base_name = config.base_encoder or f"icd_biencoder {entry['version']}"
-    base_dir = embedder.provision(config.base_encoder) if config.base_encoder else Path(entry["path"])
-    out_dir = Path(entry["path"]).parent / f"reranker-{_version(base_name, training.content_version(examples), config.model_dump())}"
+    base_dir = embedder.provision(config.base_encoder) if config.base_encoder else model_store.local_copy(entry["path"])
+    folder = Path(entry["catalogue"]) / entry["version"] / f"reranker-{_version(base_name, training.content_version(examples), config.model_dump())}"
+    out_dir = registry.icd_models_root(Path(data_root.path) / "models") / folder
     result = icd_train.train_reranker(base_dir, examples, out_dir, config.to_core())
     dev = pairs[pairs["split"] == "dev"]
     weights = pd.DataFrame()
     weight = None  # without dev phrasings nothing can choose a fusion weight: the reranker's score alone ranks
     if len(dev):
         weight, weights = icd_train.choose_rerank_weight(index, icd_train.load_cross_encoder(result.model_dir, config.max_length), dev, config.rerank_top_n)
-    registry.record(Path(data_root.path), "reranker", {"path": str(result.model_dir.resolve()), "base_encoder": base_name, "rerank_weight": weight,
+    published = model_store.publish(result.model_dir, registry.icd_models_root(data_root.models_store) / folder / "model")
+    registry.record(data_root.models_store, "reranker", {"path": published, "base_encoder": base_name, "rerank_weight": weight,
                                                        "biencoder_version": entry["version"], "max_length": config.max_length})  # fmt: skip
     return dg.MaterializeResult(metadata={
-        "base_encoder": base_name, "biencoder_version": entry["version"], "path": dg.MetadataValue.path(str(result.model_dir)),
+        "base_encoder": base_name, "biencoder_version": entry["version"], "path": dg.MetadataValue.path(published),
         "examples": len(examples), "hard_negatives_per_example": config.negatives_per_query, "steps": result.steps,
         "train_seconds": round(result.train_seconds, 1), "loss_curve": curve(result.losses, "step", "loss"),
         "rerank_weight": str(weight), "dev_r5_by_weight": md_table(weights.columns, weights.round(3).values, empty="No dev phrasings."),

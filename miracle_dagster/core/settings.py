@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 from miracle_dagster.core.schema import DEFAULT_FIRST_YEAR, DEFAULT_SPECIALTIES
@@ -91,6 +92,38 @@ def models_dir() -> Path:
     """`MIRACLE_MODELS_DIR`, else `models/` under the data root (models are big: share them between roots)."""
     env = os.environ.get("MIRACLE_MODELS_DIR")
     return Path(env).expanduser().resolve() if env else miracle_home() / "models"
+
+
+def device() -> str:
+    """`MIRACLE_DEVICE`: the torch device models embed, train and score on; `auto` takes the GPU when torch sees one.
+    Asking for CUDA where torch sees none (the CPU wheel, or no GPU reserved for the container) is an error, not a
+    silent fall-back to a CPU run that would take days."""
+    chosen = value("MIRACLE_DEVICE").strip().lower() or BY_NAME["MIRACLE_DEVICE"].default
+    if chosen not in ("auto", "cpu") and not re.fullmatch(r"cuda(:\d+)?", chosen):
+        raise ValueError(f"MIRACLE_DEVICE={chosen!r}: use auto, cpu, cuda or cuda:N")
+    if chosen == "cpu":
+        return chosen
+    import torch
+
+    if chosen == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if not torch.cuda.is_available():
+        raise ValueError(f"MIRACLE_DEVICE={chosen}: torch sees no CUDA device here (a CPU build of torch, or no GPU "
+                         "reserved for this container); set MIRACLE_DEVICE=auto or cpu")  # fmt: skip
+    return chosen
+
+
+def gpu_requested() -> bool:
+    """Runs that embed, train or evaluate reserve GPUs (job tags) only when the deployment asks for CUDA explicitly."""
+    return value("MIRACLE_DEVICE").strip().lower().startswith("cuda")
+
+
+def train_processes() -> int:
+    """`MIRACLE_TRAIN_PROCESSES`: 0 trains in the run's own process; N launches `torchrun --nproc_per_node N`."""
+    raw = value("MIRACLE_TRAIN_PROCESSES").strip() or "0"
+    if not raw.isdigit():
+        raise ValueError(f"MIRACLE_TRAIN_PROCESSES={raw!r}: a number of processes, 0 for in-process training")
+    return int(raw)
 
 
 def dagster_home() -> Path:

@@ -6,7 +6,7 @@ import os
 
 import dagster as dg
 
-from miracle_dagster.core import settings
+from miracle_dagster.core import model_store, settings
 from miracle_dagster.core.variables import value
 from miracle_dagster.core.training.registry import registry_file
 from miracle_dagster.resources.embedder import EmbeddingModels
@@ -48,7 +48,7 @@ def build_embedder() -> EmbeddingModels:
         models_dir=str(settings.models_dir()),
         default_model=value("MIRACLE_EMBEDDER"),
         registry_json=os.environ.get("MIRACLE_MODELS", ""),
-        registry_file=str(registry_file(settings.miracle_home())),
+        registry_file=str(registry_file(model_store.default_store())),
         cache_dir=str(settings.miracle_home() / "cache"),
     )
 
@@ -104,7 +104,8 @@ def build_translator(resolve_secrets: bool = False, **overrides) -> Translator:
 
 def build_resources() -> dict[str, object]:
     home = settings.miracle_home()
-    data_root = DataRoot(path=str(home), assets_url=value("MIRACLE_ASSETS_URL"))  # s3://... with s3fs installed
+    # s3://... with s3fs installed
+    data_root = DataRoot(path=str(home), assets_url=value("MIRACLE_ASSETS_URL"), models_url=value("MIRACLE_MODELS_URL"))
     return {
         "io_manager": ParquetIOManager(base_dir=str(data_root.assets_dir)),  # writes where data_root reads
         "data_root": data_root,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 import numpy as np
+from upath import UPath
 
 from miracle_dagster.core import models
 from miracle_dagster.core.embedding_cache import EmbeddingCache
@@ -37,8 +38,8 @@ class EmbeddingModels(dg.ConfigurableResource):
 
     def registry(self) -> dict[str, models.ModelSpec]:
         base = models.DEFAULT_MODELS
-        if self.registry_file and Path(self.registry_file).is_file():
-            base = models.parse_registry_overrides(Path(self.registry_file).read_text(), base)
+        if self.registry_file and UPath(self.registry_file).is_file():  # a local file, or one in object storage
+            base = models.parse_registry_overrides(UPath(self.registry_file).read_text(), base)
         return models.parse_registry_overrides(self.registry_json, base) if self.registry_json else dict(base)
 
     def including(self, *specs: models.ModelSpec) -> EmbeddingModels:

@@ -9,6 +9,8 @@ import pandas as pd
 from dagster._core.storage.upath_io_manager import UPathIOManager
 from upath import UPath
 
+from miracle_dagster.core import model_store
+
 
 class _ParquetUPathIOManager(UPathIOManager):
     extension = ".parquet"
@@ -51,10 +53,15 @@ def partition_file(base_dir: str | Path | UPath, asset_name: str, *key: str) -> 
 class DataRoot(dg.ConfigurableResource):
     """The data root (`MIRACLE_HOME`): assets read earlier versions of themselves, and other assets' partitions,
     through it. Asset files are read where the IO manager writes them (`assets_url`, e.g. `s3://bucket/assets`, else
-    `<path>/assets`); models, caches and Qdrant stay under `path`."""
+    `<path>/assets`), trained models where `models_url` points; caches and the embedded Qdrant stay under `path`."""
 
     path: str
     assets_url: str = ""
+    models_url: str = ""  # trained models and their registries (core/model_store.py); empty: `<path>/models`
+
+    @property
+    def models_store(self) -> UPath:
+        return model_store.store(self.models_url, Path(self.path))
 
     @property
     def assets_dir(self) -> UPath:

@@ -19,6 +19,8 @@ import sys
 import types
 from pathlib import Path
 
+from miracle_dagster.core import settings
+
 BUFFERS = ("bleurt.embeddings.position_ids", "bleurt.embeddings.token_type_ids")  # passed in, never read from here
 
 
@@ -125,7 +127,7 @@ def _tokenizer(folder: Path):
     return None, None, None, f"no spm.model or vocab.txt in {folder}"
 
 
-def bleurt_scorer(checkpoint: str, batch_size: int = 16, device: str = "cpu") -> tuple[BleurtScorer | None, str]:
+def bleurt_scorer(checkpoint: str, batch_size: int = 16, device: str | None = None) -> tuple[BleurtScorer | None, str]:
     """(scorer, "") for a converted BLEURT checkpoint folder, else (None, why it cannot score)."""
     if not checkpoint:
         return None, "MIRACLE_BLEURT_CHECKPOINT is not set"
@@ -155,4 +157,4 @@ def bleurt_scorer(checkpoint: str, batch_size: int = 16, device: str = "cpu") ->
     if missing:  # a randomly initialised head or layer would score without complaint
         return None, f"the checkpoint in {checkpoint} lacks weights: {', '.join(sorted(missing)[:5])}"
     max_length = min(model.config.max_position_embeddings, tokenizer_max or model.config.max_position_embeddings)
-    return BleurtScorer(model, tokenize, to_ids, max_length, batch_size, device), ""
+    return BleurtScorer(model, tokenize, to_ids, max_length, batch_size, device or settings.device()), ""

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from miracle_dagster.core import settings
 from miracle_dagster.core.evaluation.bleurt import bleurt_scorer  # noqa: F401 - the asset reaches it through here
 
 RECALL = {"non_llm_context_recall": "context_recall"}  # string similarity with or without a judge
@@ -49,7 +50,7 @@ def _bert_scorer(model_dir: str, num_layers: int):
         if not link.exists():
             link.symlink_to(model_dir, target_is_directory=True)
         model_dir = str(link)
-    return BERTScorer(model_type=model_dir, num_layers=num_layers, device="cpu")
+    return BERTScorer(model_type=model_dir, num_layers=num_layers, device=settings.device())
 
 
 def bertscore_f1(responses: list[str], references: list[str], model_dir: str | Path, num_layers: int) -> list[float]:

@@ -1,34 +1,33 @@
-"""Where trained code-search models live: `<data root>/models/icd/<catalogue>/<version>/{biencoder,reranker}`, and
-`latest.json` naming the newest of each with the catalogue and prompts they were trained for (read by the CLI)."""
+"""Where trained code-search models live: `<models>/icd/<catalogue>/<version>/{biencoder,reranker-*}/model`, and
+`latest.json` naming the newest of each with the catalogue and prompts they were trained for (read by the CLI). The
+models root is the model store (core/model_store.py): `$MIRACLE_HOME/models`, or object storage."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from upath import UPath
 
-def icd_models_root(home: Path) -> Path:
-    return Path(home) / "models" / "icd"
-
-
-def latest_file(home: Path) -> Path:
-    return icd_models_root(home) / "latest.json"
+from miracle_dagster.core import model_store, settings
 
 
-def read_latest(home: Path) -> dict:
-    path = latest_file(home)
-    return json.loads(path.read_text()) if path.is_file() else {}
+def icd_models_root(models: Path | UPath) -> Path | UPath:
+    return models / "icd"
 
 
-def record(home: Path, kind: str, entry: dict) -> None:
+def latest_file(models: Path | UPath) -> UPath:
+    return UPath(icd_models_root(models) / "latest.json")
+
+
+def read_latest(models: Path | UPath) -> dict:
+    return model_store.read_json(latest_file(models))
+
+
+def record(models: Path | UPath, kind: str, entry: dict) -> None:
     """Set latest[kind] (biencoder | reranker) = entry (path, version, catalogue, prompts, ...), atomically."""
-    latest = read_latest(home)
+    latest = read_latest(models)
     latest[kind] = entry
-    path = latest_file(home)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(latest, indent=2, sort_keys=True) + "\n")
-    tmp.replace(path)
+    model_store.write_json(latest_file(models), latest)
 
 
 def embedding_cache(home: Path) -> Path:
@@ -41,11 +40,11 @@ def trained_index(entry: dict, catalogue, home: Path):
 
     from miracle_dagster.core.icd.search import CodeIndex
 
-    model = SentenceTransformer(entry["path"], local_files_only=True)
+    model = SentenceTransformer(str(model_store.local_copy(entry["path"])), device=settings.device(), local_files_only=True)
     return CodeIndex(catalogue, model, entry["query_prompt"], entry["passage_prompt"], embedding_cache(home), f"icd-biencoder:{entry['version']}")
 
 
 def trained_reranker(entry: dict):
     from miracle_dagster.core.icd.train import load_cross_encoder
 
-    return load_cross_encoder(Path(entry["path"]), entry["max_length"])
+    return load_cross_encoder(model_store.local_copy(entry["path"]), entry["max_length"])

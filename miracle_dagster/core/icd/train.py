@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from miracle_dagster.core import settings
 from miracle_dagster.core.training import split_of
 
 PAIR_COLUMNS = ("pair_id", "query", "positive", "negatives", "passage_id", "code", "language", "split")
@@ -95,7 +96,7 @@ def load_cross_encoder(model_dir: Path, max_length: int = 96):
     """A CrossEncoder from a local encoder folder (a fresh one-logit head on a base encoder, or a trained reranker)."""
     from sentence_transformers.cross_encoder import CrossEncoder
 
-    return CrossEncoder(str(model_dir), num_labels=1, max_length=max_length, local_files_only=True)
+    return CrossEncoder(str(model_dir), num_labels=1, max_length=max_length, device=settings.device(), local_files_only=True)
 
 
 def train_reranker(base_dir: Path, examples: pd.DataFrame, out_dir: Path, config: RerankConfig) -> RerankResult:
@@ -114,7 +115,7 @@ def train_reranker(base_dir: Path, examples: pd.DataFrame, out_dir: Path, config
         output_dir=str(Path(out_dir) / "checkpoints"), num_train_epochs=config.epochs, max_steps=config.max_steps,
         per_device_train_batch_size=config.batch_size, learning_rate=config.learning_rate,
         warmup_steps=config.warmup_ratio, seed=config.seed, data_seed=config.seed, save_strategy="no",
-        logging_steps=10, report_to="none", disable_tqdm=True,
+        logging_steps=10, report_to="none", disable_tqdm=True, use_cpu=settings.device() == "cpu",
     )  # fmt: skip
     loss = MultipleNegativesRankingLoss(model, num_negatives=config.in_batch_negatives)
     dataset = Dataset.from_pandas(examples, preserve_index=False)

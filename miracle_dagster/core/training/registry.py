@@ -3,51 +3,49 @@ a registry file for the command line, and export.
 
 Assets downstream of `finetuned_model` get the row as their input (lineage, no side channel). `finetuned-<variant>`
 in the registry file names the latest model of a variant for `miracle search --model ...`; `miracle export-model`
-copies one into a folder ready to publish.
+copies one into a folder ready to publish. Registry and models live in the model store (core/model_store.py).
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pandas as pd
+from upath import UPath
 
+from miracle_dagster.core import model_store
 from miracle_dagster.core.models import ModelSpec
 from miracle_dagster.core.training import PRIVATE_VARIANTS, VARIANTS
 
 SPEC_COLUMNS = ("name", "source", "query_prompt", "passage_prompt", "max_seq_length", "license")
 
 
-def finetuned_root(home: Path) -> Path:
-    return Path(home) / "models" / "finetuned"
+def finetuned_root(models: Path | UPath) -> Path | UPath:
+    """Fine-tuned models under a models root: the local working copies, or the store they are published to."""
+    return models / "finetuned"
 
 
-def registry_file(home: Path) -> Path:
-    return finetuned_root(home) / "registry.json"
+def registry_file(models: Path | UPath) -> Path | UPath:
+    return finetuned_root(models) / "registry.json"
 
 
 def model_name(variant: str) -> str:
     return f"finetuned-{variant}"
 
 
-def read_registry(home: Path) -> dict:
-    path = registry_file(home)
-    return json.loads(path.read_text()) if path.exists() else {}
+def read_registry(models: Path | UPath) -> dict:
+    return model_store.read_json(UPath(registry_file(models)))
 
 
-def register(home: Path, variant: str, model_dir: Path, query_prompt: str, passage_prompt: str, max_seq_length: int,
+def register(models: Path | UPath, variant: str, location: str, query_prompt: str, passage_prompt: str, max_seq_length: int,
              license: str) -> ModelSpec:  # fmt: skip
-    """Point `finetuned-<variant>` at model_dir in the registry file (for the command line); the model's spec."""
-    spec = ModelSpec(model_name(variant), f"path:{Path(model_dir).resolve()}", query_prompt, passage_prompt, max_seq_length, license)
-    entries = read_registry(home)
+    """Point `finetuned-<variant>` at the published model (a folder or an object-store URL) in the store's registry
+    file (for the command line and other runs); the model's spec."""
+    spec = ModelSpec(model_name(variant), f"path:{location}", query_prompt, passage_prompt, max_seq_length, license)
+    entries = read_registry(models)
     entries[spec.name] = {c: getattr(spec, c) for c in SPEC_COLUMNS if c != "name"}
-    path = registry_file(home)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(entries, indent=2, sort_keys=True) + "\n")
-    tmp.replace(path)
+    model_store.write_json(UPath(registry_file(models)), entries)
     return spec
 
 
@@ -66,8 +64,9 @@ def models_of(row: pd.DataFrame) -> tuple[ModelSpec, str]:
     return spec, str(values["base_model"])
 
 
-def export_model(home: Path, variant: str, dest: Path, force: bool = False) -> Path:
-    """Copy the registered model of `variant` (weights, tokenizer, model card) into dest, which must not exist."""
+def export_model(models: Path | UPath, variant: str, dest: Path, cache: Path, force: bool = False) -> Path:
+    """Copy the registered model of `variant` (weights, tokenizer, model card) into dest, which must not exist; a
+    model in object storage comes through the local cache."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; one of {', '.join(VARIANTS)}")
     if variant in PRIVATE_VARIANTS and not force:
@@ -75,10 +74,10 @@ def export_model(home: Path, variant: str, dest: Path, force: bool = False) -> P
             f"variant {variant!r} was trained on raw PHI and may reproduce it: it stays inside the hospital "
             "(use a pseudonymized variant, or --force if you know this is allowed)"
         )
-    entry = read_registry(home).get(model_name(variant))
+    entry = read_registry(models).get(model_name(variant))
     if not entry:
         raise FileNotFoundError(f"no fine-tuned model for {variant!r}: materialize finetuned_model[{variant}] first")
-    source = Path(entry["source"].split(":", 1)[1])
+    source = model_store.local_copy(entry["source"].split(":", 1)[1], cache)
     dest = Path(dest)
     if dest.exists():
         raise FileExistsError(f"{dest} exists; choose a new folder")

@@ -10,13 +10,14 @@ training, checkpoints that a re-run resumes from, and the best checkpoint kept a
 from __future__ import annotations
 
 import math
+import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pandas as pd
 
-from miracle_dagster.core import models
+from miracle_dagster.core import models, settings
 
 LOSSES = ("cmnrl", "gist", "matryoshka")
 MAP_KEY, NDCG_KEY = "dev_cosine_map@100", "dev_cosine_ndcg@10"
@@ -57,6 +58,14 @@ class TrainResult:
     train_seconds: float = 0.0
     steps: int = 0
 
+    def to_json(self) -> dict:
+        """Plain JSON, for a result that crosses a process boundary (the torchrun workers' Pipes message)."""
+        return {**{f.name: getattr(self, f.name) for f in fields(self)}, "model_dir": str(self.model_dir)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> TrainResult:
+        return cls(**{**data, "model_dir": Path(data["model_dir"])})
+
 
 def train_datasets(pairs: pd.DataFrame):
     """Rows with all their hard negatives as (anchor, positive, negative_1..n); the rest as (anchor, positive)."""
@@ -91,14 +100,18 @@ def dev_evaluator(pairs: pd.DataFrame, query_prompt: str | None, passage_prompt:
     )  # fmt: skip
 
 
+def world_size() -> int:
+    """Processes training together: torchrun and accelerate set WORLD_SIZE; 1 in a plain process."""
+    return int(os.environ.get("WORLD_SIZE", "1"))
+
+
 def _loss(model, config: TrainConfig, guide):
-    import torch.distributed as dist
     from sentence_transformers import losses
 
     if config.loss == "gist":
         return losses.CachedGISTEmbedLoss(model, guide=guide, mini_batch_size=config.mini_batch_size)
     # Under torchrun / accelerate (DDP), in-batch negatives come from every GPU's batch, not just this one's.
-    distributed = dist.is_available() and dist.is_initialized()
+    distributed = world_size() > 1
     base = losses.CachedMultipleNegativesRankingLoss(model, mini_batch_size=config.mini_batch_size, gather_across_devices=distributed)
     if config.loss == "matryoshka":
         dim = model.get_sentence_embedding_dimension()
@@ -202,7 +215,7 @@ def train(
         eval_steps=config.eval_steps or None, save_steps=config.eval_steps or 500,
         save_total_limit=config.save_total_limit, load_best_model_at_end=evaluator is not None,
         metric_for_best_model=f"eval_{MAP_KEY}" if evaluator else None, greater_is_better=True,
-        logging_steps=config.logging_steps, report_to="none", disable_tqdm=True,
+        logging_steps=config.logging_steps, report_to="none", disable_tqdm=True, use_cpu=settings.device() == "cpu",
     )  # fmt: skip
     trainer = _trainer_class()(
         model=model,
@@ -226,7 +239,7 @@ def train(
     else:
         metrics = trainer.train(resume_from_checkpoint=resume).metrics
     seconds = time.perf_counter() - started
-    if not (finished and models.read_provenance(model_dir)):
+    if trainer.is_world_process_zero() and not (finished and models.read_provenance(model_dir)):
         model.save(str(model_dir))  # writes the model card (README.md) with the dev metrics and the data summary
         models.record_trained_model(model_dir, {"kind": "trained", "best_checkpoint": trainer.state.best_model_checkpoint or ""})
     history = trainer.state.log_history
