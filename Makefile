@@ -19,7 +19,7 @@ TEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 3000
 
-.PHONY: install demo test ui clean
+.PHONY: install demo test lint format ui clean
 
 install: $(VENV)/.installed
 
@@ -44,7 +44,17 @@ demo: install $(DAGSTER_HOME)/dagster.yaml
 # The venv and Debian's chromium install side by side: one waits on PyPI, the other on apt.
 test:
 	$(MAKE) --no-print-directory -j2 install chromium
+	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
+
+# The style is ruff's formatter and import order plus pyflakes, configured in pyproject.toml; `make format` applies it.
+lint: install
+	$(BIN)/ruff format --check --quiet miracle_dagster tests benchmarks
+	$(BIN)/ruff check --quiet miracle_dagster tests benchmarks
+
+format: install
+	$(BIN)/ruff format --quiet miracle_dagster tests benchmarks
+	$(BIN)/ruff check --fix --quiet miracle_dagster tests benchmarks
 
 # The browser test drives Debian's chromium (never a downloaded one); as root (CI) it is installed when missing,
 # otherwise that test is skipped and says why.

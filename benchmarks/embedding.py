@@ -38,17 +38,23 @@ PROJECT = Path(__file__).resolve().parents[1]
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default="multilingual-e5-small", help="registry name (default: %(default)s; "
-                        "all-MiniLM-L6-v2 for a quick run)")
+    parser.add_argument(
+        "--model", default="multilingual-e5-small", help="registry name (default: %(default)s; all-MiniLM-L6-v2 for a quick run)"
+    )
     parser.add_argument("--patients", type=int, default=200, help="patients in the sample corpus (default: %(default)s)")
     parser.add_argument("--batch-size", type=int, default=32, help="encode/upsert batch size (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=42, help="corpus seed; the late documents use seed+1 (default: %(default)s)")
-    parser.add_argument("--late-fraction", type=float, default=0.01,
-                        help="share of documents added for the incremental run (default: %(default)s)")
-    parser.add_argument("--workdir", default="", help="empty or new folder for source, data root and Qdrant "
-                        "(default: a temp dir, removed afterwards)")
-    parser.add_argument("--no-diagnostics", action="store_true",
-                        help="skip the extra bare-encode variants (the asset's own encode calls, whole corpus in one call)")
+    parser.add_argument(
+        "--late-fraction", type=float, default=0.01, help="share of documents added for the incremental run (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--workdir", default="", help="empty or new folder for source, data root and Qdrant (default: a temp dir, removed afterwards)"
+    )
+    parser.add_argument(
+        "--no-diagnostics",
+        action="store_true",
+        help="skip the extra bare-encode variants (the asset's own encode calls, whole corpus in one call)",
+    )
     parser.add_argument("--json", default="", help="also write all numbers to this JSON file")
     return parser.parse_args(argv)
 
@@ -104,11 +110,11 @@ class RunTiming:
         return sum(self.steps.values())
 
 
-def materialize(assets: list, key: dg.MultiPartitionKey, resources: dict, instance, run_config: dict,
-                selection=None) -> RunTiming:
+def materialize(assets: list, key: dg.MultiPartitionKey, resources: dict, instance, run_config: dict, selection=None) -> RunTiming:
     started = time.perf_counter()
-    result = dg.materialize(assets, partition_key=str(key), resources=resources, instance=instance,
-                            run_config=run_config, selection=selection)
+    result = dg.materialize(
+        assets, partition_key=str(key), resources=resources, instance=instance, run_config=run_config, selection=selection
+    )
     wall = time.perf_counter() - started
     if not result.success:
         raise RuntimeError(f"materialization of {key} failed")
@@ -170,8 +176,7 @@ def padded_tokens(groups: list[list[int]], chars: list[list[int]], batch_size: i
     total = 0
     for lengths, sizes in zip(groups, chars):
         ordered = [n for _, n in sorted(zip(sizes, lengths), key=lambda pair: -pair[0])]
-        total += sum(max(ordered[i : i + batch_size]) * len(ordered[i : i + batch_size])
-                     for i in range(0, len(ordered), batch_size))
+        total += sum(max(ordered[i : i + batch_size]) * len(ordered[i : i + batch_size]) for i in range(0, len(ordered), batch_size))
     return total
 
 
@@ -194,8 +199,7 @@ def main() -> dict:
 
     home = WORKDIR / "home"
     source_dir = WORKDIR / "source"
-    embedder = EmbeddingModels(models_dir=str(MODELS_DIR), default_model=model_name,
-                               registry_json=os.environ.get("MIRACLE_MODELS", ""))
+    embedder = EmbeddingModels(models_dir=str(MODELS_DIR), default_model=model_name, registry_json=os.environ.get("MIRACLE_MODELS", ""))
     source = ReportSource(folder=str(source_dir))
     qdrant = QdrantResource(path=str(home / "qdrant"))
     resources = {
@@ -209,33 +213,27 @@ def main() -> dict:
     # One in-memory instance for every run, so the sensor sees the fingerprints recorded by ingestion.
     instance = dg.DagsterInstance.ephemeral()
 
-    log(f"workdir {WORKDIR}, models {MODELS_DIR}, model {model_name}, batch {batch_size}, "
-        f"torch threads {torch.get_num_threads()}")
+    log(f"workdir {WORKDIR}, models {MODELS_DIR}, model {model_name}, batch {batch_size}, torch threads {torch.get_num_threads()}")
 
     # ---------------------------------------------------------------- corpus and model
     started = time.perf_counter()
-    corpus = generate_corpus(n_patients=ARGS.patients, seed=ARGS.seed,
-                             specialties=settings.specialties(), years=settings.years())
+    corpus = generate_corpus(n_patients=ARGS.patients, seed=ARGS.seed, specialties=settings.specialties(), years=settings.years())
     manifest = write_sample_source(source_dir, corpus)
     partitions = [(p["specialty"], p["year"]) for p in manifest["partitions"]]
-    log(f"corpus: {len(corpus.documents)} documents in {len(partitions)} partitions "
-        f"({time.perf_counter() - started:.1f}s)")
+    log(f"corpus: {len(corpus.documents)} documents in {len(partitions)} partitions ({time.perf_counter() - started:.1f}s)")
 
     started = time.perf_counter()
     embedder.provision(model_name)
     model = embedder.sentence_transformer(model_name)  # the lru-cached object the asset uses too
     prompt = embedder.spec(model_name).passage_prompt or None
     model.encode(["Warm-up: Befund unauffällig."] * 4, prompt=prompt, batch_size=batch_size)
-    log(f"model loaded and warmed up ({time.perf_counter() - started:.1f}s), prompt {prompt!r}, "
-        f"max_seq_length {model.max_seq_length}")
+    log(f"model loaded and warmed up ({time.perf_counter() - started:.1f}s), prompt {prompt!r}, max_seq_length {model.max_seq_length}")
 
     # ---------------------------------------------------------------- full build: ingest, then points
     full_ingest: dict[tuple[str, str], RunTiming] = {}
     started = time.perf_counter()
     for specialty, year in partitions:
-        full_ingest[(specialty, year)] = materialize(
-            ingest_assets, partition_key(specialty, year), resources, instance, ingest_run_config
-        )
+        full_ingest[(specialty, year)] = materialize(ingest_assets, partition_key(specialty, year), resources, instance, ingest_run_config)
     log(f"ingest of {len(partitions)} partitions: {time.perf_counter() - started:.1f}s")
 
     frames = [data_root.previous("report_sections", s, y) for s, y in partitions]
@@ -245,8 +243,7 @@ def main() -> dict:
     asset_calls = [asset_call_batches(frame, s, y, batch_size, dim) for frame, (s, y) in zip(frames, partitions)]
     n_passages = sum(len(g) for g in groups)
     all_texts = [t for g in groups for t in g]
-    lengths = [len(model.tokenizer(f"{prompt or ''}{t}", truncation=True, max_length=model.max_seq_length)["input_ids"])
-               for t in all_texts]
+    lengths = [len(model.tokenizer(f"{prompt or ''}{t}", truncation=True, max_length=model.max_seq_length)["input_ids"]) for t in all_texts]
     log(f"{n_passages} passages, tokens median {statistics.median(lengths):.0f}, max {max(lengths)}")
     # Padding each way of calling encode costs (deterministic, independent of machine load).
     token_groups, char_groups, start = [], [], 0
@@ -257,15 +254,13 @@ def main() -> dict:
     token_length = dict(zip(all_texts, lengths))
     calls = [call for partition_calls in asset_calls for call in partition_calls]
     for text in {t for c in calls for t in c} - token_length.keys():
-        token_length[text] = len(model.tokenizer(f"{prompt or ''}{text}", truncation=True,
-                                                 max_length=model.max_seq_length)["input_ids"])
+        token_length[text] = len(model.tokenizer(f"{prompt or ''}{text}", truncation=True, max_length=model.max_seq_length)["input_ids"])
     if sum(len(c) for c in calls) != n_passages:
         log(f"ODD: the asset's encode calls hold {sum(len(c) for c in calls)} texts for {n_passages} passages")
     padding = {
         "real_tokens": sum(lengths),
         "per_partition": padded_tokens(token_groups, char_groups, batch_size),
-        "per_batch": padded_tokens([[token_length[t] for t in c] for c in calls], [[len(t) for t in c] for c in calls],
-                                   batch_size),
+        "per_batch": padded_tokens([[token_length[t] for t in c] for c in calls], [[len(t) for t in c] for c in calls], batch_size),
         "one_call": padded_tokens([lengths], [[len(t) for t in all_texts]], batch_size),
     }
 
@@ -292,13 +287,19 @@ def main() -> dict:
                 per_batch[(specialty, year)] = time_encode(model, slices, prompt, batch_size)
             else:
                 full_points[(specialty, year)] = materialize(
-                    [*ingest_assets, points_asset], partition_key(specialty, year), resources, instance,
-                    points_run_config, selection=[points_asset.key],
+                    [*ingest_assets, points_asset],
+                    partition_key(specialty, year),
+                    resources,
+                    instance,
+                    points_run_config,
+                    selection=[points_asset.key],
                 )
             cpu[kind] += time.process_time() - cpu_started
     load_after = os.getloadavg()[0]
-    log(f"bare encode + points of {len(partitions)} partitions: {time.perf_counter() - started:.1f}s "
-        f"(1-min load average {load_before:.2f} before, {load_after:.2f} after, {os.cpu_count()} CPUs)")
+    log(
+        f"bare encode + points of {len(partitions)} partitions: {time.perf_counter() - started:.1f}s "
+        f"(1-min load average {load_before:.2f} before, {load_after:.2f} after, {os.cpu_count()} CPUs)"
+    )
 
     points_key = points_asset.key.to_user_string()
     pmeta = [t.metadata[points_key] for t in full_points.values()]
@@ -329,8 +330,7 @@ def main() -> dict:
             diagnostics["scroll_ids_per_partition_s"] = (time.perf_counter() - started) / len(partitions)
 
     # ---------------------------------------------------------------- incremental: ~1% late documents
-    late_corpus = generate_corpus(n_patients=ARGS.patients, seed=ARGS.seed + 1,
-                                  specialties=settings.specialties(), years=settings.years())
+    late_corpus = generate_corpus(n_patients=ARGS.patients, seed=ARGS.seed + 1, specialties=settings.specialties(), years=settings.years())
     existing = set(partitions)
     eligible = [d for d in late_corpus.documents if (d["specialty"], d["date"][:4]) in existing]
     n_late = max(1, round(ARGS.late_fraction * len(corpus.documents)))
@@ -354,8 +354,9 @@ def main() -> dict:
     requested = sorted(keys[r.partition_key] for r in requests) if isinstance(requests, list) else []
     if set(requested) != set(by_partition):
         log(f"ODD: the sensor requested {requested}, late documents went to {sorted(by_partition)}")
-    log(f"{len(late_docs)} late documents in {len(by_partition)} partitions; sensor requested "
-        f"{len(requested)} partitions ({sensor_s:.2f}s)")
+    log(
+        f"{len(late_docs)} late documents in {len(by_partition)} partitions; sensor requested {len(requested)} partitions ({sensor_s:.2f}s)"
+    )
 
     inc_ingest: dict[tuple[str, str], RunTiming] = {}
     inc_points: dict[tuple[str, str], RunTiming] = {}
@@ -393,84 +394,135 @@ def main() -> dict:
     inc_run_overhead = (inc_points_wall - inc_points_step) / n_inc
     inc_step_overhead = (inc_points_step - inc_embed_s - inc_upsert_s) / n_inc
     results = {
-        "model": model_name, "batch_size": batch_size, "patients": ARGS.patients, "seed": ARGS.seed,
-        "torch_threads": torch.get_num_threads(), "documents": len(corpus.documents), "partitions": n_parts,
-        "passages": n_passages, "tokens_median": statistics.median(lengths), "tokens_max": max(lengths),
+        "model": model_name,
+        "batch_size": batch_size,
+        "patients": ARGS.patients,
+        "seed": ARGS.seed,
+        "torch_threads": torch.get_num_threads(),
+        "documents": len(corpus.documents),
+        "partitions": n_parts,
+        "passages": n_passages,
+        "tokens_median": statistics.median(lengths),
+        "tokens_max": max(lengths),
         "bare_encode_s": bare_s,
         "bare_passages_per_s": bare_rate,
-        "asset_embedded": embedded, "asset_embed_s": embed_s, "asset_upsert_s": upsert_s,
-        "asset_points_step_s": points_step, "asset_points_wall_s": points_wall, "ingest_wall_s": ingest_wall,
-        "asset_embed_passages_per_s": embed_rate, "asset_e2e_passages_per_s": e2e_rate,
-        "ratio_embed": embed_rate / bare_rate, "ratio_e2e": e2e_rate / bare_rate,
-        "diagnostics": diagnostics, "padded_tokens": padding,
+        "asset_embedded": embedded,
+        "asset_embed_s": embed_s,
+        "asset_upsert_s": upsert_s,
+        "asset_points_step_s": points_step,
+        "asset_points_wall_s": points_wall,
+        "ingest_wall_s": ingest_wall,
+        "asset_embed_passages_per_s": embed_rate,
+        "asset_e2e_passages_per_s": e2e_rate,
+        "ratio_embed": embed_rate / bare_rate,
+        "ratio_e2e": e2e_rate / bare_rate,
+        "diagnostics": diagnostics,
+        "padded_tokens": padding,
         "expected_ratio_embed_from_padding": padding["per_partition"] / padding["per_batch"],
         "load_average": [load_before, load_after],
         "cpu_per_wall": {k: cpu[k] / w for k, w in cpu_wall.items() if w},
         "per_partition": [
-            {"specialty": s_, "year": y_, "passages": len(g), "bare_s": bare[(s_, y_)],
-             "per_batch_s": per_batch.get((s_, y_)), "wall_s": full_points[(s_, y_)].wall,
-             "step_s": full_points[(s_, y_)].step_total, **full_points[(s_, y_)].metadata[points_key]}
+            {
+                "specialty": s_,
+                "year": y_,
+                "passages": len(g),
+                "bare_s": bare[(s_, y_)],
+                "per_batch_s": per_batch.get((s_, y_)),
+                "wall_s": full_points[(s_, y_)].wall,
+                "step_s": full_points[(s_, y_)].step_total,
+                **full_points[(s_, y_)].metadata[points_key],
+            }
             for (s_, y_), g in zip(partitions, groups)
         ],
-        "late_documents": len(late_docs), "late_partitions": sorted(by_partition), "sensor_requested": requested,
-        "inc_embedded": inc_embedded, "inc_passages_new": inc_new, "inc_embed_s": inc_embed_s,
-        "inc_upsert_s": inc_upsert_s, "inc_points_wall_s": inc_points_wall, "inc_ingest_wall_s": inc_ingest_wall,
+        "late_documents": len(late_docs),
+        "late_partitions": sorted(by_partition),
+        "sensor_requested": requested,
+        "inc_embedded": inc_embedded,
+        "inc_passages_new": inc_new,
+        "inc_embed_s": inc_embed_s,
+        "inc_upsert_s": inc_upsert_s,
+        "inc_points_wall_s": inc_points_wall,
+        "inc_ingest_wall_s": inc_ingest_wall,
         "ratio_inc_embedded": inc_embedded / embedded if embedded else float("nan"),
         "ratio_inc_embed_time": inc_embed_s / embed_s if embed_s else float("nan"),
         "ratio_inc_points_wall": inc_points_wall / points_wall,
         "ratio_inc_total_wall": (inc_ingest_wall + inc_points_wall) / (ingest_wall + points_wall),
-        "full_points_run_overhead_s": full_run_overhead, "full_points_step_overhead_s": full_step_overhead,
-        "inc_points_run_overhead_s": inc_run_overhead, "inc_points_step_overhead_s": inc_step_overhead,
+        "full_points_run_overhead_s": full_run_overhead,
+        "full_points_step_overhead_s": full_step_overhead,
+        "inc_points_run_overhead_s": inc_run_overhead,
+        "inc_points_step_overhead_s": inc_step_overhead,
         "full_ingest_wall_per_partition_s": ingest_wall / n_parts,
         "inc_ingest_wall_per_partition_s": inc_ingest_wall / n_inc,
-        "collection_points": total_points, "total_passages": total_passages,
+        "collection_points": total_points,
+        "total_passages": total_passages,
     }
 
     line = "-" * 100
-    print(f"\n{line}\nembedding benchmark: {model_name}, batch {batch_size}, {ARGS.patients} patients (seed {ARGS.seed}), "
-          f"{len(corpus.documents)} documents, {n_parts} partitions, {n_passages} passages "
-          f"(tokens median {statistics.median(lengths):.0f}, max {max(lengths)}), {torch.get_num_threads()} torch threads")
+    print(
+        f"\n{line}\nembedding benchmark: {model_name}, batch {batch_size}, {ARGS.patients} patients (seed {ARGS.seed}), "
+        f"{len(corpus.documents)} documents, {n_parts} partitions, {n_passages} passages "
+        f"(tokens median {statistics.median(lengths):.0f}, max {max(lengths)}), {torch.get_num_threads()} torch threads"
+    )
     print(line)
-    print(f"bare encode: {bare_rate:.1f} passages/s ({bare_s:.2f}s, one call per partition)"
-          f" | asset (embed): {embed_rate:.1f} (ratio {embed_rate / bare_rate:.3f})"
-          f" | asset (end-to-end): {e2e_rate:.1f} (ratio {e2e_rate / bare_rate:.3f})")
-    print(f"  asset points runs: wall {points_wall:.2f}s = embed {embed_s:.2f}s + upsert {upsert_s:.2f}s "
-          f"+ step overhead {points_step - embed_s - upsert_s:.2f}s + run overhead {points_wall - points_step:.2f}s "
-          f"(per partition: step {full_step_overhead * 1000:.0f} ms, run {full_run_overhead * 1000:.0f} ms)")
+    print(
+        f"bare encode: {bare_rate:.1f} passages/s ({bare_s:.2f}s, one call per partition)"
+        f" | asset (embed): {embed_rate:.1f} (ratio {embed_rate / bare_rate:.3f})"
+        f" | asset (end-to-end): {e2e_rate:.1f} (ratio {e2e_rate / bare_rate:.3f})"
+    )
+    print(
+        f"  asset points runs: wall {points_wall:.2f}s = embed {embed_s:.2f}s + upsert {upsert_s:.2f}s "
+        f"+ step overhead {points_step - embed_s - upsert_s:.2f}s + run overhead {points_wall - points_step:.2f}s "
+        f"(per partition: step {full_step_overhead * 1000:.0f} ms, run {full_run_overhead * 1000:.0f} ms)"
+    )
     if diagnostics:
-        print(f"  diagnostics: bare encode with the asset's {len(calls)} encode calls "
-              f"{rate(n_passages, diagnostics['bare_per_batch_s']):.1f} p/s "
-              f"(asset embed / this = {embed_rate / rate(n_passages, diagnostics['bare_per_batch_s']):.3f}); "
-              f"whole corpus in one call {rate(n_passages, diagnostics['bare_one_call_s']):.1f} p/s; "
-              f"Qdrant open {diagnostics['qdrant_open_s'] * 1000:.0f} ms with {diagnostics['collection_points']} points; "
-              f"scroll of a partition's ids {diagnostics['scroll_ids_per_partition_s'] * 1000:.0f} ms")
-    print(f"  padded tokens / real tokens ({padding['real_tokens']} real): one call per partition "
-          f"{padding['per_partition'] / padding['real_tokens']:.2f}, the asset's {len(calls)} encode calls "
-          f"{padding['per_batch'] / padding['real_tokens']:.2f}, whole corpus in one call "
-          f"{padding['one_call'] / padding['real_tokens']:.2f} -> embed ratio expected from padding alone "
-          f"{padding['per_partition'] / padding['per_batch']:.3f}")
+        print(
+            f"  diagnostics: bare encode with the asset's {len(calls)} encode calls "
+            f"{rate(n_passages, diagnostics['bare_per_batch_s']):.1f} p/s "
+            f"(asset embed / this = {embed_rate / rate(n_passages, diagnostics['bare_per_batch_s']):.3f}); "
+            f"whole corpus in one call {rate(n_passages, diagnostics['bare_one_call_s']):.1f} p/s; "
+            f"Qdrant open {diagnostics['qdrant_open_s'] * 1000:.0f} ms with {diagnostics['collection_points']} points; "
+            f"scroll of a partition's ids {diagnostics['scroll_ids_per_partition_s'] * 1000:.0f} ms"
+        )
+    print(
+        f"  padded tokens / real tokens ({padding['real_tokens']} real): one call per partition "
+        f"{padding['per_partition'] / padding['real_tokens']:.2f}, the asset's {len(calls)} encode calls "
+        f"{padding['per_batch'] / padding['real_tokens']:.2f}, whole corpus in one call "
+        f"{padding['one_call'] / padding['real_tokens']:.2f} -> embed ratio expected from padding alone "
+        f"{padding['per_partition'] / padding['per_batch']:.3f}"
+    )
     share = {k: cpu[k] / w for k, w in cpu_wall.items() if w}
-    print(f"  CPU seconds per wall second (of {torch.get_num_threads()} torch threads): "
-          + ", ".join(f"{k} {v:.2f}" for k, v in share.items())
-          + f"; 1-min load average {load_before:.2f} before / {load_after:.2f} after timing")
+    print(
+        f"  CPU seconds per wall second (of {torch.get_num_threads()} torch threads): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in share.items())
+        + f"; 1-min load average {load_before:.2f} before / {load_after:.2f} after timing"
+    )
     if share and min(share.values()) < 0.8 * torch.get_num_threads():
-        print("  NOISY: a variant got well under its threads' worth of CPU (other processes competed for the "
-              "cores); trust the padded-token ratio over the measured one")
-    print(f"  ingest (not in the ratios): {ingest_wall:.2f}s for {n_parts} partitions "
-          f"({ingest_wall / n_parts * 1000:.0f} ms each)")
+        print(
+            "  NOISY: a variant got well under its threads' worth of CPU (other processes competed for the "
+            "cores); trust the padded-token ratio over the measured one"
+        )
+    print(f"  ingest (not in the ratios): {ingest_wall:.2f}s for {n_parts} partitions ({ingest_wall / n_parts * 1000:.0f} ms each)")
     print(line)
-    print(f"incremental: {pct(results['ratio_inc_embedded'])} of passages embedded, "
-          f"{pct(results['ratio_inc_total_wall'])} of full-run time "
-          f"(ingest+points wall {inc_ingest_wall + inc_points_wall:.2f}s vs {ingest_wall + points_wall:.2f}s)")
-    print(f"  {len(late_docs)} late documents ({pct(len(late_docs) / len(corpus.documents))}) in "
-          f"{len(by_partition)} partitions; sensor requested {len(requested)}; {inc_embedded} passages embedded "
-          f"({inc_new} new per report_sections)")
-    print(f"  embed time {inc_embed_s:.2f}s vs {embed_s:.2f}s = {pct(results['ratio_inc_embed_time'])}; "
-          f"points wall {inc_points_wall:.2f}s vs {points_wall:.2f}s = {pct(results['ratio_inc_points_wall'])}; "
-          f"ingest wall {inc_ingest_wall:.2f}s vs {ingest_wall:.2f}s")
-    print(f"  fixed per-partition overhead: ingest run {inc_ingest_wall / n_inc * 1000:.0f} ms; points run "
-          f"{(inc_points_wall - inc_embed_s - inc_upsert_s) / n_inc * 1000:.0f} ms beyond embed+upsert "
-          f"(step {inc_step_overhead * 1000:.0f} ms + run {inc_run_overhead * 1000:.0f} ms)")
+    print(
+        f"incremental: {pct(results['ratio_inc_embedded'])} of passages embedded, "
+        f"{pct(results['ratio_inc_total_wall'])} of full-run time "
+        f"(ingest+points wall {inc_ingest_wall + inc_points_wall:.2f}s vs {ingest_wall + points_wall:.2f}s)"
+    )
+    print(
+        f"  {len(late_docs)} late documents ({pct(len(late_docs) / len(corpus.documents))}) in "
+        f"{len(by_partition)} partitions; sensor requested {len(requested)}; {inc_embedded} passages embedded "
+        f"({inc_new} new per report_sections)"
+    )
+    print(
+        f"  embed time {inc_embed_s:.2f}s vs {embed_s:.2f}s = {pct(results['ratio_inc_embed_time'])}; "
+        f"points wall {inc_points_wall:.2f}s vs {points_wall:.2f}s = {pct(results['ratio_inc_points_wall'])}; "
+        f"ingest wall {inc_ingest_wall:.2f}s vs {ingest_wall:.2f}s"
+    )
+    print(
+        f"  fixed per-partition overhead: ingest run {inc_ingest_wall / n_inc * 1000:.0f} ms; points run "
+        f"{(inc_points_wall - inc_embed_s - inc_upsert_s) / n_inc * 1000:.0f} ms beyond embed+upsert "
+        f"(step {inc_step_overhead * 1000:.0f} ms + run {inc_run_overhead * 1000:.0f} ms)"
+    )
     print(f"  collection now holds {total_points} points for {total_passages} passages")
     print(line)
     if ARGS.json:

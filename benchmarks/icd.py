@@ -60,7 +60,7 @@ print(f"{len(frame)} codes, {len(texts)} queries, model {spec.name}, top-k {ARGS
 for label, rr in (("bi-encoder", None), ("bi-encoder + reranker", reranker)):
     rates = {"bare": [], "search": []}
     for round_ in range(ARGS.rounds):
-        for variant in (("bare", "search") if round_ % 2 == 0 else ("search", "bare")):
+        for variant in ("bare", "search") if round_ % 2 == 0 else ("search", "bare"):
             started = time.perf_counter()
             if variant == "bare":
                 bare(model, spec, index.vectors, texts, rr)

@@ -58,19 +58,22 @@ spec = embedder.spec(ARGS.model)
 frame = catalog.select(catalog.load("icd10cm"), catalog.Selection("icd10cm", chapters=(ARGS.chapter,)))
 pairs = icd_train.biencoder_pairs(catalog.inclusion_term_phrasings(frame), frame, ARGS.split_by, 0, 0.15, 0.25)
 dev, test = pairs[pairs["split"] == "dev"], pairs[pairs["split"] == "test"]
-print(f"ICD-10-CM chapter {ARGS.chapter}: {len(frame)} codes; phrasings by split {pairs['split'].value_counts().to_dict()}, split by {ARGS.split_by}")
+print(
+    f"ICD-10-CM chapter {ARGS.chapter}: {len(frame)} codes; phrasings by split {pairs['split'].value_counts().to_dict()}, split by {ARGS.split_by}"
+)
 bi_dir = Path(embedder.provision(spec.name))
 if ARGS.biencoder == "finetuned":
     config = training.TrainConfig(epochs=1, batch_size=32, mini_batch_size=32, learning_rate=5e-5)
     model = models.load_sentence_transformer(spec, Path(embedder.models_dir))
     model.max_seq_length = 64  # phrasings and code titles are short
-    result = training.train(model, pairs, work / "bi", config,
-                            spec.query_prompt or None, spec.passage_prompt or None)  # fmt: skip
+    result = training.train(model, pairs, work / "bi", config, spec.query_prompt or None, spec.passage_prompt or None)
     bi_dir = result.model_dir
     print(f"bi-encoder fine-tuned: {result.steps} steps, {result.train_seconds:.0f} s")
 index = CodeIndex(frame, SentenceTransformer(str(bi_dir), local_files_only=True), spec.query_prompt, spec.passage_prompt)
 examples = icd_train.reranker_examples(pairs[pairs["split"] == "train"], index, 10, ARGS.negatives)
-config = icd_train.RerankConfig(epochs=ARGS.epochs, batch_size=16, learning_rate=ARGS.learning_rate, max_length=ARGS.max_length, in_batch_negatives=ARGS.in_batch)
+config = icd_train.RerankConfig(
+    epochs=ARGS.epochs, batch_size=16, learning_rate=ARGS.learning_rate, max_length=ARGS.max_length, in_batch_negatives=ARGS.in_batch
+)
 init = bi_dir if ARGS.init == "biencoder" else Path(embedder.provision(spec.name))
 result = icd_train.train_reranker(init, examples, work / "reranker", config)
 reranker = icd_train.load_cross_encoder(result.model_dir, ARGS.max_length)
@@ -79,7 +82,11 @@ print(f"reranker from {ARGS.init}: {len(examples)} examples, {result.steps} step
 weight, table = icd_train.choose_rerank_weight(index, reranker, dev, ARGS.rerank_top_n)
 print(f"fusion weight {weight} (dev R@5 by weight: {dict(zip(table['weight'], table['R@5'].round(3)))})")
 print(f"{'held-out test, ' + str(len(test)) + ' phrasings':<34} {'R@1':>6} {'R@5':>6} {'MRR':>6}")
-for label, rr, w in ((f"{ARGS.biencoder} bi-encoder", None, None), ("reranker alone", reranker, None), (f"fused (w={weight})", reranker, weight)):
+for label, rr, w in (
+    (f"{ARGS.biencoder} bi-encoder", None, None),
+    ("reranker alone", reranker, None),
+    (f"fused (w={weight})", reranker, weight),
+):
     s = scores(index, test, rr, w)
     print(f"{label:<34} {s['R@1']:>6} {s['R@5']:>6} {s['MRR']:>6}")
 print(f"{time.perf_counter() - started:.0f} s")

@@ -76,25 +76,39 @@ def main() -> None:
             file.parent.mkdir(parents=True, exist_ok=True)
             qa.to_parquet(file, index=False)
     train = {"ops": {"finetuned_model": {"config": {"epochs": ARGS.epochs, "batch_size": 16, "mini_batch_size": 16}}}}
-    trained = timed("training_job", lambda: defs.resolve_job_def("training_job").execute_in_process(
-        partition_key=ARGS.variant, instance=instance, run_config={**QUIET, **train}))  # fmt: skip
+    trained = timed(
+        "training_job",
+        lambda: defs.resolve_job_def("training_job").execute_in_process(
+            partition_key=ARGS.variant, instance=instance, run_config={**QUIET, **train}
+        ),
+    )
     meta = _meta(trained, "training_pairs")
     print(f"  pairs {meta['pairs']}, patients {meta['patients']}\n{meta['by_split']}")
     judge = {"ops": {"relevance_judgments": {"config": {"max_questions": ARGS.questions, "pool_depth": ARGS.pool_depth}}}}
-    judged = timed("ir_evaluation_job", lambda: defs.resolve_job_def("ir_evaluation_job").execute_in_process(
-        partition_key=ARGS.variant, instance=instance, run_config={**QUIET, **judge}))  # fmt: skip
+    judged = timed(
+        "ir_evaluation_job",
+        lambda: defs.resolve_job_def("ir_evaluation_job").execute_in_process(
+            partition_key=ARGS.variant, instance=instance, run_config={**QUIET, **judge}
+        ),
+    )
     report = _meta(judged, "ir_eval_report")
     print(f"  questions {report['questions']}, judged pairs {report['judged_pairs']}, mean relevant {report['mean_relevant_per_question']}")
     print(report["comparison"])
     rag = {"ops": {"rag_eval_report": {"config": {"max_questions": ARGS.rag_questions, "top_k": 3, "max_answer_tokens": 48}}}}
-    answered = timed("rag_evaluation_job", lambda: defs.resolve_job_def("rag_evaluation_job").execute_in_process(
-        partition_key=ARGS.variant, instance=instance, run_config={**QUIET, **rag}))  # fmt: skip
+    answered = timed(
+        "rag_evaluation_job",
+        lambda: defs.resolve_job_def("rag_evaluation_job").execute_in_process(
+            partition_key=ARGS.variant, instance=instance, run_config={**QUIET, **rag}
+        ),
+    )
     print(_meta(answered, "rag_eval_report")["metrics"])
 
 
 def _all(job, instance, partitions):
-    results = [job.execute_in_process(partition_key=str(partition_key(s, y)), instance=instance, run_config=QUIET, raise_on_error=False)
-               for s, y in partitions]  # fmt: skip
+    results = [
+        job.execute_in_process(partition_key=str(partition_key(s, y)), instance=instance, run_config=QUIET, raise_on_error=False)
+        for s, y in partitions
+    ]
     return next((r for r in results if not r.success), results[-1])
 
 

@@ -64,8 +64,15 @@ def timing(model, data: ir.IRSet, prompts) -> tuple[float, float]:
         started = time.perf_counter()
         ir.evaluate(model, data, "ours", prompts, public_data.MIN_GRADE)
         ours = time.perf_counter() - started
-        bare = InformationRetrievalEvaluator(data.queries, data.corpus, data.relevant(public_data.MIN_GRADE), map_at_k=[100],
-                                             query_prompt=prompts[0], corpus_prompt=prompts[1], write_csv=False)  # fmt: skip
+        bare = InformationRetrievalEvaluator(
+            data.queries,
+            data.corpus,
+            data.relevant(public_data.MIN_GRADE),
+            map_at_k=[100],
+            query_prompt=prompts[0],
+            corpus_prompt=prompts[1],
+            write_csv=False,
+        )
         started = time.perf_counter()
         bare(model)
         return ours, time.perf_counter() - started
@@ -76,13 +83,28 @@ def generated_pairs(data: ir.IRSet, embedder) -> pd.DataFrame:
     sections = [{"passage_id": i, "text": data.corpus[i][:1500], "language": "en"} for i in ids]
     client = build_llm().client()
     started = time.perf_counter()
-    result = qa.generate_qa(sections, client, qa.QAConfig(language="en", questions_per_section=ARGS.questions, min_section_tokens=0),
-                            encode_queries=embedder.encoder(ARGS.base_model, "query"), encode_passages=embedder.encoder(ARGS.base_model))  # fmt: skip
-    print(f"generated from {len(ids)} answers in {time.perf_counter() - started:.0f}s: {len(result.kept)} pairs kept, "
-          f"rejected {dict(result.rejected_by_reason)}; {client.usage.tokens_out} tokens at {client.usage.tokens_per_s:.1f}/s")  # fmt: skip
+    result = qa.generate_qa(
+        sections,
+        client,
+        qa.QAConfig(language="en", questions_per_section=ARGS.questions, min_section_tokens=0),
+        encode_queries=embedder.encoder(ARGS.base_model, "query"),
+        encode_passages=embedder.encoder(ARGS.base_model),
+    )
+    print(
+        f"generated from {len(ids)} answers in {time.perf_counter() - started:.0f}s: {len(result.kept)} pairs kept, "
+        f"rejected {dict(result.rejected_by_reason)}; {client.usage.tokens_out} tokens at {client.usage.tokens_per_s:.1f}/s"
+    )
     kept = result.kept
-    return pd.DataFrame({"query": kept["question"], "positive": kept["passage_id"].map(data.corpus), "pair_id": kept["pair_id"],
-                         "passage_id": kept["passage_id"], "split": "train", "negatives": [[] for _ in range(len(kept))]})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "query": kept["question"],
+            "positive": kept["passage_id"].map(data.corpus),
+            "pair_id": kept["pair_id"],
+            "passage_id": kept["passage_id"],
+            "split": "train",
+            "negatives": [[] for _ in range(len(kept))],
+        }
+    )
 
 
 def main() -> None:
@@ -108,8 +130,14 @@ def main() -> None:
     if len(pairs):
         model = models.load_sentence_transformer(spec, Path(embedder.models_dir))
         model.max_seq_length = ARGS.max_seq_length  # the length it is evaluated at below
-        config = TrainConfig(epochs=ARGS.epochs, batch_size=min(ARGS.batch_size, len(pairs)), mini_batch_size=8,
-                             learning_rate=5e-5, logging_steps=5, seed=ARGS.seed)  # fmt: skip
+        config = TrainConfig(
+            epochs=ARGS.epochs,
+            batch_size=min(ARGS.batch_size, len(pairs)),
+            mini_batch_size=8,
+            learning_rate=5e-5,
+            logging_steps=5,
+            seed=ARGS.seed,
+        )
         result = train(model, pairs, WORKDIR / "finetuned", config, spec.query_prompt or None, spec.passage_prompt or None)
         print(f"fine-tuned on {len(pairs)} pairs: {result.steps} steps in {result.train_seconds:.0f}s")
         table[f"finetuned {ARGS.base_model}"] = scores(model, data, "finetuned", (spec.query_prompt or None, spec.passage_prompt or None))

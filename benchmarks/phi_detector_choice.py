@@ -65,15 +65,23 @@ class TokenClassifier:
 
         self.torch = torch
         self.labels = ["O"] + [f"{p}-{t}" for t in types for p in ("B", "I")]
-        self.label_id = {l: i for i, l in enumerate(self.labels)}
+        self.label_id = {label: i for i, label in enumerate(self.labels)}
         self.tok = AutoTokenizer.from_pretrained(model_dir, use_fast=True)
         self.model = AutoModelForTokenClassification.from_pretrained(
-            model_dir, num_labels=len(self.labels), id2label=dict(enumerate(self.labels)), label2id=self.label_id)
+            model_dir, num_labels=len(self.labels), id2label=dict(enumerate(self.labels)), label2id=self.label_id
+        )
         self.max_length, self.stride, self.freeze_embeddings = max_length, stride, freeze_embeddings
 
     def _encode(self, texts):
-        return self.tok(texts, max_length=self.max_length, stride=self.stride, truncation=True,
-                        return_overflowing_tokens=True, return_offsets_mapping=True, padding=False)
+        return self.tok(
+            texts,
+            max_length=self.max_length,
+            stride=self.stride,
+            truncation=True,
+            return_overflowing_tokens=True,
+            return_offsets_mapping=True,
+            padding=False,
+        )
 
     def _windows(self, data):
         """(input_ids, labels) per window; a token overlapping a span gets B- (first) or I-."""
@@ -87,7 +95,7 @@ class TokenClassifier:
                     labels.append(-100 if sid is None else self.label_id["O"])
                     continue
                 hit = next((sp for sp in spans if sp[0] < e and s < sp[1]), None)
-                if hit is None or hit[2] not in {l[2:] for l in self.labels[1:]}:
+                if hit is None or hit[2] not in {label[2:] for label in self.labels[1:]}:
                     labels.append(self.label_id["O"])
                     prev_span = None
                     continue
@@ -107,15 +115,20 @@ class TokenClassifier:
         head = {id(p) for p in self.model.classifier.parameters()}
         # the fresh head needs a larger step: e5's last hidden states are small (std ~0.27), and at 5e-5 the head
         # alone takes hundreds of steps to learn even the O prior (loss stuck ~2 after 76 steps, recall 0)
-        opt = torch.optim.AdamW([{"params": [p for p in params if id(p) not in head], "lr": lr},
-                                 {"params": [p for p in params if id(p) in head], "lr": head_lr}], weight_decay=0.01)
+        opt = torch.optim.AdamW(
+            [
+                {"params": [p for p in params if id(p) not in head], "lr": lr},
+                {"params": [p for p in params if id(p) in head], "lr": head_lr},
+            ],
+            weight_decay=0.01,
+        )
         sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda i: min(1.0, (i + 1) / max(1, steps // 10)) * max(0.0, 1 - i / steps))
         rng = random.Random(seed)
         self.model.train()
         losses, step, t0 = [], 0, time.perf_counter()
         for ep in range(epochs):
             order = sorted(range(len(windows)), key=lambda i: len(windows[i][0]))  # length-bucketed batches
-            batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+            batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
             rng.shuffle(batches)
             total = 0.0
             for b in batches:
@@ -123,11 +136,16 @@ class TokenClassifier:
                 loss = self.model(input_ids=ids, attention_mask=attn, labels=lab).loss
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(params, 1.0)
-                opt.step(); sched.step(); opt.zero_grad()
-                total += loss.item(); step += 1
+                opt.step()
+                sched.step()
+                opt.zero_grad()
+                total += loss.item()
+                step += 1
                 if step % 20 == 0:
-                    log(f"  transformer step {step}/{steps} loss {total / (step - ep * len(batches)):.3f} "
-                        f"({time.perf_counter() - t0:.0f} s)")
+                    log(
+                        f"  transformer step {step}/{steps} loss {total / (step - ep * len(batches)):.3f} "
+                        f"({time.perf_counter() - t0:.0f} s)"
+                    )
             losses.append(round(total / len(batches), 4))
         self.model.eval()
         return {"windows": len(windows), "steps": steps, "losses": losses}
@@ -138,7 +156,7 @@ class TokenClassifier:
         pad = self.tok.pad_token_id
         ids = torch.tensor([i + [pad] * (n - len(i)) for i, _ in items])
         attn = torch.tensor([[1] * len(i) + [0] * (n - len(i)) for i, _ in items])
-        lab = torch.tensor([l + [-100] * (n - len(l)) for _, l in items])
+        lab = torch.tensor([tags + [-100] * (n - len(tags)) for _, tags in items])
         return ids, attn, lab
 
     def spans(self, texts, batch_size=8):
@@ -166,20 +184,26 @@ class TokenClassifier:
             spans, cur = [], None
             for _, label, s, e in (toks[k] for k in sorted(toks)):
                 if label == "O":
-                    if cur: spans.append(tuple(cur)); cur = None
+                    if cur:
+                        spans.append(tuple(cur))
+                        cur = None
                     continue
                 tag, typ = label[0], label[2:]
                 if cur and tag == "I" and cur[2] == typ:
                     cur[1] = e
                 else:
-                    if cur: spans.append(tuple(cur))
+                    if cur:
+                        spans.append(tuple(cur))
                     cur = [s, e, typ]
-            if cur: spans.append(tuple(cur))
+            if cur:
+                spans.append(tuple(cur))
             # sentencepiece offsets may include a leading blank: trim it
             trimmed = []
             for s, e, t in spans:
-                while s < e and text[s].isspace(): s += 1
-                if s < e: trimmed.append((s, e, t))
+                while s < e and text[s].isspace():
+                    s += 1
+                if s < e:
+                    trimmed.append((s, e, t))
             out.append(trimmed)
         return out
 
@@ -188,6 +212,7 @@ class TokenClassifier:
 def main(argv=None):
     args = parse_args(argv)
     import torch
+
     torch.set_num_threads(1)
     from miracle_dagster.core.pseudonymize import PHISpan, grascco
     from miracle_dagster.core.pseudonymize.trained import PhiTrainConfig, TrainedPHISource, generated_data, train
@@ -201,8 +226,10 @@ def main(argv=None):
     folds = grascco.folds(docs, args.folds)[: args.max_folds]
     gen_all = [x for items in generated_data(PhiTrainConfig()).values() for x in items]
     gen = gen_all if args.generated < 0 else random.Random(0).sample(gen_all, min(args.generated, len(gen_all)))
-    log(f"{len(docs)} letters, {args.folds} folds (running {len(folds)}), generated {len(gen)}/{len(gen_all)} "
-        f"({sum(len(t) for t, _ in gen)} chars)")
+    log(
+        f"{len(docs)} letters, {args.folds} folds (running {len(folds)}), generated {len(gen)}/{len(gen_all)} "
+        f"({sum(len(t) for t, _ in gen)} chars)"
+    )
     detectors = args.detectors.split(",")
     predicted = {d: {} for d in detectors}
     train_s = {d: [] for d in detectors}
@@ -241,17 +268,27 @@ def main(argv=None):
     results = {}
     for det in detectors:
         r = grascco.score(tested, predicted[det])
-        results[det] = {"folds": len(folds), "recall": r["recall"], "token_recall": r["token_recall"], "precision": r["precision"],
-                        "gold": r["gold"], "predicted": r["predicted"], "recall_by_gemtex_type": r["recall_by_gemtex_type"],
-                        "train_s": [round(s, 1) for s in train_s[det]], "docs_per_s": round(speed.get(det, 0), 2),
-                        "records": records[det]}
+        results[det] = {
+            "folds": len(folds),
+            "recall": r["recall"],
+            "token_recall": r["token_recall"],
+            "precision": r["precision"],
+            "gold": r["gold"],
+            "predicted": r["predicted"],
+            "recall_by_gemtex_type": r["recall_by_gemtex_type"],
+            "train_s": [round(s, 1) for s in train_s[det]],
+            "docs_per_s": round(speed.get(det, 0), 2),
+            "records": records[det],
+        }
     print(json.dumps({"args": vars(args), "generated": len(gen), "test_documents": len(tested), "results": results}, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     log(f"total {time.perf_counter() - started:.0f} s")
     for det, r in results.items():
-        print(f"detector={det} folds={r['folds']} recall={r['recall']} precision={r['precision']} "
-              f"train_s_per_fold={sum(r['train_s']) / len(r['train_s']):.1f} docs_per_s={r['docs_per_s']}")
+        print(
+            f"detector={det} folds={r['folds']} recall={r['recall']} precision={r['precision']} "
+            f"train_s_per_fold={sum(r['train_s']) / len(r['train_s']):.1f} docs_per_s={r['docs_per_s']}"
+        )
 
 
 if __name__ == "__main__":

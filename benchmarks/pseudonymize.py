@@ -79,21 +79,34 @@ def main(args: argparse.Namespace) -> dict:
     seconds: dict[str, list[float]] = {name: [] for name in variants}
     names = list(variants)
     for r in range(args.repeats):
-        for name in names[r % len(names):] + names[:r % len(names)]:
+        for name in names[r % len(names) :] + names[: r % len(names)]:
             t0 = time.perf_counter()
             variants[name]()
             seconds[name].append(time.perf_counter() - t0)
 
-    result = {"documents": len(texts), "characters": n_chars, "patients": args.patients, "master_list": not args.no_master_list,
-              "setup_seconds": {"detector": round(setup_detector, 3), "surrogator": round(setup_surrogator, 3)}, "variants": {}}
+    result = {
+        "documents": len(texts),
+        "characters": n_chars,
+        "patients": args.patients,
+        "master_list": not args.no_master_list,
+        "setup_seconds": {"detector": round(setup_detector, 3), "surrogator": round(setup_surrogator, 3)},
+        "variants": {},
+    }
     base = statistics.median(seconds["blank"])
-    print(f"{len(texts)} documents, {n_chars / 1e6:.2f} M characters, {args.patients} patients, "
-          f"master list: {'no' if args.no_master_list else 'yes'}, {args.repeats} rounds (median)")
+    print(
+        f"{len(texts)} documents, {n_chars / 1e6:.2f} M characters, {args.patients} patients, "
+        f"master list: {'no' if args.no_master_list else 'yes'}, {args.repeats} rounds (median)"
+    )
     print(f"setup: PHIDetector {setup_detector:.2f} s, Surrogator {setup_surrogator:.2f} s")
     print(f"{'variant':<22}{'docs/s':>10}{'chars/s':>12}{'seconds':>10}{'x blank':>10}")
     for name in variants:
         sec = statistics.median(seconds[name])
-        row = {"seconds": round(sec, 3), "docs_per_s": round(len(texts) / sec, 1), "chars_per_s": round(n_chars / sec), "slowdown_vs_blank": round(sec / base, 2)}
+        row = {
+            "seconds": round(sec, 3),
+            "docs_per_s": round(len(texts) / sec, 1),
+            "chars_per_s": round(n_chars / sec),
+            "slowdown_vs_blank": round(sec / base, 2),
+        }
         result["variants"][name] = row
         print(f"{name:<22}{row['docs_per_s']:>10.1f}{row['chars_per_s']:>12,}{sec:>10.2f}{row['slowdown_vs_blank']:>10.2f}")
     if args.json:

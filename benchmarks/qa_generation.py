@@ -68,9 +68,10 @@ def main() -> int:
     config = qa.QAConfig(max_sections=args.sections)
     prompts = qa.load_prompts(config.language, config.questions_per_section)
     eligible = [
-        s for s in sections.to_dict("records")
+        s
+        for s in sections.to_dict("records")
         if s["section_name"] not in config.skip_sections and s["n_tokens"] >= config.min_section_tokens
-    ][: args.sections]  # fmt: skip
+    ][: args.sections]
     settings = resources["llm"].settings()
     backend = llm.make_backend(settings)
     engine = _local_engine(str(backend.path), settings.n_ctx, settings.n_threads)
@@ -79,20 +80,29 @@ def main() -> int:
     def bare() -> tuple[int, float]:
         started, tokens = time.perf_counter(), 0
         for s in eligible:
-            out = engine.handle_chat_completions({
-                "messages": [{"role": r, "content": c} for r, c in prompts.messages(s["text"], s["document_type"], s["section_name"])],
-                "temperature": config.temperature, "top_p": 0.95, "max_tokens": config.max_tokens, "seed": config.seed,
-                "response_format": {"type": "json_object", "schema": prompts.json_schema()},
-            })  # fmt: skip
+            out = engine.handle_chat_completions(
+                {
+                    "messages": [{"role": r, "content": c} for r, c in prompts.messages(s["text"], s["document_type"], s["section_name"])],
+                    "temperature": config.temperature,
+                    "top_p": 0.95,
+                    "max_tokens": config.max_tokens,
+                    "seed": config.seed,
+                    "response_format": {"type": "json_object", "schema": prompts.json_schema()},
+                }
+            )
             tokens += out["usage"]["completion_tokens"]
         return tokens, time.perf_counter() - started
 
     def asset() -> tuple[int, float]:
         started = time.perf_counter()
         result = dg.materialize(
-            [*ingest_assets, *qa_assets], selection=qa_assets, partition_key=key, resources=resources,
-            instance=instance, run_config=run_config,
-        )  # fmt: skip
+            [*ingest_assets, *qa_assets],
+            selection=qa_assets,
+            partition_key=key,
+            resources=resources,
+            instance=instance,
+            run_config=run_config,
+        )
         wall = time.perf_counter() - started
         [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey("qa_pairs")]
         return int(event.materialization.metadata["tokens_out"].value), wall

@@ -55,8 +55,12 @@ def timed(fn) -> tuple[float, object]:
 
 YEAR = "2021"  # every passage goes into one stand-in partition
 corpus = generate_corpus(n_patients=ARGS.patients, seed=3)
-rows = [{"passage_id": f"{d['document_id']}-{i}", "patient_id": d["patient_id"], "specialty": d["specialty"], "text": s.text}
-        for d in corpus.documents for i, s in enumerate(split_sections(d["text"], d["document_type"])) if s.name != "Kopf"]  # fmt: skip
+rows = [
+    {"passage_id": f"{d['document_id']}-{i}", "patient_id": d["patient_id"], "specialty": d["specialty"], "text": s.text}
+    for d in corpus.documents
+    for i, s in enumerate(split_sections(d["text"], d["document_type"]))
+    if s.name != "Kopf"
+]
 passages = pd.DataFrame(rows).drop_duplicates("passage_id")
 embedder = EmbeddingModels(models_dir=os.environ["MIRACLE_MODELS_DIR"], default_model="all-MiniLM-L6-v2")
 root = Path(tempfile.mkdtemp(prefix="miracle-bench-rag-"))
@@ -67,10 +71,18 @@ with vector_index.EdgeStore(root) as writer:
 store = vector_index.EdgeStore(root, read_only=True)  # a copy: the bare side below may load the collection itself
 shard = qe.EdgeShard.load(str(root / "collections" / "bench"))
 asked = [(r, q) for r in passages.itertuples() if (q := stem_question(r.text, r.passage_id))][: ARGS.questions]
-questions = pd.DataFrame({"pair_id": [r.passage_id for r, _ in asked], "question": [q for _, q in asked],
-                          "answer": [" ".join(r.text.split()[:12]) for r, _ in asked], "patient_id": [r.patient_id for r, _ in asked],
-                          "passage_id": [r.passage_id for r, _ in asked], "reference_context": [r.text for r, _ in asked],
-                          "specialty": [r.specialty for r, _ in asked], "year": YEAR})  # fmt: skip
+questions = pd.DataFrame(
+    {
+        "pair_id": [r.passage_id for r, _ in asked],
+        "question": [q for _, q in asked],
+        "answer": [" ".join(r.text.split()[:12]) for r, _ in asked],
+        "patient_id": [r.patient_id for r, _ in asked],
+        "passage_id": [r.passage_id for r, _ in asked],
+        "reference_context": [r.text for r, _ in asked],
+        "specialty": [r.specialty for r, _ in asked],
+        "year": YEAR,
+    }
+)
 encode = embedder.encoder(kind="query")
 
 
@@ -78,8 +90,11 @@ def bare_retrieve():
     for q, v in zip(questions.itertuples(), encode(questions["question"].tolist())):
         for patient in (None, q.patient_id):
             flt = qe.Filter(must=[qe.FieldCondition(key="patient_id", match=qe.MatchValue(value=patient))]) if patient else None
-            shard.query(qe.QueryRequest(limit=ARGS.top_k, query=qe.Query.Nearest(v.tolist(), using=vector_index.names.DENSE),
-                                        filter=flt, with_payload=True))  # fmt: skip
+            shard.query(
+                qe.QueryRequest(
+                    limit=ARGS.top_k, query=qe.Query.Nearest(v.tolist(), using=vector_index.names.DENSE), filter=flt, with_payload=True
+                )
+            )
 
 
 frame = rag.as_frame(rag.retrieve(store, "bench", encode, questions, ARGS.top_k)).assign(response=lambda f: f["reference"])
@@ -99,10 +114,12 @@ def bare_ragas():
 
 variants = {
     "retrieve": (lambda: rag.retrieve(store, "bench", encode, questions, ARGS.top_k), bare_retrieve),
-    "BERTScore": (lambda: rag_metrics.bertscore_f1(responses, references, folder, 9),
-                  lambda: bare_scorer.score(responses, references, batch_size=16)),
+    "BERTScore": (
+        lambda: rag_metrics.bertscore_f1(responses, references, folder, 9),
+        lambda: bare_scorer.score(responses, references, batch_size=16),
+    ),
     "ragas context metrics": (lambda: rag_metrics.ragas_scores(frame), bare_ragas),
-}  # fmt: skip
+}
 times = {name: ([], []) for name in variants}
 for round_ in range(ARGS.rounds):
     for name, (ours, bare) in variants.items():

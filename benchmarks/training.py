@@ -63,11 +63,21 @@ def prepare(resources) -> None:
 
 
 def run_asset(resources, seed: int) -> float:
-    config = {"max_steps": ARGS.steps, "batch_size": ARGS.batch_size, "mini_batch_size": ARGS.batch_size,
-              "eval_steps": ARGS.steps, "seed": seed}  # fmt: skip
+    config = {
+        "max_steps": ARGS.steps,
+        "batch_size": ARGS.batch_size,
+        "mini_batch_size": ARGS.batch_size,
+        "eval_steps": ARGS.steps,
+        "seed": seed,
+    }
     started = time.perf_counter()
-    dg.materialize([training_pairs, finetuned_model], selection=[finetuned_model], partition_key=VARIANT, resources=resources,
-                   run_config=dg.RunConfig(ops={"finetuned_model": {"config": config}}))  # fmt: skip
+    dg.materialize(
+        [training_pairs, finetuned_model],
+        selection=[finetuned_model],
+        partition_key=VARIANT,
+        resources=resources,
+        run_config=dg.RunConfig(ops={"finetuned_model": {"config": config}}),
+    )
     return time.perf_counter() - started
 
 
@@ -78,12 +88,22 @@ def run_bare(spec, pairs, seed: int) -> float:
     model = models.load_sentence_transformer(spec, settings.models_dir())
     dataset = train_datasets(pairs)
     args = SentenceTransformerTrainingArguments(
-        output_dir=str(WORKDIR / f"bare-{seed}"), max_steps=ARGS.steps, per_device_train_batch_size=ARGS.batch_size,
-        seed=seed, prompts={"anchor": spec.query_prompt, "positive": spec.passage_prompt, "negative_1": spec.passage_prompt},
-        batch_sampler=BatchSamplers.NO_DUPLICATES, save_strategy="no", report_to="none", disable_tqdm=True,
-    )  # fmt: skip
-    trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=dataset["hard_negatives"],
-                                         loss=losses.CachedMultipleNegativesRankingLoss(model, mini_batch_size=ARGS.batch_size))  # fmt: skip
+        output_dir=str(WORKDIR / f"bare-{seed}"),
+        max_steps=ARGS.steps,
+        per_device_train_batch_size=ARGS.batch_size,
+        seed=seed,
+        prompts={"anchor": spec.query_prompt, "positive": spec.passage_prompt, "negative_1": spec.passage_prompt},
+        batch_sampler=BatchSamplers.NO_DUPLICATES,
+        save_strategy="no",
+        report_to="none",
+        disable_tqdm=True,
+    )
+    trainer = SentenceTransformerTrainer(
+        model=model,
+        args=args,
+        train_dataset=dataset["hard_negatives"],
+        loss=losses.CachedMultipleNegativesRankingLoss(model, mini_batch_size=ARGS.batch_size),
+    )
     started = time.perf_counter()
     trainer.train()
     return time.perf_counter() - started

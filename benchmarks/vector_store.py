@@ -29,8 +29,10 @@ from miracle_dagster.core import vector_index as vi  # noqa: E402
 
 DIM, QUERIES, BATCH = 384, 200, 256
 CENTROIDS, SPREAD = 300, 1.0  # noise as long as a centroid: members of a cluster at cosine ~0.5, clusters at ~0
-WORDS = ("Niere Leber Befund unauffällig Zustand nach Verdacht auf Pneumonie Infiltrat Erguss Stenose links rechts "
-         "Kontrolle empfohlen Fraktur Ödem Läsion Kontrastmittel Sonographie Gallenblase Milz Lymphknoten").split()  # fmt: skip
+WORDS = (
+    "Niere Leber Befund unauffällig Zustand nach Verdacht auf Pneumonie Infiltrat Erguss Stenose links rechts "
+    "Kontrolle empfohlen Fraktur Ödem Läsion Kontrastmittel Sonographie Gallenblase Milz Lymphknoten"
+).split()
 SPECIALTIES = ("radiology", "neurology", "cardiology", "oncology")
 
 
@@ -43,10 +45,19 @@ def corpus(n: int, vectors_kind: str, seed: int = 0) -> tuple[pd.DataFrame, np.n
         vectors = centroids[rng.integers(0, CENTROIDS, n)] + rng.normal(scale=SPREAD, size=(n, DIM)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     texts = [" ".join(rng.choice(WORDS, 55)) for _ in range(n)]  # ~400 characters
-    frame = pd.DataFrame({"passage_id": [f"p{i}" for i in range(n)], "document_id": [f"d{i // 4}" for i in range(n)],
-                          "patient_id": [f"pat{i}" for i in rng.integers(0, max(1, n // 20), n)],
-                          "specialty": rng.choice(SPECIALTIES, n), "document_type": "Befund", "section_name": "Beurteilung",
-                          "date": "2021-01-01", "text": texts, "year": rng.integers(2018, 2025, n)})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "passage_id": [f"p{i}" for i in range(n)],
+            "document_id": [f"d{i // 4}" for i in range(n)],
+            "patient_id": [f"pat{i}" for i in rng.integers(0, max(1, n // 20), n)],
+            "specialty": rng.choice(SPECIALTIES, n),
+            "document_type": "Befund",
+            "section_name": "Beurteilung",
+            "date": "2021-01-01",
+            "text": texts,
+            "year": rng.integers(2018, 2025, n),
+        }
+    )
     return frame, vectors
 
 
@@ -85,7 +96,12 @@ class LocalMode:
         if dense is None:
             return []
         flt = qm.Filter(must=[qm.FieldCondition(key=k, match=qm.MatchValue(value=v)) for k, v in where.items()]) if where else None
-        return [(p.score, p.payload) for p in self.client.query_points(name, query=dense, using=vi.names.DENSE, query_filter=flt, limit=limit, with_payload=True).points]
+        return [
+            (p.score, p.payload)
+            for p in self.client.query_points(
+                name, query=dense, using=vi.names.DENSE, query_filter=flt, limit=limit, with_payload=True
+            ).points
+        ]
 
     def close(self):
         self.client.close()
@@ -137,31 +153,53 @@ def run(kind: str, n: int, vectors_kind: str) -> str:
     queries = vectors[picks] + rng.normal(scale=0.05, size=(QUERIES, DIM)).astype(np.float32)
     texts = [" ".join(frame["text"].iloc[i].split()[:4]) for i in picks]
     dense = timed(lambda q=q: store.query(name, dense=q.tolist(), limit=10) for q in queries)
-    filtered = timed(lambda q=q, i=i: store.query(name, dense=q.tolist(), where={"patient_id": frame["patient_id"].iloc[i]},
-                                                 limit=10) for q, i in zip(queries, picks))  # fmt: skip
-    hybrid = timed(lambda q=q, t=t: store.query(name, dense=q.tolist(), sparse=vi.sparse.query(t, "de"), limit=10)
-                   for q, t in zip(queries, texts)) if kind != "local" else [float("nan")]  # fmt: skip
-    recall = np.mean([len({p["passage_id"] for _, p in store.query(name, dense=q.tolist(), limit=10)}
-                          & {p["passage_id"] for _, p in store.query(name, dense=q.tolist(), limit=10, exact=True)}) / 10
-                      for q in queries[:100]])  # fmt: skip
+    filtered = timed(
+        lambda q=q, i=i: store.query(name, dense=q.tolist(), where={"patient_id": frame["patient_id"].iloc[i]}, limit=10)
+        for q, i in zip(queries, picks)
+    )
+    hybrid = (
+        timed(
+            lambda q=q, t=t: store.query(name, dense=q.tolist(), sparse=vi.sparse.query(t, "de"), limit=10) for q, t in zip(queries, texts)
+        )
+        if kind != "local"
+        else [float("nan")]
+    )
+    recall = np.mean(
+        [
+            len(
+                {p["passage_id"] for _, p in store.query(name, dense=q.tolist(), limit=10)}
+                & {p["passage_id"] for _, p in store.query(name, dense=q.tolist(), limit=10, exact=True)}
+            )
+            / 10
+            for q in queries[:100]
+        ]
+    )
     store.close()
     disk = subprocess.run(["du", "-sm", str(root)], capture_output=True, text=True).stdout.split()[0]
     shutil.rmtree(root, ignore_errors=True)
     (q50, q95), (f50, f95), (h50, h95) = percentiles(dense), percentiles(filtered), percentiles(hybrid)
-    print(f"  {kind} {n} {vectors_kind}: upsert {upsert_s:.1f} s + HNSW build {build_s:.1f} s, query p50 {q50:.2f} ms, "
-          f"filtered p50 {f50:.2f} ms, hybrid p50 {h50:.2f} ms, read view open {reader_open_s:.2f} s, disk {disk} MB")
-    return (f"store={kind} points={n} upsert_per_s={n / upsert_s:.0f} open_s={open_s:.2f} query_p95_ms={q95:.2f} "
-            f"filtered_p95_ms={f95:.2f} hybrid_p95_ms={h95:.2f} recall_at_10={recall:.3f} vectors={vectors_kind} "
-            f"build_s={build_s:.1f} reader_open_s={reader_open_s:.2f} disk_mb={disk}")  # fmt: skip
+    print(
+        f"  {kind} {n} {vectors_kind}: upsert {upsert_s:.1f} s + HNSW build {build_s:.1f} s, query p50 {q50:.2f} ms, "
+        f"filtered p50 {f50:.2f} ms, hybrid p50 {h50:.2f} ms, read view open {reader_open_s:.2f} s, disk {disk} MB"
+    )
+    return (
+        f"store={kind} points={n} upsert_per_s={n / upsert_s:.0f} open_s={open_s:.2f} query_p95_ms={q95:.2f} "
+        f"filtered_p95_ms={f95:.2f} hybrid_p95_ms={h95:.2f} recall_at_10={recall:.3f} vectors={vectors_kind} "
+        f"build_s={build_s:.1f} reader_open_s={reader_open_s:.2f} disk_mb={disk}"
+    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, action="append", help="points per run (repeatable; default 10000)")
     parser.add_argument("--store", choices=("edge", "local", "server"), action="append", help="repeatable; default edge")
-    parser.add_argument("--vectors", choices=("clustered", "random"), action="append",
-                        help="clustered around centroids like real embeddings, or uniformly random (the worst case "
-                        "for HNSW recall); repeatable; default clustered")  # fmt: skip
+    parser.add_argument(
+        "--vectors",
+        choices=("clustered", "random"),
+        action="append",
+        help="clustered around centroids like real embeddings, or uniformly random (the worst case "
+        "for HNSW recall); repeatable; default clustered",
+    )
     args = parser.parse_args()
     for kind in args.store or ["edge"]:
         for vectors_kind in args.vectors or ["clustered"]:

@@ -41,10 +41,7 @@ def passage_ids_unique(report_sections: pd.DataFrame) -> dg.AssetCheckResult:
 )
 def passages_match_source(report_sections: pd.DataFrame, raw_reports: pd.DataFrame) -> dg.AssetCheckResult:
     texts = dict(zip(raw_reports["document_id"], raw_reports["text"]))
-    mismatched = sum(
-        texts.get(row.document_id, "")[row.char_start : row.char_end] != row.text
-        for row in report_sections.itertuples()
-    )
+    mismatched = sum(texts.get(row.document_id, "")[row.char_start : row.char_end] != row.text for row in report_sections.itertuples())
     uncovered = len(set(texts) - set(report_sections["document_id"]))
     return dg.AssetCheckResult(
         passed=mismatched == 0,

@@ -79,7 +79,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("2/3 sample corpus")
     cmd_sample_corpus(argparse.Namespace(out=None, patients=args.patients, seed=args.seed, format="jsonl", bad_rows=True, force=args.fresh))
     print("3/3 materializing raw_reports -> report_sections -> Qdrant points per partition, the collections, QA pairs")
-    return demo.run(verbose=args.verbose, qa_partitions=args.qa_partitions, qa_sections=args.qa_sections, translate_rows=args.translate_rows)
+    return demo.run(
+        verbose=args.verbose, qa_partitions=args.qa_partitions, qa_sections=args.qa_sections, translate_rows=args.translate_rows
+    )
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -88,9 +90,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     quiet_model_loading()
     try:
         hits = search.search(
-            args.query, model=args.model, patient_id=args.patient, specialty=args.specialty, year=args.year,
-            top_k=args.top_k, mode=args.mode,
-        )  # fmt: skip
+            args.query,
+            model=args.model,
+            patient_id=args.patient,
+            specialty=args.specialty,
+            year=args.year,
+            top_k=args.top_k,
+            mode=args.mode,
+        )
     except search.SearchError as error:
         print(f"miracle search: {error}", file=sys.stderr)
         return 2
@@ -150,9 +157,15 @@ def cmd_serve_llm(args: argparse.Namespace) -> int:
 
     try:
         llamacpp.serve(
-            args.model, settings.models_dir(), alias=args.alias, host=args.host, port=args.port, n_ctx=args.n_ctx,
-            n_threads=args.threads, api_key=os.environ.get("MIRACLE_LLM_API_KEY", ""),
-        )  # fmt: skip
+            args.model,
+            settings.models_dir(),
+            alias=args.alias,
+            host=args.host,
+            port=args.port,
+            n_ctx=args.n_ctx,
+            n_threads=args.threads,
+            api_key=os.environ.get("MIRACLE_LLM_API_KEY", ""),
+        )
     except (local_models.LocalModelError, RuntimeError) as error:
         print(f"miracle serve-llm: {error}", file=sys.stderr)
         return 2
@@ -169,7 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fresh", action="store_true", help="regenerate the sample corpus")
     p.add_argument("--verbose", action="store_true")
     p.add_argument("--qa-partitions", type=int, default=2, help="partitions to generate QA pairs for")
-    p.add_argument("--qa-sections", type=int, default=1, help="passages per partition for QA (0: skip QA; ~30 s each with the bundled model)")
+    p.add_argument(
+        "--qa-sections", type=int, default=1, help="passages per partition for QA (0: skip QA; ~30 s each with the bundled model)"
+    )
     p.add_argument("--translate-rows", type=int, default=3, help="QA pairs per partition to translate (0: skip)")
     p.set_defaults(func=cmd_demo)
 
@@ -193,8 +208,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--specialty")
     p.add_argument("--year", type=int)
     p.add_argument("--top-k", type=int, default=5)
-    p.add_argument("--mode", choices=tuple(SEARCH_SCORES), default="dense",
-                   help="dense vectors, BM25 over the stemmed words, or both fused by reciprocal rank fusion")
+    p.add_argument(
+        "--mode",
+        choices=tuple(SEARCH_SCORES),
+        default="dense",
+        help="dense vectors, BM25 over the stemmed words, or both fused by reciprocal rank fusion",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_search)
 
@@ -243,7 +262,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("serve-llm", help="a GGUF model behind an OpenAI-compatible HTTP server (llama.cpp), until Ctrl-C")
     p.add_argument("--model", default=next(iter(LOCAL_LLMS)), help="bundled model name or a .gguf file (default: %(default)s)")
     p.add_argument("--alias", default="bundled", help="the model name clients send (default: %(default)s)")
-    p.add_argument("--host", default="127.0.0.1", help="0.0.0.0 to serve other machines; clients must send MIRACLE_LLM_API_KEY when it is set")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="0.0.0.0 to serve other machines; clients must send MIRACLE_LLM_API_KEY when it is set"
+    )
     p.add_argument("--port", type=int, default=8080, help="(default: %(default)s; 0: a free one, printed)")
     p.add_argument("--n-ctx", type=int, default=2048, help="context window in tokens (default: %(default)s)")
     p.add_argument("--threads", type=int, default=0, help="CPU threads (default 0: all cores)")

@@ -21,7 +21,9 @@ def config_from(dataclass: type) -> type[dg.Config]:
         for f in dataclasses.fields(dataclass)
     }
     model = pydantic.create_model(dataclass.__name__, __base__=dg.Config, __doc__=dataclass.__doc__, **fields)
-    model.to_core = lambda self: dataclass(**{name: tuple(getattr(self, name)) if name in tuples else getattr(self, name) for name in fields})
+    model.to_core = lambda self: dataclass(
+        **{name: tuple(getattr(self, name)) if name in tuples else getattr(self, name) for name in fields}
+    )
     return model
 
 

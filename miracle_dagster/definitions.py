@@ -3,15 +3,15 @@
 import dagster as dg
 
 from miracle_dagster.assets import (
-    phi_detector,
-    pseudonymization_eval,
-    icd_assets,
     evaluation_assets,
+    icd_assets,
     index_assets,
     index_checks,
     ingest_assets,
     partitioned_assets,
+    phi_detector,
     privacy_assets,
+    pseudonymization_eval,
     pseudonymized_qa_pairs,
     qa_assets,
     rag_eval_assets,
@@ -25,7 +25,6 @@ from miracle_dagster.partitions import report_partitions, variant_partitions
 from miracle_dagster.resources import backend_from_env, build_resources
 from miracle_dagster.schedules import nightly_ingest_schedule
 from miracle_dagster.sensors import automation_sensor, new_documents_sensor
-
 
 
 def _gpus(count: int = 1) -> dict:
@@ -102,10 +101,29 @@ privacy_eval_job = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, *index_assets, *qa_assets, *privacy_assets, *translation_assets, *training_assets, *evaluation_assets, *rag_eval_assets, *icd_assets],
+    assets=[
+        *ingest_assets,
+        *index_assets,
+        *qa_assets,
+        *privacy_assets,
+        *translation_assets,
+        *training_assets,
+        *evaluation_assets,
+        *rag_eval_assets,
+        *icd_assets,
+    ],
     asset_checks=[*section_checks, *index_checks],
-    jobs=[ingest_job, collections_job, qa_job, translation_job, training_job, ir_evaluation_job, rag_evaluation_job, icd_job,
-          privacy_eval_job],
+    jobs=[
+        ingest_job,
+        collections_job,
+        qa_job,
+        translation_job,
+        training_job,
+        ir_evaluation_job,
+        rag_evaluation_job,
+        icd_job,
+        privacy_eval_job,
+    ],
     schedules=[nightly_ingest_schedule],
     sensors=[new_documents_sensor, automation_sensor],
     resources=build_resources(),

@@ -51,9 +51,7 @@ def run(verbose: bool, qa_partitions: int, qa_sections: int, translate_rows: int
     started = time.perf_counter()
     for i, (specialty, year) in enumerate(partitions, 1):
         key = partition_key(specialty, year)
-        result = job.execute_in_process(
-            partition_key=str(key), instance=instance, raise_on_error=False, run_config=QUIET
-        )
+        result = job.execute_in_process(partition_key=str(key), instance=instance, raise_on_error=False, run_config=QUIET)
         if not result.success:
             failed.append(str(key))
             continue
@@ -74,9 +72,7 @@ def run(verbose: bool, qa_partitions: int, qa_sections: int, translate_rows: int
         reasons.update(_rejections(result))
         if verbose:
             print(f"  [{i}/{len(partitions)}] {key}: {raw.get('rows_out', 0)} docs, {sections.get('passages', 0)} passages")
-    collections = defs.resolve_job_def("collections_job").execute_in_process(
-        instance=instance, raise_on_error=False, run_config=QUIET
-    )
+    collections = defs.resolve_job_def("collections_job").execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
     qa_failed, qa_report = generate_qa_sample(defs, instance, partitions[:qa_partitions], qa_sections) if qa_sections else ([], [])
     if qa_sections and translate_rows:
         translation_failed, translation_line = translate_qa_sample(defs, instance, partitions[:qa_partitions], translate_rows)
@@ -142,7 +138,11 @@ def generate_qa_sample(defs: dg.Definitions, instance: dg.DagsterInstance, parti
 def _best(frames: list, n: int = 3):
     """The pairs most worth reading, not the first ones: see qa.filters.best_first."""
     pairs = [f for f in frames if len(f)]
-    return filters.best_first(pd.concat(pairs, ignore_index=True), n) if pairs else pd.DataFrame(columns=["question", "answer", "round_trip_rank"])
+    return (
+        filters.best_first(pd.concat(pairs, ignore_index=True), n)
+        if pairs
+        else pd.DataFrame(columns=["question", "answer", "round_trip_rank"])
+    )
 
 
 def translate_qa_sample(defs: dg.Definitions, instance: dg.DagsterInstance, partitions, max_rows: int) -> tuple[list[str], str]:
@@ -154,11 +154,15 @@ def translate_qa_sample(defs: dg.Definitions, instance: dg.DagsterInstance, part
     failed = []
     for specialty, year in partitions:
         key = str(partition_key(specialty, year))
-        result = job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False, run_config=config, asset_selection=selection)
+        result = job.execute_in_process(
+            partition_key=key, instance=instance, raise_on_error=False, run_config=config, asset_selection=selection
+        )
         meta = _metadata(result, "english_qa_pairs")
         if not result.success or not meta:
             failed.append(f"{key} (translation)")
-        totals.update({k: meta.get(k, 0) for k in ("rows_in", "rows_out", "rows_untranslated", "texts_sent", "texts_cached", "characters_billed")})
+        totals.update(
+            {k: meta.get(k, 0) for k in ("rows_in", "rows_out", "rows_untranslated", "texts_sent", "texts_cached", "characters_billed")}
+        )
         totals["over_limit"] += _metadata(result, "untranslated_qa_pairs").get("rows_over_limit", 0)
     backend = defs.resources["translator"]
     return failed, (

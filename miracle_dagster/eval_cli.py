@@ -14,10 +14,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--qrels", help='JSONL lines {"query_id", "doc_id", "grade"}')
     p.add_argument("--liveqa", metavar="DATA_DIR", help="evaluate on TREC LiveQA-Med + MedQuAD from this folder (e.g. ../shared/data)")
     p.add_argument("--distractors", type=int, default=0, help="with --liveqa: MedQuAD answers added to the corpus (-1: all)")
-    p.add_argument("--question-text", choices=("summary", "message"), default="summary", help="with --liveqa: NLM summary or the consumer's message")
-    p.add_argument("--model", action="append", required=True,
-                   help="registry name, sentence-transformers folder, `bm25` (lexical baseline) or `<model>+bm25` (both "
-                   "fused by reciprocal rank fusion, as hybrid search does); repeat to compare with the first")
+    p.add_argument(
+        "--question-text", choices=("summary", "message"), default="summary", help="with --liveqa: NLM summary or the consumer's message"
+    )
+    p.add_argument(
+        "--model",
+        action="append",
+        required=True,
+        help="registry name, sentence-transformers folder, `bm25` (lexical baseline) or `<model>+bm25` (both "
+        "fused by reciprocal rank fusion, as hybrid search does); repeat to compare with the first",
+    )
     p.add_argument("--language", choices=("de", "en"), help="stemming and stopwords of bm25 (default de; en with --liveqa)")
     p.add_argument("--min-grade", type=int, help="grade from which a document counts as relevant (default 1; 2 with --liveqa)")
     p.add_argument("--max-seq-length", type=int, default=0, help="cap the models' token limit (0: their own)")
@@ -89,8 +95,10 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({"stats": stats, "min_grade": min_grade, "rows": frame.to_dict("records"), "comparison": comparison}, indent=2))
         return 0
     sizes = [len(d) for d in relevant.values()]
-    print(f"queries {len(relevant)} (with a relevant document, grade >= {min_grade}), corpus {len(data.corpus)}, "
-          f"relevant per query {sum(sizes) / len(sizes):.2f} (>= 2: {sum(n >= 2 for n in sizes)})")  # fmt: skip
+    print(
+        f"queries {len(relevant)} (with a relevant document, grade >= {min_grade}), corpus {len(data.corpus)}, "
+        f"relevant per query {sum(sizes) / len(sizes):.2f} (>= 2: {sum(n >= 2 for n in sizes)})"
+    )
     table = ir.overall(frame, (*ir.HEADLINE, "recall@1", "recall@5", "recall@100"))
     print(table.round(4).to_string())
     if compared is not None:

@@ -42,8 +42,10 @@ def run_list(args) -> int:
     try:
         with build_qdrant().open(read_only=True) as store:
             aliases = store.aliases()
-            rows = [{"collection": c, "points": store.count(c), "served_as": sorted(a for a, t in aliases.items() if t == c)}
-                    for c in store.collections()]  # fmt: skip
+            rows = [
+                {"collection": c, "points": store.count(c), "served_as": sorted(a for a, t in aliases.items() if t == c)}
+                for c in store.collections()
+            ]
     except vector_index.StoreError as error:
         return _fail(str(error))
     if args.json:
@@ -63,8 +65,10 @@ def rollback_target(store: vector_index.VectorStore, alias: str, to: str = "") -
     if to and to not in others:
         raise vector_index.StoreError(f"{to!r} is not a kept version of {alias!r}: {', '.join(others) or 'none is kept'}")
     if not to and len(others) != 1:
-        raise vector_index.StoreError(f"alias {alias!r} serves {live}; " + (
-            f"choose the version with --to: {', '.join(others)}" if others else "no earlier version is kept"))
+        raise vector_index.StoreError(
+            f"alias {alias!r} serves {live}; "
+            + (f"choose the version with --to: {', '.join(others)}" if others else "no earlier version is kept")
+        )
     return live, to or others[0]
 
 

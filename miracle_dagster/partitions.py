@@ -54,8 +54,4 @@ def partition_key(specialty: str, year: str) -> dg.MultiPartitionKey:
 def eager_every_year() -> dg.AutomationCondition:
     """`AutomationCondition.eager()` for every year, not only the latest: with a time dimension, eager() alone would
     ignore an old year whose upstream partition was re-materialized (e.g. a backfill of `raw_reports` for 2020)."""
-    return (
-        dg.AutomationCondition.eager()
-        .without(dg.AutomationCondition.in_latest_time_window())
-        .with_label("eager (every year)")
-    )
+    return dg.AutomationCondition.eager().without(dg.AutomationCondition.in_latest_time_window()).with_label("eager (every year)")

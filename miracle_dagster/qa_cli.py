@@ -12,9 +12,17 @@ from miracle_dagster.jsonl_io import plain, read_text_lines, write_jsonl
 from miracle_dagster.resources import build_embedder, build_llm
 
 OUTPUT_FIELDS = (
-    "id", "pair_id", "question", "answer", "language", "question_language", "answer_support",
-    "round_trip_rank", "generator_model", "prompt_version",
-)  # fmt: skip
+    "id",
+    "pair_id",
+    "question",
+    "answer",
+    "language",
+    "question_language",
+    "answer_support",
+    "round_trip_rank",
+    "generator_model",
+    "prompt_version",
+)
 
 
 def read_inputs(path: str, default_language: str) -> tuple[list[dict], list[dict]]:

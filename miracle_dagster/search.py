@@ -38,11 +38,12 @@ def search(
     try:
         with build_qdrant().open(read_only=True) as store:
             hits = (
-                vector_index.search(store, alias, vector, query_text=query, mode=mode, patient_id=patient_id,
-                                    specialty=specialty, year=year, top_k=top_k)
+                vector_index.search(
+                    store, alias, vector, query_text=query, mode=mode, patient_id=patient_id, specialty=specialty, year=year, top_k=top_k
+                )
                 if alias in store.aliases()
                 else None
-            )  # fmt: skip
+            )
     except vector_index.StoreError as error:  # e.g. an index of the old local mode under the data root
         raise SearchError(str(error)) from error
     if hits is None:

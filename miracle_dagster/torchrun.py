@@ -19,19 +19,42 @@ import torch
 from miracle_dagster.core import models, training
 
 
-def train_with_torchrun(context: dg.AssetExecutionContext, processes: int, spec: models.ModelSpec, models_dir: str,
-                        pairs: pd.DataFrame, out_dir: Path, config: training.TrainConfig, model_name: str,
-                        private: bool) -> training.TrainResult:  # fmt: skip
+def train_with_torchrun(
+    context: dg.AssetExecutionContext,
+    processes: int,
+    spec: models.ModelSpec,
+    models_dir: str,
+    pairs: pd.DataFrame,
+    out_dir: Path,
+    config: training.TrainConfig,
+    model_name: str,
+    private: bool,
+) -> training.TrainResult:
     """Train in `processes` torchrun workers on this machine; the pairs travel as a temporary Parquet file (removed
     afterwards: the `de` variant's pairs hold raw PHI), the settings as a job file beside it."""
     with tempfile.TemporaryDirectory(prefix="miracle-torchrun-") as tmp:
-        job = {"spec": asdict(spec), "models_dir": str(models_dir), "pairs": str(Path(tmp) / "pairs.parquet"),
-               "out_dir": str(out_dir), "config": asdict(config), "model_name": model_name, "private": private}  # fmt: skip
+        job = {
+            "spec": asdict(spec),
+            "models_dir": str(models_dir),
+            "pairs": str(Path(tmp) / "pairs.parquet"),
+            "out_dir": str(out_dir),
+            "config": asdict(config),
+            "model_name": model_name,
+            "private": private,
+        }
         pairs.to_parquet(job["pairs"], index=False)
         job_file = Path(tmp) / "job.json"
         job_file.write_text(json.dumps(job))
-        command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={processes}",
-                   "-m", "miracle_dagster.train_worker", str(job_file)]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            f"--nproc_per_node={processes}",
+            "-m",
+            "miracle_dagster.train_worker",
+            str(job_file),
+        ]
         # torchrun would give each worker one CPU thread; on a CPU run they share this process's threads instead
         threads = os.environ.get("OMP_NUM_THREADS") or str(max(1, torch.get_num_threads() // processes))
         context.log.info(f"fine-tuning in {processes} torchrun process(es): {' '.join(command)}")

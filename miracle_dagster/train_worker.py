@@ -34,9 +34,18 @@ def run(job: dict, callbacks=()) -> training.TrainResult:
     config = training.TrainConfig(**{**job["config"], "matryoshka_dims": tuple(job["config"]["matryoshka_dims"])})
     model = models.load_sentence_transformer(spec, Path(job["models_dir"]))
     guide = models.load_sentence_transformer(spec, Path(job["models_dir"])) if config.loss == "gist" else None
-    return training.train(model, pd.read_parquet(job["pairs"]), Path(job["out_dir"]), config, spec.query_prompt or None,
-                          spec.passage_prompt or None, guide=guide, callbacks=callbacks, model_name=job["model_name"],
-                          private=job["private"])  # fmt: skip
+    return training.train(
+        model,
+        pd.read_parquet(job["pairs"]),
+        Path(job["out_dir"]),
+        config,
+        spec.query_prompt or None,
+        spec.passage_prompt or None,
+        guide=guide,
+        callbacks=callbacks,
+        model_name=job["model_name"],
+        private=job["private"],
+    )
 
 
 def main(job_file: str) -> None:

@@ -25,15 +25,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"miracle translate: {error}", file=sys.stderr)
         return 2
     frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["id", "text"])
-    done = translate.translate_rows(frame, ("text",), backend, translator.cache(), translator.source_lang,
-                                    translator.target_lang, translator.glossary().version)
+    done = translate.translate_rows(
+        frame, ("text",), backend, translator.cache(), translator.source_lang, translator.target_lang, translator.glossary().version
+    )
     write_jsonl(args.output, ({k: plain(v) for k, v in r.items()} for r in done.english.to_dict("records")))
     if args.untranslated:
         write_jsonl(args.untranslated, [*({k: plain(v) for k, v in r.items()} for r in done.untranslated.to_dict("records")), *bad])
     run = done.run
-    print(f"texts {len(rows)} (+{len(bad)} unreadable lines), translated {len(done.english)} with {backend.name}, "
-          f"untranslated {len(done.untranslated)}; sent {run.texts_sent}, from cache {run.texts_cached}, "
-          f"characters billed {run.billed_characters}")
+    print(
+        f"texts {len(rows)} (+{len(bad)} unreadable lines), translated {len(done.english)} with {backend.name}, "
+        f"untranslated {len(done.untranslated)}; sent {run.texts_sent}, from cache {run.texts_cached}, "
+        f"characters billed {run.billed_characters}"
+    )
     for reason, n in done.by_reason.most_common():
         print(f"  {reason}: {n}")
     if run.stopped:

@@ -46,7 +46,15 @@ if _WORKER:  # the cores split between the workers (torch is not imported yet): 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
-for _var in ("MIRACLE_SPECIALTIES", "MIRACLE_FIRST_YEAR", "MIRACLE_AUTOMATION", "MIRACLE_SOURCE_KIND", "MIRACLE_SOURCE_DIR", "MIRACLE_EMBEDDER", "MIRACLE_MODELS"):
+for _var in (
+    "MIRACLE_SPECIALTIES",
+    "MIRACLE_FIRST_YEAR",
+    "MIRACLE_AUTOMATION",
+    "MIRACLE_SOURCE_KIND",
+    "MIRACLE_SOURCE_DIR",
+    "MIRACLE_EMBEDDER",
+    "MIRACLE_MODELS",
+):
     os.environ.pop(_var, None)
 
 import pytest  # noqa: E402
@@ -58,9 +66,19 @@ _SHARED = {"rag_env": "rag_world"}
 
 # The longest groups (measured with --durations on the 2-core VM) start first, so that no worker is left with one of
 # them while the other has finished: with --no-loadscope-reorder (Makefile) xdist hands out groups in collection order.
-_LONGEST_FIRST = ("tests/test_icd.py", "rag_world", "tests/test_training.py", "tests/test_phi_detector.py", "tests/test_cli.py",
-                  "tests/test_llm_openai.py", "tests/test_evaluate_ir.py", "tests/test_ui.py", "tests/test_qa_assets.py",
-                  "tests/test_translate_assets.py", "tests/test_models.py")  # fmt: skip
+_LONGEST_FIRST = (
+    "tests/test_icd.py",
+    "rag_world",
+    "tests/test_training.py",
+    "tests/test_phi_detector.py",
+    "tests/test_cli.py",
+    "tests/test_llm_openai.py",
+    "tests/test_evaluate_ir.py",
+    "tests/test_ui.py",
+    "tests/test_qa_assets.py",
+    "tests/test_translate_assets.py",
+    "tests/test_models.py",
+)
 
 
 def _group(item) -> str:
@@ -107,9 +125,15 @@ def four_passage_ir_files(tmp_path):
     as the files `miracle ir-eval` reads: (the set, the command's arguments up to --model)."""
     from miracle_dagster.core.evaluation import ir, ir_files
 
-    data = ir.IRSet(corpus={"p1": "Die linke Niere zeigt eine Zyste.", "p2": "Die Lunge ist frei belüftet.",
-                            "p3": "Fraktur des distalen Radius.", "p4": "Leber mit homogener Echotextur."},
-                    queries={"q1": "Zysten der Nieren", "q2": "Lunge belüftet?", "q3": "Radiusfraktur"},
-                    qrels={"q1": {"p1": 2}, "q2": {"p2": 3}, "q3": {"p3": 1}})  # fmt: skip
+    data = ir.IRSet(
+        corpus={
+            "p1": "Die linke Niere zeigt eine Zyste.",
+            "p2": "Die Lunge ist frei belüftet.",
+            "p3": "Fraktur des distalen Radius.",
+            "p4": "Leber mit homogener Echotextur.",
+        },
+        queries={"q1": "Zysten der Nieren", "q2": "Lunge belüftet?", "q3": "Radiusfraktur"},
+        qrels={"q1": {"p1": 2}, "q2": {"p2": 3}, "q3": {"p3": 1}},
+    )
     files = ir_files.write_files(data, tmp_path)
     return data, ["ir-eval", "--corpus", str(files["corpus"]), "--queries", str(files["queries"]), "--qrels", str(files["qrels"])]

@@ -22,11 +22,32 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 WORDS = {
-    "der": "the", "die": "the", "das": "the", "und": "and", "mit": "with", "ohne": "without", "kein": "no",
-    "keine": "no", "bei": "with", "leber": "liver", "niere": "kidney", "lunge": "lung", "links": "left",
-    "rechts": "right", "pneumonie": "pneumonia", "fieber": "fever", "tage": "days", "tagen": "days", "seit": "since",
-    "ist": "is", "patient": "patient", "befund": "finding", "herz": "heart", "wie": "how", "viele": "many",
-}  # fmt: skip
+    "der": "the",
+    "die": "the",
+    "das": "the",
+    "und": "and",
+    "mit": "with",
+    "ohne": "without",
+    "kein": "no",
+    "keine": "no",
+    "bei": "with",
+    "leber": "liver",
+    "niere": "kidney",
+    "lunge": "lung",
+    "links": "left",
+    "rechts": "right",
+    "pneumonie": "pneumonia",
+    "fieber": "fever",
+    "tage": "days",
+    "tagen": "days",
+    "seit": "since",
+    "ist": "is",
+    "patient": "patient",
+    "befund": "finding",
+    "herz": "heart",
+    "wie": "how",
+    "viele": "many",
+}
 KEPT = {"mg", "ml", "l", "g", "kg", "cm", "mm", "mmHg", "mmol", "dl", "min", "h"}  # units and all-caps abbreviations stay, as at DeepL
 FILLER = "the of and to in is was for on with as at by from this that which were are be has".split()
 _TOKEN = re.compile(r"&\w+;|[A-Za-zÄÖÜäöüß]+|[^A-Za-zÄÖÜäöüß&]+|&")  # XML entities stay entities
@@ -94,18 +115,24 @@ class DeepLStub:
         if body.get("glossary_id") and body["glossary_id"] not in self.glossaries:
             return 404, {"message": "Glossary not found"}
         ignore = body.get("ignore_tags", []) if body.get("tag_handling") == "xml" else []
-        return 200, {"translations": [
-            {"detected_source_language": "DE", "text": fake_translate(t, glossary, ignore), "billed_characters": len(t)} for t in texts
-        ]}  # fmt: skip
+        return 200, {
+            "translations": [
+                {"detected_source_language": "DE", "text": fake_translate(t, glossary, ignore), "billed_characters": len(t)} for t in texts
+            ]
+        }
 
     def create_glossary(self, body: dict) -> tuple[int, object]:
         entries = dict(line.split("\t", 1) for line in body["entries"].splitlines() if line.strip())
         gid = str(uuid.uuid4())
         info = {
-            "glossary_id": gid, "name": body["name"], "ready": True, "source_lang": body["source_lang"].lower(),
-            "target_lang": body["target_lang"].lower(), "entry_count": len(entries),
+            "glossary_id": gid,
+            "name": body["name"],
+            "ready": True,
+            "source_lang": body["source_lang"].lower(),
+            "target_lang": body["target_lang"].lower(),
+            "entry_count": len(entries),
             "creation_time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00"),
-        }  # fmt: skip
+        }
         self.glossaries[gid] = {"info": info, "entries": entries}
         return 201, info
 

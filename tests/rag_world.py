@@ -59,8 +59,15 @@ def resources(root: Path, models_dir: Path, **llm) -> dict:
 def materialize(res: dict, selection: list, instance: dg.DagsterInstance | None = None, **configs) -> dg.ExecuteInJobResult:
     """Run `selection` of the lifecycle for the variant; the other lifecycle assets are read from where they were written."""
     ops = {a.node_def.name: {"config": c} for a in selection if (c := configs.get(a.node_def.name))}
-    return dg.materialize(LIFECYCLE, selection=selection, partition_key=VARIANT, resources=res, instance=instance,
-                          run_config={"ops": ops}, raise_on_error=False)  # fmt: skip
+    return dg.materialize(
+        LIFECYCLE,
+        selection=selection,
+        partition_key=VARIANT,
+        resources=res,
+        instance=instance,
+        run_config={"ops": ops},
+        raise_on_error=False,
+    )
 
 
 def build(root: Path, models_dir: Path, instance: dg.DagsterInstance | None = None) -> dict:

@@ -70,11 +70,15 @@ def test_demo_materializes_every_source_partition_into_the_instance(tmp_path, mo
         runs = instance.get_runs()
         assert len(runs) == len(partitions) + 3 and all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
         # No PHI in what a demo run prints or records: the console, and every event of every run.
-        logged = done.stdout + done.stderr + "\n".join(
-            str(event.message) for run in runs for event in instance.all_logs(run.run_id) if event.message
+        logged = (
+            done.stdout
+            + done.stderr
+            + "\n".join(str(event.message) for run in runs for event in instance.all_logs(run.run_id) if event.message)
         )
     phi = [json.loads(line) for line in (tmp_path / "sample_source" / "_meta" / "phi_spans.jsonl").read_text().splitlines()]
-    values = {s["text"] for s in phi if s["type"] in ("PATIENT_NAME", "BIRTH_DATE", "STREET", "PHONE", "INSURANCE_ID") and len(s["text"]) >= 5}
+    values = {
+        s["text"] for s in phi if s["type"] in ("PATIENT_NAME", "BIRTH_DATE", "STREET", "PHONE", "INSURANCE_ID") and len(s["text"]) >= 5
+    }
     assert len(values) > 20 and not [v for v in values if v in logged]
 
     # Search the live collection, then the same query restricted to one patient (in this process: one model load).

@@ -18,8 +18,12 @@ from miracle_dagster.core.training import TrainConfig
 
 CONFIGS = [  # run config, its core dataclass, the asset-only fields, the defaults the asset changes
     (FineTuneConfig, TrainConfig, {"base_model"}, {}),
-    (IcdBiencoderConfig, TrainConfig, {"base_model", "split_by", "split_seed", "dev_fraction", "test_fraction",
-                                       "num_negatives", "max_seq_length"}, {"batch_size": 32}),  # fmt: skip
+    (
+        IcdBiencoderConfig,
+        TrainConfig,
+        {"base_model", "split_by", "split_seed", "dev_fraction", "test_fraction", "num_negatives", "max_seq_length"},
+        {"batch_size": 32},
+    ),
     (IcdRerankerConfig, RerankConfig, {"base_encoder", "top_n", "negatives_per_query", "rerank_top_n"}, {}),
     (QAGenerationConfig, QAConfig, set(), {}),
     (IcdQueriesConfig, QueryConfig, {"round_trip_model"}, {}),

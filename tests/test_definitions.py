@@ -110,9 +110,7 @@ def test_sensor_requests_only_new_or_changed_partitions(tmp_path, sample_corpus)
         done = sorted(requested)[0]
         specialty, year = done.split("|")
         instance.report_runless_asset_event(
-            dg.AssetMaterialization(
-                "raw_reports", partition=done, metadata={"source_fingerprint": source.fingerprint(specialty, year)}
-            )
+            dg.AssetMaterialization("raw_reports", partition=done, metadata={"source_fingerprint": source.fingerprint(specialty, year)})
         )
         second = new_documents_sensor(dg.build_sensor_context(instance=instance, resources={"source": source}))
         assert {r.partition_key for r in second} == requested - {done}

@@ -35,9 +35,7 @@ SECRETS = {  # the required variables, with stand-in values
 }
 # Docker Compose's own substitution pattern (compose-go template.go): $$, $VAR, ${VAR}, ${VAR:-default}, ${VAR:?error}
 _SUBST = r"[_a-z][_a-z0-9]*(?::?[-?][^}]*)?"
-_PATTERN = re.compile(
-    rf"\$(?:(?P<escaped>\$)|(?P<named>[_a-z][_a-z0-9]*)|{{(?P<braced>{_SUBST})}}|(?P<invalid>))", re.I
-)
+_PATTERN = re.compile(rf"\$(?:(?P<escaped>\$)|(?P<named>[_a-z][_a-z0-9]*)|{{(?P<braced>{_SUBST})}}|(?P<invalid>))", re.I)
 
 
 def interpolate(node, env: dict[str, str]):
@@ -501,7 +499,9 @@ def test_assets_round_trip_through_an_object_store():
     import fsspec
 
     assert {f.rsplit("/", 1)[-1] for f in fsspec.filesystem("memory").ls("/bucket/miracle/assets", detail=False)} == {
-        "upstream.parquet", "downstream.parquet"}
+        "upstream.parquet",
+        "downstream.parquet",
+    }
 
 
 # --- Dockerfile, .dockerignore, extras ----------------------------------------------------------------------------
@@ -612,9 +612,7 @@ def test_no_phi_in_logs_of_a_pipeline_run(tmp_path, models_dir, caplog, capfd):
         "data_root": DataRoot(path=str(tmp_path)),
         "source": ReportSource(folder=str(tmp_path / "source")),
         "embedder": EmbeddingModels(models_dir=str(models_dir)),
-        "pseudonymizer": Pseudonymizer(
-            secret=SECRETS["MIRACLE_PSEUDONYM_SECRET"], private_dir=str(tmp_path / "private")
-        ),
+        "pseudonymizer": Pseudonymizer(secret=SECRETS["MIRACLE_PSEUDONYM_SECRET"], private_dir=str(tmp_path / "private")),
     }
     partitions = Counter((d["specialty"], d["date"][:4]) for d in corpus.documents).most_common(3)
     caplog.set_level(logging.DEBUG)

@@ -15,12 +15,12 @@ from miracle_dagster.assets import finetuned_model, ingest_assets, ir_eval_repor
 from miracle_dagster.assets.evaluate_ir import BEATS_BASE
 from miracle_dagster.cli import main
 from miracle_dagster.core import training
-from miracle_dagster.core.models import ModelSpec
-from miracle_dagster.core.training import registry
 from miracle_dagster.core.evaluation import ir, ir_files, judge, public_data
 from miracle_dagster.core.llm import Completion, LLMClient
+from miracle_dagster.core.models import ModelSpec
 from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
 from miracle_dagster.core.sample_corpus.questions import stand_in_qa_pairs
+from miracle_dagster.core.training import registry
 from miracle_dagster.partitions import partition_key
 from miracle_dagster.resources import build_llm
 from miracle_dagster.resources.embedder import EmbeddingModels
@@ -48,9 +48,12 @@ def _angle_model():
 
 
 def test_metrics_match_a_hand_computed_case_with_several_relevant_documents():
-    data = ir.IRSet(corpus={f"d{i}": f"d{i}" for i in range(1, 6)}, queries={"q1": "q1", "q2": "q2"},
-                    qrels={"q1": {"d1": 3, "d3": 2, "d5": 2}, "q2": {"d4": 2, "d1": 3, "d5": 1}},
-                    groups={"q1": {"specialty": "a"}, "q2": {"specialty": "b"}})  # fmt: skip
+    data = ir.IRSet(
+        corpus={f"d{i}": f"d{i}" for i in range(1, 6)},
+        queries={"q1": "q1", "q2": "q2"},
+        qrels={"q1": {"d1": 3, "d3": 2, "d5": 2}, "q2": {"d4": 2, "d1": 3, "d5": 1}},
+        groups={"q1": {"specialty": "a"}, "q2": {"specialty": "b"}},
+    )
     # q1 ranks d1..d5, relevant d1 d3 d5: AP = (1/1 + 2/3 + 3/5) / 3; q2 ranks d5 d4 d3 d2 d1, relevant d4 d1: AP = (1/2 + 2/5) / 2
     rows = ir.evaluate(_angle_model(), data, "angles", (None, None), min_grade=2, group_kinds=("specialty",))
     value = rows.set_index(["group_kind", "group", "metric"])["value"]
@@ -66,11 +69,21 @@ def test_metrics_match_a_hand_computed_case_with_several_relevant_documents():
     assert list(ir.overall(rows).columns) == list(ir.HEADLINE)
 
 
-@pytest.mark.parametrize("reply, grade, reason", [
-    ('{"grade": 2}', 2, ""), ('{"relevance": "3"}', 3, ""), ("Grade: 1", 1, ""), ("```json\n{\"grade\": 0}\n```", 0, ""),
-    ('{"grade": 5}', None, "grade_out_of_range"), ("2.5", None, "grade_out_of_range"), ("between 1 and 2", None, "ambiguous_grade"),
-    ("The passage is relevant.", None, "no_grade"), ("", None, "empty_reply"), ('{"grade": true}', None, "no_grade"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "reply, grade, reason",
+    [
+        ('{"grade": 2}', 2, ""),
+        ('{"relevance": "3"}', 3, ""),
+        ("Grade: 1", 1, ""),
+        ('```json\n{"grade": 0}\n```', 0, ""),
+        ('{"grade": 5}', None, "grade_out_of_range"),
+        ("2.5", None, "grade_out_of_range"),
+        ("between 1 and 2", None, "ambiguous_grade"),
+        ("The passage is relevant.", None, "no_grade"),
+        ("", None, "empty_reply"),
+        ('{"grade": true}', None, "no_grade"),
+    ],
+)
 def test_grade_parsing(reply, grade, reason):
     assert judge.parse_grade(reply) == (grade, reason)
 
@@ -86,8 +99,15 @@ class _Replies:
 
 
 def test_garbage_replies_are_recorded_as_failures_never_dropped():
-    pairs = pd.DataFrame({"question_id": ["q1", "q1", "q2"], "passage_id": ["a", "b", "a"], "question": ["Was?", "Was?", "Wo?"],
-                          "passage": ["Text a", "Text b", "Text a"], "pooled_by": "m"})  # fmt: skip
+    pairs = pd.DataFrame(
+        {
+            "question_id": ["q1", "q1", "q2"],
+            "passage_id": ["a", "b", "a"],
+            "question": ["Was?", "Was?", "Wo?"],
+            "passage": ["Text a", "Text b", "Text a"],
+            "pooled_by": "m",
+        }
+    )
     out = judge.judge(LLMClient(_Replies(['{"grade": 3}', "no idea", None])), pairs)
     assert len(out) == 3 and list(out["grade"].isna()) == [False, True, True]
     assert list(out["reason"]) == ["", "no_grade", "llm_error"] and out["detail"].iloc[1] == "no idea"
@@ -124,12 +144,13 @@ def world(tmp_path_factory, models_dir):
     monkeypatch.setenv("MIRACLE_SPLIT_TEST_FRACTION", "0.5")
     write_sample_source(root / "source", generate_corpus(n_patients=4, seed=5, specialties=["radiology"], years=["2022"]))
     resources = {
-        "io_manager": ParquetIOManager(base_dir=str(root / "assets")), "data_root": DataRoot(path=str(root)),
+        "io_manager": ParquetIOManager(base_dir=str(root / "assets")),
+        "data_root": DataRoot(path=str(root)),
         "source": ReportSource(folder=str(root / "source")),
         "embedder": EmbeddingModels(models_dir=str(models_dir), cache_dir=str(root / "cache")),
         "llm": build_llm(cache_dir="", models_dir=str(models_dir)),  # no completion cache: reuse must come from the asset
         "pseudonymizer": Pseudonymizer(secret="evaluation-tests-secret-0123456789", private_dir=str(root / "private")),
-    }  # fmt: skip
+    }
     done = dg.materialize(ingest_assets, partition_key=str(partition_key("radiology", "2022")), resources=resources)
     passages = done.output_for_node("report_sections")
     monkeypatch.undo()
@@ -138,16 +159,24 @@ def world(tmp_path_factory, models_dir):
     pairs.assign(negatives=[[] for _ in range(len(pairs))]).to_parquet(root / "assets" / "training_pairs" / "de.parquet")
     minilm = resources["embedder"].provision("all-MiniLM-L6-v2")
     (root / "assets" / "finetuned_model").mkdir(parents=True)
-    registry.as_row(ModelSpec(TUNED, f"path:{minilm}", max_seq_length=128), variant="de", version="v1", base_model=MODELS[0],
-                    data_version="d1").to_parquet(root / "assets" / "finetuned_model" / "de.parquet")  # fmt: skip
-    config = {"relevance_judgments": {"config": {"models": MODELS, "max_questions": 2, "pool_depth": 2, "max_passage_chars": 300}},
-              "ir_eval_report": {"config": {"n_resamples": 2000}}}  # fmt: skip
+    registry.as_row(
+        ModelSpec(TUNED, f"path:{minilm}", max_seq_length=128), variant="de", version="v1", base_model=MODELS[0], data_version="d1"
+    ).to_parquet(root / "assets" / "finetuned_model" / "de.parquet")
+    config = {
+        "relevance_judgments": {"config": {"models": MODELS, "max_questions": 2, "pool_depth": 2, "max_passage_chars": 300}},
+        "ir_eval_report": {"config": {"n_resamples": 2000}},
+    }
     instance = dg.DagsterInstance.ephemeral()
 
     def run(*selection):
-        return dg.materialize([training_pairs, finetuned_model, relevance_judgments, ir_eval_report], selection=selection,
-                              partition_key="de", resources=resources, instance=instance,
-                              run_config=dg.RunConfig(ops={a.key.path[-1]: config[a.key.path[-1]] for a in selection}))  # fmt: skip
+        return dg.materialize(
+            [training_pairs, finetuned_model, relevance_judgments, ir_eval_report],
+            selection=selection,
+            partition_key="de",
+            resources=resources,
+            instance=instance,
+            run_config=dg.RunConfig(ops={a.key.path[-1]: config[a.key.path[-1]] for a in selection}),
+        )
 
     yield passages, pairs, run(relevance_judgments, ir_eval_report), run(relevance_judgments)
     shutil.rmtree(root, ignore_errors=True)
@@ -174,7 +203,11 @@ def test_judgments_pool_both_models_and_a_rerun_judges_nothing_new(world):
     texts = set(passages["text"]) | set(pairs["query"])
     assert not any(str(v) in texts for v in meta.values())  # `de` is raw PHI: no passage or question in metadata
     again = _meta(second, "relevance_judgments")
-    assert again["newly_judged"] == 0 and again["llm_requests"] == 0 and again["already_judged"] == len(asked) - (asked["reason"] == "llm_error").sum()
+    assert (
+        again["newly_judged"] == 0
+        and again["llm_requests"] == 0
+        and again["already_judged"] == len(asked) - (asked["reason"] == "llm_error").sum()
+    )
     pd.testing.assert_frame_equal(judged, second.output_for_node("relevance_judgments"), check_dtype=False)
 
 
@@ -206,8 +239,11 @@ def liveqa_slice(tmp_path_factory):
     full = public_data.load_liveqa(DATA).data
     chosen = [q for q in sorted(full.queries) if len(full.relevant(2).get(q, ())) >= 2][:2]
     docs = {d for q in chosen for d in full.qrels[q]}
-    small = ir.IRSet(corpus={d: full.corpus[d] for d in sorted(docs)}, queries={q: full.queries[q] for q in chosen},
-                     qrels={q: full.qrels[q] for q in chosen})  # fmt: skip
+    small = ir.IRSet(
+        corpus={d: full.corpus[d] for d in sorted(docs)},
+        queries={q: full.queries[q] for q in chosen},
+        qrels={q: full.qrels[q] for q in chosen},
+    )
     return small, ir_files.write_files(small, tmp_path_factory.mktemp("liveqa"))
 
 
@@ -225,8 +261,20 @@ def test_liveqa_loader_counts():
 @needs_data
 def test_ir_eval_cli_on_a_liveqa_slice_applies_the_models_prompts(liveqa_slice, models_dir, capsys):
     small, files = liveqa_slice
-    args = ["ir-eval", "--corpus", str(files["corpus"]), "--queries", str(files["queries"]), "--qrels", str(files["qrels"]),
-            "--min-grade", "2", "--max-seq-length", "128", "--json"]  # fmt: skip
+    args = [
+        "ir-eval",
+        "--corpus",
+        str(files["corpus"]),
+        "--queries",
+        str(files["queries"]),
+        "--qrels",
+        str(files["qrels"]),
+        "--min-grade",
+        "2",
+        "--max-seq-length",
+        "128",
+        "--json",
+    ]
     assert main([*args, "--model", "multilingual-e5-small", "--model", str(models_dir / "multilingual-e5-small")]) == 0
     out = json.loads(capsys.readouterr().out)
     rows = pd.DataFrame(out["rows"]).set_index(["model", "metric"])["value"]
@@ -235,7 +283,10 @@ def test_ir_eval_cli_on_a_liveqa_slice_applies_the_models_prompts(liveqa_slice, 
     with ir.max_length(model, 128):
         ranked = ir.rank(model, small.queries, small.corpus, 100, ("query: ", "passage: "))
     relevant = small.relevant(2)
-    aps = [sum((i + 1) / (r + 1) for i, r in enumerate(p for p, d in enumerate(ranked[q]) if d in relevant[q])) / len(relevant[q]) for q in relevant]
+    aps = [
+        sum((i + 1) / (r + 1) for i, r in enumerate(p for p, d in enumerate(ranked[q]) if d in relevant[q])) / len(relevant[q])
+        for q in relevant
+    ]
     assert rows[("multilingual-e5-small", "map@100")] == pytest.approx(np.mean(aps), abs=1e-6)
     # the folder's config_sentence_transformers.json carries the same prompts: the same numbers
     assert rows[(str(models_dir / "multilingual-e5-small"), "map@100")] == pytest.approx(np.mean(aps), abs=1e-6)
@@ -245,12 +296,17 @@ def test_ir_eval_cli_names_the_bad_line(tmp_path, capsys):
     corpus, queries, qrels = tmp_path / "c.jsonl", tmp_path / "q.jsonl", tmp_path / "r.jsonl"
     corpus.write_text('{"id": "d1", "text": "Pneumonie"}\n{"id": "d2", "text": "Fraktur"}\n')
     queries.write_text('{"id": "q1", "text": "Lunge?"}\n')
-    cases = {'{"query_id": "q1", "doc_id": "d1", "grade": 2}\n{"query_id": "q1", "doc_id": "d9", "grade": 1}\n': f"{qrels}:2: unknown document id 'd9'",
-             '{"query_id": "q1", "doc_id": "d1", "grade": "high"}\n': f"{qrels}:1: grade must be an integer",
-             '{"query_id": "q1", "doc_id": "d1"}\n': f"{qrels}:1: missing 'grade'", "{not json\n": f"{qrels}:1: invalid JSON"}  # fmt: skip
+    cases = {
+        '{"query_id": "q1", "doc_id": "d1", "grade": 2}\n{"query_id": "q1", "doc_id": "d9", "grade": 1}\n': f"{qrels}:2: unknown document id 'd9'",
+        '{"query_id": "q1", "doc_id": "d1", "grade": "high"}\n': f"{qrels}:1: grade must be an integer",
+        '{"query_id": "q1", "doc_id": "d1"}\n': f"{qrels}:1: missing 'grade'",
+        "{not json\n": f"{qrels}:1: invalid JSON",
+    }
     for text, message in cases.items():
         qrels.write_text(text)
-        assert main(["ir-eval", "--corpus", str(corpus), "--queries", str(queries), "--qrels", str(qrels), "--model", "all-MiniLM-L6-v2"]) == 2
+        assert (
+            main(["ir-eval", "--corpus", str(corpus), "--queries", str(queries), "--qrels", str(qrels), "--model", "all-MiniLM-L6-v2"]) == 2
+        )
         assert message in capsys.readouterr().err
     corpus.write_text('{"id": "d1", "text": "Pneumonie"}\n{"id": "d1", "text": "Fraktur"}\n')
     assert main(["ir-eval", "--corpus", str(corpus), "--queries", str(queries), "--qrels", str(qrels), "--model", "all-MiniLM-L6-v2"]) == 2

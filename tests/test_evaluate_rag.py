@@ -4,8 +4,8 @@ and rag_eval_report on a small world with the bundled CPU LLM."""
 import numpy as np
 import pandas as pd
 import pytest
-
 import rag_world
+
 from miracle_dagster.core import vector_index
 from miracle_dagster.core.evaluation import rag, rag_metrics
 from miracle_dagster.core.llm import Completion, LLMUnavailableError
@@ -22,8 +22,14 @@ def _vector(i: int) -> np.ndarray:
 @pytest.fixture
 def store(tmp_path):
     """Twelve passages of three patients; passage i's vector is _vector(i), so a query hits exactly what it aims at."""
-    passages = pd.DataFrame({"passage_id": [f"p{i}" for i in range(12)], "patient_id": [PATIENTS[i % 3] for i in range(12)],
-                             "specialty": "radiology", "text": [f"Befund {i}" for i in range(12)]})  # fmt: skip
+    passages = pd.DataFrame(
+        {
+            "passage_id": [f"p{i}" for i in range(12)],
+            "patient_id": [PATIENTS[i % 3] for i in range(12)],
+            "specialty": "radiology",
+            "text": [f"Befund {i}" for i in range(12)],
+        }
+    )
     client = vector_index.EdgeStore(tmp_path / "qdrant")
     client.ensure_collection("c", 8, "de")
     encode = lambda texts: np.stack([_vector(int(t.split()[1])) for t in texts])  # noqa: E731
@@ -43,9 +49,18 @@ def test_patient_filter_returns_only_that_patients_points(store):
 def test_patient_centred_never_sees_another_patient_cross_patient_does(store):
     client, _ = store
     # Questions of pat_b aimed at pat_a's passages: cross-patient finds those, patient-centred stays with pat_b.
-    questions = pd.DataFrame({"pair_id": ["q0", "q3"], "question": ["Befund 0", "Befund 3"], "answer": "a",
-                              "patient_id": "pat_b", "passage_id": ["p1", "p4"], "reference_context": "Befund 1",
-                              "specialty": "radiology", "year": "2021"})  # fmt: skip
+    questions = pd.DataFrame(
+        {
+            "pair_id": ["q0", "q3"],
+            "question": ["Befund 0", "Befund 3"],
+            "answer": "a",
+            "patient_id": "pat_b",
+            "passage_id": ["p1", "p4"],
+            "reference_context": "Befund 1",
+            "specialty": "radiology",
+            "year": "2021",
+        }
+    )
     encode = lambda texts: np.stack([_vector(int(t.split()[1])) for t in texts])  # noqa: E731
     rows = rag.retrieve(client, "c", encode, questions, top_k=3)
     assert [r.scenario for r in rows] == list(rag.SCENARIOS) * 2
@@ -62,16 +77,25 @@ def test_bertscore_scores_identical_text_above_unrelated_text(models_dir):
     reference = "Neu aufgetretenes Infiltrat im rechten Unterlappen, Verdacht auf Pneumonie."
     same, paraphrase, unrelated = rag_metrics.bertscore_f1(
         [reference, "Infiltrat rechter Unterlappen, V.a. Pneumonie.", "Die Gipsschiene am linken Handgelenk sitzt gut."],
-        [reference] * 3, folder, num_layers=9,
+        [reference] * 3,
+        folder,
+        num_layers=9,
     )
     assert same == pytest.approx(1.0, abs=1e-4) and same > paraphrase > unrelated
 
 
 def test_ragas_context_metrics_without_an_llm_on_a_hand_made_case():
     source, other = "Infiltrat im rechten Unterlappen, V.a. Pneumonie.", "Distale Radiusfraktur links, Gipsschiene."
-    frame = pd.DataFrame({"question": "Was zeigt das Röntgen?", "response": "Pneumonie", "reference": "Pneumonie",
-                          "reference_context": source, "failure": ["", "", "", "no_contexts"],
-                          "contexts": [[source, other], [other, source], [other], []]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "question": "Was zeigt das Röntgen?",
+            "response": "Pneumonie",
+            "reference": "Pneumonie",
+            "reference_context": source,
+            "failure": ["", "", "", "no_contexts"],
+            "contexts": [[source, other], [other, source], [other], []],
+        }
+    )
     scores = rag_metrics.ragas_scores(frame)
     assert list(scores.columns) == ["context_precision", "context_recall"]
     assert scores["context_precision"].tolist()[:3] == pytest.approx([1.0, 0.5, 0.0], abs=1e-6)
@@ -114,7 +138,9 @@ def test_llm_failures_are_recorded_per_row_with_reasons():
     assert len(client.requests) == 3 and "[1] Kontext" in client.requests[0].messages[1][1]
     assert [(r.response, r.failure) for r in answered] == [("Pneumonie.", ""), ("", "llm_error"), ("", "empty_answer"), ("", "no_contexts")]
     assert "context too long" in answered[1].detail
-    down = rag.answer([rag.RagRow("cross_patient", "q", "p", "F?", "A", "K", contexts=["K"])], _Client(error=LLMUnavailableError("gone")), "de", 16)
+    down = rag.answer(
+        [rag.RagRow("cross_patient", "q", "p", "F?", "A", "K", contexts=["K"])], _Client(error=LLMUnavailableError("gone")), "de", 16
+    )
     assert down[0].failure == "llm_unavailable" and down[0].detail == "gone"
     assert rag.prompt_version("de") != rag.prompt_version("en")
 

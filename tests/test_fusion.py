@@ -25,8 +25,10 @@ def test_ties_break_by_id_and_rankings_are_cut_to_depth_per_query():
 def test_the_stores_hybrid_search_scores_like_rrf_of_its_dense_and_bm25_rankings(tmp_path):
     texts = ["Zyste der linken Niere", "Niere ohne Befund", "Lunge frei belüftet", "Fraktur des Radius"]
     dense = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.8, 0.6, 0.0], [0.0, 0.0, 1.0]]
-    points = [vi.Point(vi.point_id(f"p{i}"), vector, terms, {"passage_id": f"p{i}"})
-              for i, (vector, terms) in enumerate(zip(dense, vi.sparse.documents(texts, "de")))]  # fmt: skip
+    points = [
+        vi.Point(vi.point_id(f"p{i}"), vector, terms, {"passage_id": f"p{i}"})
+        for i, (vector, terms) in enumerate(zip(dense, vi.sparse.documents(texts, "de")))
+    ]
     query_vector, query_terms = [0.6, 0.8, 0.0], vi.sparse.query("Nierenzyste links", "de")
     with vi.EdgeStore(tmp_path) as store:
         store.ensure_collection("c", 3, "de")

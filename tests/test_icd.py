@@ -72,8 +72,11 @@ class Scripted:
 
     model_id = "scripted:icd"
     answers = {
-        ("Lungenembolie", "German"): '```json\n{"phrasings": ["V.a. Lungenembolie", "Lungenembolie", "Lungenembolie!", "Z.n. Myokardinfarkt", '
-                                      '"suspected pulmonary embolism in the right lung", "Akuter Herzinfarkt", "LE I26.9"]}\n```',
+        (
+            "Lungenembolie",
+            "German",
+        ): '```json\n{"phrasings": ["V.a. Lungenembolie", "Lungenembolie", "Lungenembolie!", "Z.n. Myokardinfarkt", '
+        '"suspected pulmonary embolism in the right lung", "Akuter Herzinfarkt", "LE I26.9"]}\n```',
         ("Lungenembolie", "English"): "Sure! Here you go.",
         ("Akuter Myokardinfarkt", "German"): '{"phrasings": ["frischer Herzinfarkt", "Herzinfarkt",]}',  # trailing comma
     }
@@ -90,8 +93,13 @@ class Scripted:
 @pytest.fixture(scope="module")
 def tiny_index(models_dir):
     embedder = EmbeddingModels(models_dir=str(models_dir))
-    frame = pd.DataFrame({"code": ["I26.9", "I21.9", "J18.9"], "title": ["Lungenembolie", "Akuter Myokardinfarkt", "Pneumonie"],
-                          "inclusion_terms": [[], [], []]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "code": ["I26.9", "I21.9", "J18.9"],
+            "title": ["Lungenembolie", "Akuter Myokardinfarkt", "Pneumonie"],
+            "inclusion_terms": [[], [], []],
+        }
+    )
     return frame, CodeIndex(frame, embedder.sentence_transformer(), "query: ", "passage: ")
 
 
@@ -110,7 +118,9 @@ def test_phrasings_are_parsed_language_checked_deduplicated_and_round_tripped(ti
     assert result.reasons["no_phrasings"] + result.reasons["invalid_json"] == 1 and result.reasons["llm_error"] == 1
     assert result.requests == 4 and len(result.kept) + int((result.rejected["phrasing"] != "").sum()) == 9
     # Without the margin rule, a copied style example still has to rank its own code first; other phrasings need not.
-    lenient = queries.generate_queries(frame.head(2), llm.LLMClient(Scripted()), index, queries.QueryConfig(languages=("de",), round_trip_margin=1.0))
+    lenient = queries.generate_queries(
+        frame.head(2), llm.LLMClient(Scripted()), index, queries.QueryConfig(languages=("de",), round_trip_margin=1.0)
+    )
     assert "V.a. Lungenembolie" in set(lenient.kept["phrasing"]) and "Akuter Herzinfarkt" in set(lenient.kept["phrasing"])
     assert list(lenient.rejected.loc[lenient.rejected["reason"] == "copied_example", "phrasing"]) == ["Z.n. Myokardinfarkt"]
 
@@ -163,7 +173,9 @@ ICD_RUN = {
     "icd_code_catalog": {"config": {"prefixes": ["I2"], "max_codes": 40}},
     "icd_synthetic_queries": {"config": {"languages": ["de"]}},
     "icd_biencoder": {"config": {"max_steps": 2, "batch_size": 8, "mini_batch_size": 8, "max_seq_length": 32, "test_fraction": 0.3}},
-    "icd_reranker": {"config": {"max_steps": 2, "batch_size": 8, "max_length": 32, "top_n": 5, "negatives_per_query": 2, "rerank_top_n": 5}},
+    "icd_reranker": {
+        "config": {"max_steps": 2, "batch_size": 8, "max_length": 32, "top_n": 5, "negatives_per_query": 2, "rerank_top_n": 5}
+    },
     "icd_eval_report": {"config": {"codiesp_prefixes": ["I2"], "codiesp_max_mentions": 10, "rerank_top_n": 10}},
 }
 
@@ -302,6 +314,8 @@ def test_reranker_improves_recall_at_5_over_the_bi_encoder_on_held_out_phrasings
     reranker = icd_train.load_cross_encoder(result.model_dir, config.max_length)
     weight, _ = icd_train.choose_rerank_weight(index, reranker, pairs[pairs["split"] == "dev"], top_n=20)
     test = pairs[pairs["split"] == "test"]
-    bi_encoder, fused = (metrics.search_summary(index, test["query"], test["code"], test["language"], 5, rr, 20, w).set_index("language").loc["all", "R@5"]
-                         for rr, w in ((None, None), (reranker, weight)))  # fmt: skip
+    bi_encoder, fused = (
+        metrics.search_summary(index, test["query"], test["code"], test["language"], 5, rr, 20, w).set_index("language").loc["all", "R@5"]
+        for rr, w in ((None, None), (reranker, weight))
+    )
     assert weight > 0 and fused > bi_encoder, (weight, bi_encoder, fused)

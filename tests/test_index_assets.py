@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import dagster as dg
 import pytest
 
 from miracle_dagster.assets import ingest_assets, pseudonymized_sections
 from miracle_dagster.assets.index import build_index_assets
-from miracle_dagster.core.vector_index import StoreError
 from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
+from miracle_dagster.core.vector_index import StoreError
 from miracle_dagster.partitions import partition_key
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.pseudonymizer import Pseudonymizer
@@ -41,7 +40,10 @@ def env(tmp_path, models_dir, sample_corpus):
 def _points(env, specialty: str, year: str) -> dict:
     _, _, resources, instance = env
     result = dg.materialize(
-        [*ingest_assets, pseudonymized_sections, POINTS], partition_key=str(partition_key(specialty, year)), resources=resources, instance=instance
+        [*ingest_assets, pseudonymized_sections, POINTS],
+        partition_key=str(partition_key(specialty, year)),
+        resources=resources,
+        instance=instance,
     )
     [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == POINTS.key]
     return {k: v.value for k, v in event.materialization.metadata.items()}
@@ -49,9 +51,7 @@ def _points(env, specialty: str, year: str) -> dict:
 
 def _collection(env) -> tuple[dict, bool]:
     _, _, resources, instance = env
-    result = dg.materialize(
-        [COLLECTION, ALIAS_CHECK], resources=resources, instance=instance, selection=[COLLECTION], raise_on_error=False
-    )
+    result = dg.materialize([COLLECTION, ALIAS_CHECK], resources=resources, instance=instance, selection=[COLLECTION], raise_on_error=False)
     [event] = result.get_asset_materialization_events()
     [check] = result.get_asset_check_evaluations()
     return {k: v.value for k, v in event.materialization.metadata.items()}, check.passed

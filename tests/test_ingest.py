@@ -526,8 +526,7 @@ def make_sqlite(path: Path, rows: list[dict]) -> str:
     con.executemany(
         "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (r["document_id"], r["patient_id"], r["case_id"], r["specialty"], r["document_type"], r["date"],
-             r["text"], r.get("ward"))
+            (r["document_id"], r["patient_id"], r["case_id"], r["specialty"], r["document_type"], r["date"], r["text"], r.get("ward"))
             for r in rows
         ],
     )

@@ -23,11 +23,25 @@ def _world() -> ir.IRSet:
     """40 short findings (two of them duplicates: a score tie), queries with 1 to 15 relevant ones, two groups."""
     corpus = {f"d{i:02d}": f"The {o} shows {f}." for i, (o, f) in enumerate((o, f) for o in ORGANS for f in FINDINGS)}
     corpus["d40"] = corpus["d41"] = "Imaging of the kidney: a small cyst."
-    qrels = {"q1": {"d00": 1}, "q2": {d: 1 for d in corpus if "cyst" in corpus[d]}, "q3": {f"d{15 + i}": 1 for i in range(5)},
-             "q4": {f"d{i:02d}": 1 for i in range(0, 40, 5)} | {"d41": 2}, "q5": {f"d{i:02d}": 1 for i in range(1, 40, 3)},
-             "q6": {"d22": 1, "d41": 1}, "q7": {"d36": 3, "d08": 1}}  # fmt: skip
-    queries = {"q1": "cyst in the kidney", "q2": "which organs have cysts?", "q3": "heart findings", "q4": "kidney and lung problems",
-               "q5": "any abnormal finding", "q6": "inflamed liver", "q7": "thyroid calcification", "q8": "unjudged"}  # fmt: skip
+    qrels = {
+        "q1": {"d00": 1},
+        "q2": {d: 1 for d in corpus if "cyst" in corpus[d]},
+        "q3": {f"d{15 + i}": 1 for i in range(5)},
+        "q4": {f"d{i:02d}": 1 for i in range(0, 40, 5)} | {"d41": 2},
+        "q5": {f"d{i:02d}": 1 for i in range(1, 40, 3)},
+        "q6": {"d22": 1, "d41": 1},
+        "q7": {"d36": 3, "d08": 1},
+    }
+    queries = {
+        "q1": "cyst in the kidney",
+        "q2": "which organs have cysts?",
+        "q3": "heart findings",
+        "q4": "kidney and lung problems",
+        "q5": "any abnormal finding",
+        "q6": "inflamed liver",
+        "q7": "thyroid calcification",
+        "q8": "unjudged",
+    }
     groups = {q: {"specialty": "a" if q in ("q1", "q2", "q3") else "b"} for q in queries}
     return ir.IRSet(corpus=corpus, queries=queries, qrels=qrels, groups=groups)
 
@@ -37,9 +51,17 @@ def test_per_query_means_equal_the_information_retrieval_evaluator(minilm):
 
     data = _world()
     relevant = data.relevant(1)
-    evaluator = InformationRetrievalEvaluator(data.queries, data.corpus, relevant, map_at_k=[ir.MAP_K], ndcg_at_k=[ir.NDCG_K],
-                                              mrr_at_k=[ir.MRR_K], accuracy_at_k=list(ir.CUTOFFS),
-                                              precision_recall_at_k=list(ir.CUTOFFS), write_csv=False)  # fmt: skip
+    evaluator = InformationRetrievalEvaluator(
+        data.queries,
+        data.corpus,
+        relevant,
+        map_at_k=[ir.MAP_K],
+        ndcg_at_k=[ir.NDCG_K],
+        mrr_at_k=[ir.MRR_K],
+        accuracy_at_k=list(ir.CUTOFFS),
+        precision_recall_at_k=list(ir.CUTOFFS),
+        write_csv=False,
+    )
     expected = {key.split("_", 1)[1]: value for key, value in evaluator(minilm).items()}
     values = ir.dense_per_query(minilm, data, (None, None), min_grade=1)
     assert list(values.index) == list(relevant) and list(values.columns) == list(ir.METRICS) == list(expected)
@@ -64,8 +86,12 @@ def test_per_query_by_hand_on_short_rankings():
 
 def test_bm25_stems_german_and_english():
     assert bm25.tokenize(["Nieren", "die Niere"], "de") == [["nier"], ["nier"]]
-    corpus = {"p1": "Die Lunge ist beidseits frei belüftet.", "p2": "Die linke Niere zeigt eine kleine Zyste.",
-              "p3": "Leber mit homogener Echotextur.", "p4": "Zustand nach Fraktur des Radius."}  # fmt: skip
+    corpus = {
+        "p1": "Die Lunge ist beidseits frei belüftet.",
+        "p2": "Die linke Niere zeigt eine kleine Zyste.",
+        "p3": "Leber mit homogener Echotextur.",
+        "p4": "Zustand nach Fraktur des Radius.",
+    }
     ranked = bm25.rank_bm25({"q1": "Zysten der Nieren?", "q2": "und oder die"}, corpus, "de", top_k=100)
     assert ranked == {"q1": ["p2"], "q2": []}  # only passages sharing a term; stopwords alone match nothing
     english = {"a": "Lungs are clear.", "b": "The left kidney shows a small cyst.", "c": "Kidney stones were removed."}

@@ -2,10 +2,10 @@
 and retraining makes them stale in Dagster's own stale-status resolution (what the UI shows)."""
 
 import dagster as dg
-from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
+import rag_world
+from dagster._core.definitions.data_version import CachingStaleStatusResolver
 from dagster._core.loader import LoadingContextForTest
 
-import rag_world
 from miracle_dagster.core.training import VARIANTS
 from miracle_dagster.definitions import defs
 
@@ -25,19 +25,31 @@ def test_every_finetuned_model_partition_feeds_its_index_and_both_reports():
 
 def _stale(instance: dg.DagsterInstance) -> dict[str, bool]:
     resolver = CachingStaleStatusResolver(instance, defs.resolve_asset_graph(), LoadingContextForTest(instance))
-    return {key.path[-1]: any(cause.dependency and cause.dependency.asset_key == MODEL
-                              for cause in resolver.get_stale_causes(key, rag_world.VARIANT))
-            for key in DOWNSTREAM}  # fmt: skip
+    return {
+        key.path[-1]: any(
+            cause.dependency and cause.dependency.asset_key == MODEL for cause in resolver.get_stale_causes(key, rag_world.VARIANT)
+        )
+        for key in DOWNSTREAM
+    }
 
 
 def test_retraining_marks_index_and_reports_stale(rag_env):
     _, res = rag_env
     instance = dg.DagsterInstance.ephemeral()
-    first = rag_world.materialize(res, [rag_world.training_pairs, rag_world.finetuned_model, rag_world.variant_index], instance,
-                                  finetuned_model=rag_world.TRAIN_CONFIG)  # fmt: skip
+    first = rag_world.materialize(
+        res,
+        [rag_world.training_pairs, rag_world.finetuned_model, rag_world.variant_index],
+        instance,
+        finetuned_model=rag_world.TRAIN_CONFIG,
+    )
     assert first.success  # the same pairs and config: the same model version, resumed from its last checkpoint
-    judged = rag_world.materialize(res, [rag_world.relevance_judgments, rag_world.ir_eval_report], instance,
-                                   relevance_judgments=rag_world.JUDGMENTS_CONFIG, ir_eval_report={"n_resamples": 500, "models": [rag_world.MODEL]})  # fmt: skip
+    judged = rag_world.materialize(
+        res,
+        [rag_world.relevance_judgments, rag_world.ir_eval_report],
+        instance,
+        relevance_judgments=rag_world.JUDGMENTS_CONFIG,
+        ir_eval_report={"n_resamples": 500, "models": [rag_world.MODEL]},
+    )
     assert judged.success and rag_world.evaluate(res, instance).success
     assert _stale(instance) == dict.fromkeys(_stale(instance), False)
     automation = dg.AssetSelection.assets(*DOWNSTREAM)  # what miracle_automation (every asset) evaluates, here

@@ -66,9 +66,13 @@ def test_request_errors_are_returned_not_cached(tmp_path):
 
 @pytest.mark.parametrize(
     "kwargs,message",
-    [({"backend": "gpt"}, "unknown LLM backend"), ({"backend": "openai"}, "needs base_url"),
-     ({"response_format": "xml"}, "response_format"), ({"concurrency": 0}, "concurrency")],
-)  # fmt: skip
+    [
+        ({"backend": "gpt"}, "unknown LLM backend"),
+        ({"backend": "openai"}, "needs base_url"),
+        ({"response_format": "xml"}, "response_format"),
+        ({"concurrency": 0}, "concurrency"),
+    ],
+)
 def test_settings_are_validated(kwargs, message):
     with pytest.raises(ValueError, match=message):
         llm.LLMSettings(**kwargs)

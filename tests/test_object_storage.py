@@ -33,8 +33,12 @@ def s3_url():
     server.start()
     host, port = server.get_host_and_port()
     env = pytest.MonkeyPatch()
-    for name, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1",
-                        "AWS_ENDPOINT_URL_S3": f"http://{host}:{port}"}.items():  # fmt: skip
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL_S3": f"http://{host}:{port}",
+    }.items():
         env.setenv(name, value)
     boto3.client("s3").create_bucket(Bucket=BUCKET)
     yield f"s3://{BUCKET}"
@@ -49,11 +53,12 @@ def test_ingest_to_a_fine_tuned_model_on_s3_leaves_no_asset_or_model_on_disk(s3_
     write_sample_source(tmp_path / "source", generate_corpus(n_patients=6, seed=3, specialties=list(specialties), years=[year]))
     data_root = DataRoot(path=str(tmp_path), assets_url=f"{s3_url}/assets", models_url=f"{s3_url}/models")
     resources = {
-        "io_manager": ParquetIOManager(base_dir=str(data_root.assets_dir)), "data_root": data_root,
+        "io_manager": ParquetIOManager(base_dir=str(data_root.assets_dir)),
+        "data_root": data_root,
         "source": ReportSource(folder=str(tmp_path / "source")),
         "embedder": EmbeddingModels(models_dir=str(models_dir), default_model=MODEL),
         "pseudonymizer": Pseudonymizer(secret="object-storage-secret-0123456789", private_dir=str(tmp_path / "private")),
-    }  # fmt: skip
+    }
     for specialty in specialties:  # two partitions: training_pairs reads across them
         key = str(partition_key(specialty, year))
         done = dg.materialize([*ingest_assets, pseudonymized_sections], partition_key=key, resources=resources)
@@ -67,20 +72,28 @@ def test_ingest_to_a_fine_tuned_model_on_s3_leaves_no_asset_or_model_on_disk(s3_
     assert {f"report_sections/{s}/{year}.parquet" for s in specialties} | {"training_pairs/de_pseudonymized.parquet"} <= stored
     assert not (tmp_path / "assets").exists()  # nothing written beside the bucket
     written = data_root.read("training_pairs", "de_pseudonymized")
-    pd.testing.assert_frame_equal(written.drop(columns="negatives"), pairs.drop(columns="negatives").reset_index(drop=True),
-                                  check_dtype=False)  # fmt: skip
+    pd.testing.assert_frame_equal(
+        written.drop(columns="negatives"), pairs.drop(columns="negatives").reset_index(drop=True), check_dtype=False
+    )
 
     # the fine-tuned model and the registry go to the bucket; another process (fresh resources, an empty models
     # folder) finds it by name there and loads it through its local cache
     config = {"max_steps": 2, "batch_size": 4, "mini_batch_size": 4, "eval_steps": 2, "processes": 0}
-    tuned = dg.materialize([training_pairs, finetuned_model], partition_key="de_pseudonymized", resources=resources, selection=[finetuned_model],
-                           run_config=dg.RunConfig(ops={"finetuned_model": {"config": config}}))  # fmt: skip
+    tuned = dg.materialize(
+        [training_pairs, finetuned_model],
+        partition_key="de_pseudonymized",
+        resources=resources,
+        selection=[finetuned_model],
+        run_config=dg.RunConfig(ops={"finetuned_model": {"config": config}}),
+    )
     row = tuned.output_for_node("finetuned_model").iloc[0]
     assert row["source"].startswith(f"path:{s3_url}/models/finetuned/de_pseudonymized/{row['version']}/model")
     entry = registry.read_registry(data_root.models_store)["finetuned-de_pseudonymized"]
     assert entry["source"] == row["source"]
     assert UPath(row["source"][5:]).joinpath(models.PROVENANCE_FILE).exists()  # published whole
-    elsewhere = EmbeddingModels(models_dir=str(tmp_path / "other_models"), registry_file=str(registry.registry_file(data_root.models_store)))
+    elsewhere = EmbeddingModels(
+        models_dir=str(tmp_path / "other_models"), registry_file=str(registry.registry_file(data_root.models_store))
+    )
     vectors = elsewhere.encoder("finetuned-de_pseudonymized", kind="query")(["Pneumonie rechts?"])
     assert vectors.shape == (1, 384) and list((tmp_path / "other_models" / "remote").iterdir())
     exported = registry.export_model(data_root.models_store, "de_pseudonymized", tmp_path / "export", tmp_path / "other_models")

@@ -23,12 +23,25 @@ from miracle_dagster.resources.storage import DataRoot, ParquetIOManager
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "grascco"
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"GraSCCo not at {DATA}")
 SECRET = "test-secret-0123456789abcdef"
-GEMTEX = {"PATIENT_NAME": "NAME_PATIENT", "STAFF_NAME": "NAME_DOCTOR", "RELATIVE_NAME": "NAME_RELATIVE", "DATE": "DATE",
-          "BIRTH_DATE": "DATE", "AGE": "AGE", "STREET": "LOCATION_STREET", "POSTAL_CITY": "LOCATION_CITY", "PHONE": "CONTACT_PHONE",
-          "FAX": "CONTACT_FAX", "EMAIL": "CONTACT_EMAIL", "ORGANIZATION": "LOCATION_HOSPITAL"}
+GEMTEX = {
+    "PATIENT_NAME": "NAME_PATIENT",
+    "STAFF_NAME": "NAME_DOCTOR",
+    "RELATIVE_NAME": "NAME_RELATIVE",
+    "DATE": "DATE",
+    "BIRTH_DATE": "DATE",
+    "AGE": "AGE",
+    "STREET": "LOCATION_STREET",
+    "POSTAL_CITY": "LOCATION_CITY",
+    "PHONE": "CONTACT_PHONE",
+    "FAX": "CONTACT_FAX",
+    "EMAIL": "CONTACT_EMAIL",
+    "ORGANIZATION": "LOCATION_HOSPITAL",
+}
 # a letter none of the training data holds: a signature name and d/m/yy dates
-UNSEEN = ("Klinik für Innere Medizin\n\nSehr geehrte Frau Kollegin,\n\nwir berichten über den Aufenthalt vom 3/11/21 bis 9/11/21.\n"
-          "Diagnose: Pneumonie rechts basal.\n\nMit freundlichen Grüßen\n\nDr. med. Wendelin Quastenberg\nOberarzt\n")
+UNSEEN = (
+    "Klinik für Innere Medizin\n\nSehr geehrte Frau Kollegin,\n\nwir berichten über den Aufenthalt vom 3/11/21 bis 9/11/21.\n"
+    "Diagnose: Pneumonie rechts basal.\n\nMit freundlichen Grüßen\n\nDr. med. Wendelin Quastenberg\nOberarzt\n"
+)
 
 
 def _write_grascco(folder: Path, families: int = 3, per_family: int = 2) -> None:
@@ -53,8 +66,9 @@ def trained(tmp_path_factory, sample_corpus):
     mp.setenv("MIRACLE_GRASCCO_DIR", str(root / "grascco"))
     pseudonymizer = Pseudonymizer(secret=SECRET, private_dir=str(root / "private"), models_dir=str(root / "models"))
     config = {"epochs": 2, "synthetic_documents": 30, "sample_patients": 2, "cv_folds": 2}
-    result = dg.materialize([phi_detector], resources={"pseudonymizer": pseudonymizer},
-                            run_config={"ops": {"phi_detector": {"config": config}}})
+    result = dg.materialize(
+        [phi_detector], resources={"pseudonymizer": pseudonymizer}, run_config={"ops": {"phi_detector": {"config": config}}}
+    )
     yield root, pseudonymizer, result
     mp.undo()
 
@@ -65,7 +79,9 @@ def detector(tmp_path_factory) -> Path:
     asset publishes it: 100 letters and 6 epochs (50 letters missed the d/m/yy date and fell to 0.73 recall on GraSCCo)."""
     config = PhiTrainConfig(epochs=6, synthetic_documents=100, sample_patients=6)
     data = [example for examples in generated_data(config).values() for example in examples]
-    path, _ = phi_models.train_and_publish(tmp_path_factory.mktemp("phi_models"), phi_models.version_of(data, config.__dict__), data, config)
+    path, _ = phi_models.train_and_publish(
+        tmp_path_factory.mktemp("phi_models"), phi_models.version_of(data, config.__dict__), data, config
+    )
     return path
 
 
@@ -75,8 +91,10 @@ def _meta(result, asset):
 
 
 def test_folds_keep_template_families_together_and_cover_every_document():
-    docs = [{"document_id": i, "family": grascco.family(i)} for i in
-            ("Colon_Fake_A", "Colon_Fake_B", "Colon_Fake_C", "Tupolev_1", "Tupolev_2", "Baastrup", "Cajal", "Utz")]
+    docs = [
+        {"document_id": i, "family": grascco.family(i)}
+        for i in ("Colon_Fake_A", "Colon_Fake_B", "Colon_Fake_C", "Tupolev_1", "Tupolev_2", "Baastrup", "Cajal", "Utz")
+    ]
     folds = grascco.folds(docs, 3)
     assert sorted(i for f in folds for i in f) == sorted(d["document_id"] for d in docs)
     for family in ("Colon_Fake", "Tupolev"):
@@ -139,13 +157,22 @@ def test_trained_detector_finds_a_signature_name_and_a_d_m_yy_date_it_never_saw(
 
 def test_leak_check_holds_on_the_sample_corpus_with_the_model_merged(trained, models_dir):
     root, pseudonymizer, _ = trained
-    specialty, year = sorted(p.relative_to(root / "source").parts for p in (root / "source").glob("*/*")
-                             if p.is_dir() and p.parent.name != "_meta")[0]
-    resources = {"io_manager": ParquetIOManager(base_dir=str(root / "assets")), "data_root": DataRoot(path=str(root)),
-                 "source": ReportSource(folder=str(root / "source")), "pseudonymizer": pseudonymizer,
-                 "embedder": EmbeddingModels(models_dir=str(models_dir))}
-    result = dg.materialize([*ingest_assets, pseudonymized_sections], partition_key=str(partition_key(specialty, year)),
-                            resources=resources, selection=[*ingest_assets, pseudonymized_sections])
+    specialty, year = sorted(
+        p.relative_to(root / "source").parts for p in (root / "source").glob("*/*") if p.is_dir() and p.parent.name != "_meta"
+    )[0]
+    resources = {
+        "io_manager": ParquetIOManager(base_dir=str(root / "assets")),
+        "data_root": DataRoot(path=str(root)),
+        "source": ReportSource(folder=str(root / "source")),
+        "pseudonymizer": pseudonymizer,
+        "embedder": EmbeddingModels(models_dir=str(models_dir)),
+    }
+    result = dg.materialize(
+        [*ingest_assets, pseudonymized_sections],
+        partition_key=str(partition_key(specialty, year)),
+        resources=resources,
+        selection=[*ingest_assets, pseudonymized_sections],
+    )
     assert result.success
     checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations() if c.asset_key == dg.AssetKey("pseudonymized_sections")}
     assert checks["no_known_phi_leaks"]
@@ -154,8 +181,11 @@ def test_leak_check_holds_on_the_sample_corpus_with_the_model_merged(trained, mo
 
 def test_pseudonymization_eval_reports_rules_master_list_and_model(trained):
     _, pseudonymizer, _ = trained
-    result = dg.materialize([pseudonymization_eval], resources={"pseudonymizer": pseudonymizer},
-                            run_config={"ops": {"pseudonymization_eval": {"config": {"patients": 6}}}})
+    result = dg.materialize(
+        [pseudonymization_eval],
+        resources={"pseudonymizer": pseudonymizer},
+        run_config={"ops": {"pseudonymization_eval": {"config": {"patients": 6}}}},
+    )
     meta = _meta(result, "pseudonymization_eval")
     assert {"rules_by_type", "rules_and_master_list_by_type", "rules_master_list_and_model_by_type", "grascco"} <= set(meta)
     assert "| ALL |" in meta["grascco_rules_and_model_by_type"] and "| NAME_PATIENT |" in meta["grascco_recall_by_gemtex_type"]
@@ -220,10 +250,17 @@ class _Scripted:
 
 
 def test_merge_is_a_union_where_rules_keep_their_span_and_model_spans_must_look_like_their_type():
-    text = ("Aufnahme am 3.4.2021 wegen Morbus Crohn, Seloken 1/2-0-0, Ht 33.5.\n"
-            "Arterieller Hypertonus. Laborauftrag Q7-228 folgt.")
-    source = _Scripted([("am 3.4.2021", "DATE"), ("Morbus Crohn", "PATIENT_NAME"),
-                        ("1/2", "DATE"), ("Ht 33.5", "STREET"), ("Arterieller Hypertonus", "PATIENT_NAME"), ("Q7-228", "ORDER_ID")])
+    text = "Aufnahme am 3.4.2021 wegen Morbus Crohn, Seloken 1/2-0-0, Ht 33.5.\nArterieller Hypertonus. Laborauftrag Q7-228 folgt."
+    source = _Scripted(
+        [
+            ("am 3.4.2021", "DATE"),
+            ("Morbus Crohn", "PATIENT_NAME"),
+            ("1/2", "DATE"),
+            ("Ht 33.5", "STREET"),
+            ("Arterieller Hypertonus", "PATIENT_NAME"),
+            ("Q7-228", "ORDER_ID"),
+        ]
+    )
     merged = {(s.text, s.type, s.source.split(":")[0]) for s in PHIDetector(sources=[source]).detect(text)}
     assert ("3.4.2021", "DATE", "rule") in merged and not any(t == "am 3.4.2021" for t, _, _ in merged)  # the rule's exact span
     assert ("Q7-228", "ORDER_ID", "model") in merged  # only the model saw it
@@ -231,24 +268,27 @@ def test_merge_is_a_union_where_rules_keep_their_span_and_model_spans_must_look_
     assert not kept & {"Morbus Crohn", "1/2", "Ht 33.5", "Arterieller Hypertonus"}  # a disease, a dose, a lab value
 
 
-@pytest.mark.parametrize("text, start_of, typ, ok", [
-    ("Entlassung am 14/3/2023.", "14/3/2023", "DATE", True),
-    ("Seloken 1/2-0-0 tgl.", "1/2", "DATE", False),
-    ("RR 140/80 mmHg", "140/80", "DATE", False),
-    ("eine 82-jährige Pat.", "82", "AGE", True),
-    ("Barthel 40 Punkte", "40", "AGE", False),
-    ("Tel. +43(0)333 775-8447", "+43(0)333 775-8447", "PHONE", True),
-    ("Fallzahl: A-2029461541", "A-2029461541", "CASE_ID", True),
-    ("800-kcal-Reduktionskost", "800-kcal-Reduktionskost", "ORDER_ID", False),
-    ("arterielle Hypertonie, I10", "I10", "ORGANIZATION", False),
-    ("Herrn\nSonnblick 32", "Sonnblick 32", "STREET", True),
-    ("Hb 9.4, Fibrinogen 450", "Fibrinogen 450", "STREET", False),
-    ("Schule in Opfing", "Opfing", "POSTAL_CITY", True),
-    ("endständige Dünndarmschlingen", "Dünndarmschlingen", "POSTAL_CITY", False),
-    ("Caput/Collum: frei", "Collum", "STAFF_NAME", False),
-    ("gez. Dr. Quastenberg", "Quastenberg", "STAFF_NAME", True),
-    ("Helge Klabauter", "Helge Klabauter", "PATIENT_NAME", True),
-])
+@pytest.mark.parametrize(
+    "text, start_of, typ, ok",
+    [
+        ("Entlassung am 14/3/2023.", "14/3/2023", "DATE", True),
+        ("Seloken 1/2-0-0 tgl.", "1/2", "DATE", False),
+        ("RR 140/80 mmHg", "140/80", "DATE", False),
+        ("eine 82-jährige Pat.", "82", "AGE", True),
+        ("Barthel 40 Punkte", "40", "AGE", False),
+        ("Tel. +43(0)333 775-8447", "+43(0)333 775-8447", "PHONE", True),
+        ("Fallzahl: A-2029461541", "A-2029461541", "CASE_ID", True),
+        ("800-kcal-Reduktionskost", "800-kcal-Reduktionskost", "ORDER_ID", False),
+        ("arterielle Hypertonie, I10", "I10", "ORGANIZATION", False),
+        ("Herrn\nSonnblick 32", "Sonnblick 32", "STREET", True),
+        ("Hb 9.4, Fibrinogen 450", "Fibrinogen 450", "STREET", False),
+        ("Schule in Opfing", "Opfing", "POSTAL_CITY", True),
+        ("endständige Dünndarmschlingen", "Dünndarmschlingen", "POSTAL_CITY", False),
+        ("Caput/Collum: frei", "Collum", "STAFF_NAME", False),
+        ("gez. Dr. Quastenberg", "Quastenberg", "STAFF_NAME", True),
+        ("Helge Klabauter", "Helge Klabauter", "PATIENT_NAME", True),
+    ],
+)
 def test_a_model_span_is_kept_only_when_it_has_the_shape_of_its_type(text, start_of, typ, ok):
     from miracle_dagster.core.pseudonymize.plausible import plausible
 

@@ -24,7 +24,7 @@ def spans(docs) -> list[tuple[str, str, str, str]]:
     out = []
     for d in docs:
         t = d["text"]
-        out += [(t[max(0, s - 60):s], t[s:e], t[e:e + 20], typ) for s, e, typ in d["spans"]]
+        out += [(t[max(0, s - 60) : s], t[s:e], t[e : e + 20], typ) for s, e, typ in d["spans"]]
     return out
 
 
@@ -66,8 +66,14 @@ FAMILIES: dict[str, tuple[str, Callable[[str, str, str, str], bool]]] = {
     # letterheads, hospitals, wards
     "hospital over several lines": ("ORGANIZATION", lambda b, t, a, y: "\n" in t),
     "hospital upper case": ("ORGANIZATION", lambda b, t, a, y: len(t) > 8 and t == t.upper() and t.upper() != t.lower()),
-    "Spital der barmherzigen Schwestern": ("ORGANIZATION", lambda b, t, a, y: t.lower().startswith("spital der barmherzigen schwestern st. ")),
-    "Landesnervenklinik der Medizinischen Hochschule": ("ORGANIZATION", lambda b, t, a, y: "Landesnervenklinik der Medizinischen Hochschule" in t),
+    "Spital der barmherzigen Schwestern": (
+        "ORGANIZATION",
+        lambda b, t, a, y: t.lower().startswith("spital der barmherzigen schwestern st. "),
+    ),
+    "Landesnervenklinik der Medizinischen Hochschule": (
+        "ORGANIZATION",
+        lambda b, t, a, y: "Landesnervenklinik der Medizinischen Hochschule" in t,
+    ),
     "hospital – department on one line": ("ORGANIZATION", lambda b, t, a, y: a.startswith(" – ")),
     "ward Station O-11": ("ORGANIZATION", lambda b, t, a, y: b.endswith("Station ") and re.fullmatch(r"[A-Z]-\d+", t) is not None),
     "ward Station: A31": ("ORGANIZATION", lambda b, t, a, y: b.endswith("Station: ") and re.fullmatch(r"[A-Z]\d\d", t) is not None),
@@ -76,12 +82,16 @@ FAMILIES: dict[str, tuple[str, Callable[[str, str, str, str], bool]]] = {
     "insurer": ("ORGANIZATION", lambda b, t, a, y: b.endswith(("Versicherung: ", "Kostenträger: ", "KK: "))),
     # staff names
     "Klinikvorstand: o.Univ. Prof. Dr.": ("STAFF_NAME", lambda b, t, a, y: b.endswith("Klinikvorstand: o.Univ. Prof. Dr. ")),
-    "CHEFARZT: DR. MED. H. BLASENSTEIN": ("STAFF_NAME",
-                                           lambda b, t, a, y: b.endswith("CHEFARZT: DR. MED. ") and re.fullmatch(r"[A-Z]+\.(-[A-Z]+\.)? \S.*", t) is not None),
+    "CHEFARZT: DR. MED. H. BLASENSTEIN": (
+        "STAFF_NAME",
+        lambda b, t, a, y: b.endswith("CHEFARZT: DR. MED. ") and re.fullmatch(r"[A-Z]+\.(-[A-Z]+\.)? \S.*", t) is not None,
+    ),
     "Ärztlicher Direktor": ("STAFF_NAME", lambda b, t, a, y: b.endswith("Ärztlicher Direktor: Univ.-Prof. Dr. med. ")),
     "Sehr geehrter Herr Kollege X": ("STAFF_NAME", lambda b, t, a, y: b.endswith("Sehr geehrter Herr Kollege ")),
-    "signature Dr. med. X\\nOberärztin": ("STAFF_NAME",
-                                          lambda b, t, a, y: b.endswith(("Dr. med. ", "Dr. ")) and a.startswith(("\nOberärztin", "\nOberarzt"))),
+    "signature Dr. med. X\\nOberärztin": (
+        "STAFF_NAME",
+        lambda b, t, a, y: b.endswith(("Dr. med. ", "Dr. ")) and a.startswith(("\nOberärztin", "\nOberarzt")),
+    ),
     "OA Dr. Huber Karina": ("STAFF_NAME", lambda b, t, a, y: b.endswith("OA Dr. ") and re.fullmatch(r"\S+ \S+", t) is not None),
     "Fr. OÄ Schönfeld": ("STAFF_NAME", lambda b, t, a, y: b.endswith("Fr. OÄ ")),
     "Drs. Leber und Krauth": ("STAFF_NAME", lambda b, t, a, y: b.endswith("Drs. ") and a.startswith((" und ", " u. ", " & ", " / ", "/"))),
@@ -93,14 +103,21 @@ FAMILIES: dict[str, tuple[str, Callable[[str, str, str, str], bool]]] = {
     "Herrn Ramón Cajal": ("PATIENT_NAME", lambda b, t, a, y: b.endswith("Herrn ") and " " in t),
     "Frau I. / Pat. M.": ("PATIENT_NAME", _full(r"[A-ZÄÖÜ]\.")),
     "LAST, First": ("PATIENT_NAME", _full(r"[A-ZÄÖÜ][A-ZÄÖÜ \-]+, [A-ZÄÖÜ]\w+.*")),
-    "unsere gemeinsame Patientin X geb.": ("PATIENT_NAME", lambda b, t, a, y: b.endswith(("unsere gemeinsame Patientin ", "unseren gemeinsamen Patienten "))
-                                           and a.startswith((" geb. ", ", geb. "))),
+    "unsere gemeinsame Patientin X geb.": (
+        "PATIENT_NAME",
+        lambda b, t, a, y: (
+            b.endswith(("unsere gemeinsame Patientin ", "unseren gemeinsamen Patienten ")) and a.startswith((" geb. ", ", geb. "))
+        ),
+    ),
     "die Tochter Frau X": ("RELATIVE_NAME", lambda b, t, a, y: b.endswith("die Tochter Frau ")),
     # addresses
     "German street\\nzip city": ("STREET", lambda b, t, a, y: re.match(r"\n\d{5} \S", a) is not None),
     "house number with letter": ("STREET", _full(r".+ \d+ ?[abc]")),
     "Austrian A-1234 city": ("POSTAL_CITY", _full(r"A-\d{4} .+")),
-    "Austrian zip first, then street": ("POSTAL_CITY", lambda b, t, a, y: re.fullmatch(r"A-\d{4} .+", t) is not None and a.startswith(", ")),
+    "Austrian zip first, then street": (
+        "POSTAL_CITY",
+        lambda b, t, a, y: re.fullmatch(r"A-\d{4} .+", t) is not None and a.startswith(", "),
+    ),
     "Swiss CH-8001 city": ("POSTAL_CITY", _full(r"CH-\d{4} .+")),
     "D-12345 city": ("POSTAL_CITY", _full(r"D-\d{5} .+")),
     "saint town St. Johann am Bergle": ("POSTAL_CITY", _full(r"(A-)?\d{4,5} St\. \w+ (am|im|an der|in der) \w+")),
@@ -121,7 +138,10 @@ FAMILIES: dict[str, tuple[str, Callable[[str, str, str, str], bool]]] = {
     "21/3/2017": ("DATE", _full(r"\d{1,2}/\d{1,2}/\d{4}")),
     "12/12/66": ("DATE", _full(r"\d{1,2}/\d{1,2}/\d\d")),
     "7/63": ("DATE", _full(r"\d{1,2}/\d\d")),
-    "(07/63-12/63)": ("DATE", lambda b, t, a, y: b.endswith("(") and re.fullmatch(r"\d\d/\d\d", t) is not None and re.match(r"-\d\d/\d\d\)", a) is not None),
+    "(07/63-12/63)": (
+        "DATE",
+        lambda b, t, a, y: b.endswith("(") and re.fullmatch(r"\d\d/\d\d", t) is not None and re.match(r"-\d\d/\d\d\)", a) is not None,
+    ),
     "01-12/64": ("DATE", _full(r"\d\d-\d\d/\d\d")),
     "5. März2063": ("DATE", _full(r"\d{1,2}\. [A-ZJ][a-zä]+\d{4}")),
     "Jan 2018": ("DATE", _full(r"[A-ZJ][a-zä]{2} \d{4}")),
@@ -130,15 +150,24 @@ FAMILIES: dict[str, tuple[str, Callable[[str, str, str, str], bool]]] = {
     "15. 03. 2043": ("DATE", _full(r"\d\d\. \d\d\. \d{4}")),
     "8.11. 2064": ("DATE", _full(r"\d{1,2}\.\d{1,2}\. \d{4}")),
     "1. Nov": ("DATE", _full(r"\d{1,2}\. [A-ZJ][a-zä]{2}")),
-    "bare year Z.n. SHT 1995": ("DATE", lambda b, t, a, y: re.search(r"Z\.n\. [^\n(]+ $", b) is not None and re.fullmatch(r"\d{4}", t) is not None),
+    "bare year Z.n. SHT 1995": (
+        "DATE",
+        lambda b, t, a, y: re.search(r"Z\.n\. [^\n(]+ $", b) is not None and re.fullmatch(r"\d{4}", t) is not None,
+    ),
     "bare year (2033)": ("DATE", lambda b, t, a, y: b.endswith("(") and a.startswith(")") and re.fullmatch(r"\d{4}", t) is not None),
     "seit 2002": ("DATE", lambda b, t, a, y: b.endswith("seit ") and re.fullmatch(r"\d{4}", t) is not None),
     "ISO 2023-04-01": ("DATE", _full(r"\d{4}-\d\d-\d\d")),
-    "range 8.3. - 22.3.2025": ("DATE", lambda b, t, a, y: re.fullmatch(r"\d{1,2}\.\d{1,2}\.", t) is not None and a.startswith((" - ", " bis "))),
+    "range 8.3. - 22.3.2025": (
+        "DATE",
+        lambda b, t, a, y: re.fullmatch(r"\d{1,2}\.\d{1,2}\.", t) is not None and a.startswith((" - ", " bis ")),
+    ),
     "geb. 30.12.1987": ("BIRTH_DATE", lambda b, t, a, y: b.endswith("geb. ")),
     "*23.03.1968": ("BIRTH_DATE", lambda b, t, a, y: b.endswith("*")),
     # ids
-    "Fallzahl: A-2029461541": ("CASE_ID", lambda b, t, a, y: b.endswith(("Fallzahl: ", "Fallzahl: \t")) and re.fullmatch(r"A-\d{9,10}", t) is not None),
+    "Fallzahl: A-2029461541": (
+        "CASE_ID",
+        lambda b, t, a, y: b.endswith(("Fallzahl: ", "Fallzahl: \t")) and re.fullmatch(r"A-\d{9,10}", t) is not None,
+    ),
     "FN:445544767": ("CASE_ID", lambda b, t, a, y: b.endswith("FN:")),
     "SV: 6444030763": ("INSURANCE_ID", lambda b, t, a, y: b.endswith("SV: ") and re.fullmatch(r"\d{4} ?\d{6}", t) is not None),
     "AHV-Nr. 756.": ("INSURANCE_ID", _full(r"756\.\d{4}\.\d{4}\.\d\d")),

@@ -33,8 +33,13 @@ def postgres_env(tmp_path_factory):
 
     data = tmp_path_factory.mktemp("postgres")
     server = pgserver.get_server(data, cleanup_mode="stop")
-    yield {"DAGSTER_POSTGRES_HOST": "", "PGHOST": str(data), "DAGSTER_POSTGRES_USER": "postgres",
-           "DAGSTER_POSTGRES_PASSWORD": "", "DAGSTER_POSTGRES_DB": "postgres"}  # fmt: skip
+    yield {
+        "DAGSTER_POSTGRES_HOST": "",
+        "PGHOST": str(data),
+        "DAGSTER_POSTGRES_USER": "postgres",
+        "DAGSTER_POSTGRES_PASSWORD": "",
+        "DAGSTER_POSTGRES_DB": "postgres",
+    }
     server.cleanup()
 
 
@@ -60,10 +65,14 @@ def test_deployed_instance_keeps_runs_ticks_and_sensor_state_in_postgres(postgre
     home.mkdir()
     shutil.copy(DEPLOY_INSTANCE, home / "dagster.yaml")
     write_sample_source(tmp_path / "source", generate_corpus(n_patients=3, seed=2, specialties=["radiology"], years=[year]))
-    resources = {"io_manager": ParquetIOManager(base_dir=str(tmp_path / "assets")), "data_root": DataRoot(path=str(tmp_path)),
-                 "source": ReportSource(folder=str(tmp_path / "source")), "embedder": EmbeddingModels(models_dir=str(models_dir)),
-                 "pseudonymizer": Pseudonymizer(secret="postgres-test-secret-0123456789", private_dir=str(tmp_path / "private")),
-                 "qdrant": QdrantResource(path=str(tmp_path / "qdrant"))}  # fmt: skip
+    resources = {
+        "io_manager": ParquetIOManager(base_dir=str(tmp_path / "assets")),
+        "data_root": DataRoot(path=str(tmp_path)),
+        "source": ReportSource(folder=str(tmp_path / "source")),
+        "embedder": EmbeddingModels(models_dir=str(models_dir)),
+        "pseudonymizer": Pseudonymizer(secret="postgres-test-secret-0123456789", private_dir=str(tmp_path / "private")),
+        "qdrant": QdrantResource(path=str(tmp_path / "qdrant")),
+    }
     module = tmp_path / "postgres_defs.py"  # the daemon code loads definitions from a module, as from workspace.yaml
     module.write_text("import dagster as dg\nfrom test_postgres import definitions\ndefs = definitions()\n")
     monkeypatch.setitem(globals(), "RESOURCES", resources)
@@ -101,5 +110,6 @@ RESOURCES: dict = {}
 
 def definitions() -> dg.Definitions:
     """The per-partition assets with the project's own schedule and sensor, on the test's resources."""
-    return dg.Definitions(assets=partitioned_assets, schedules=[nightly_ingest_schedule], sensors=[new_documents_sensor],
-                          resources=RESOURCES)  # fmt: skip
+    return dg.Definitions(
+        assets=partitioned_assets, schedules=[nightly_ingest_schedule], sensors=[new_documents_sensor], resources=RESOURCES
+    )

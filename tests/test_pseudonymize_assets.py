@@ -25,12 +25,19 @@ def qa_pairs(report_sections: pd.DataFrame, raw_reports: pd.DataFrame) -> pd.Dat
     names = dict(zip(raw_reports["document_id"], raw_reports["patient_id"]))
     rows = []
     for i, row in enumerate(report_sections.head(12).itertuples()):
-        rows.append({
-            "pair_id": f"pair{i}", "question": f"Was steht über Patient {names[row.document_id]} im Abschnitt?",
-            "answer": row.text[:200], "passage_id": row.passage_id, "section_id": row.section_id,
-            "document_id": row.document_id, "patient_id": row.patient_id, "case_id": row.case_id,
-            "section_name": row.section_name,
-        })  # fmt: skip
+        rows.append(
+            {
+                "pair_id": f"pair{i}",
+                "question": f"Was steht über Patient {names[row.document_id]} im Abschnitt?",
+                "answer": row.text[:200],
+                "passage_id": row.passage_id,
+                "section_id": row.section_id,
+                "document_id": row.document_id,
+                "patient_id": row.patient_id,
+                "case_id": row.case_id,
+                "section_name": row.section_name,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -57,7 +64,9 @@ def downstream(pseudonymized_sections: pd.DataFrame) -> pd.DataFrame:
 def world(tmp_path_factory, sample_corpus, models_dir):
     root = tmp_path_factory.mktemp("privacy")
     write_sample_source(root / "source", sample_corpus)
-    specialty, year = sorted(p.relative_to(root / "source").parts for p in (root / "source").glob("*/*") if p.is_dir() and p.parent.name != "_meta")[0]
+    specialty, year = sorted(
+        p.relative_to(root / "source").parts for p in (root / "source").glob("*/*") if p.is_dir() and p.parent.name != "_meta"
+    )[0]
     resources = {
         "io_manager": ParquetIOManager(base_dir=str(root / "assets")),
         "data_root": DataRoot(path=str(root)),
@@ -107,9 +116,7 @@ def test_metadata_and_logs_show_counts_never_values(world, sample_corpus):
     _, _, _, result = world
     meta = _meta(result, "pseudonymized_sections")
     assert meta["phi_replaced"] > 0 and "| PATIENT_NAME |" in meta["phi_replaced_by_type"] and meta["master_data_patients"] > 0
-    shown = json.dumps({k: str(v) for k, v in meta.items()}) + "\n".join(
-        str(e.message) for e in result.all_events if e.message
-    )
+    shown = json.dumps({k: str(v) for k, v in meta.items()}) + "\n".join(str(e.message) for e in result.all_events if e.message)
     values = {v for s in sample_corpus.phi_spans if s["type"] in ("PATIENT_NAME", "BIRTH_DATE", "STREET") for v in [s["text"]]}
     assert not [v for v in values if v in shown]
     assert SECRET not in shown and meta["secret_source"] == "MIRACLE_PSEUDONYM_SECRET"
@@ -144,9 +151,7 @@ def test_qa_pairs_get_the_surrogates_of_their_passages(world):
 def test_a_leak_blocks_downstream_and_withholds_rows(world):
     root, key, resources, _ = world
     blind = {**resources, "pseudonymizer": BlindPseudonymizer(secret=SECRET, private_dir=str(root / "private_blind"))}
-    result = dg.materialize(
-        [*ingest_assets, pseudonymized_sections, downstream], partition_key=key, resources=blind, raise_on_error=False
-    )
+    result = dg.materialize([*ingest_assets, pseudonymized_sections, downstream], partition_key=key, resources=blind, raise_on_error=False)
     [check] = [c for c in result.get_asset_check_evaluations() if c.check_name == "no_known_phi_leaks"]
     assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
@@ -182,8 +187,13 @@ def test_pseudonymize_cli(tmp_path, monkeypatch, capsys):
     ]
     source.write_text("\n".join(lines) + "\n")
     patients = tmp_path / "patients.jsonl"
-    patients.write_text(json.dumps({"patient_id": "P1", "first_name": "Karl", "last_name": "Braun", "birth_date": "1950-03-12", "sex": "m"}) + "\n")
-    assert main(["pseudonymize", str(source), str(tmp_path / "out.jsonl"), "--patients", str(patients), "--key", str(tmp_path / "key.jsonl")]) == 0
+    patients.write_text(
+        json.dumps({"patient_id": "P1", "first_name": "Karl", "last_name": "Braun", "birth_date": "1950-03-12", "sex": "m"}) + "\n"
+    )
+    assert (
+        main(["pseudonymize", str(source), str(tmp_path / "out.jsonl"), "--patients", str(patients), "--key", str(tmp_path / "key.jsonl")])
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "texts 2 (+2 unreadable lines)" in printed and "missing_patient_id" in printed and "invalid_json" in printed
     out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]

@@ -81,10 +81,14 @@ def test_generate_qa_cli(tmp_path, models_dir):
 
     source = tmp_path / "in.jsonl"
     lines = [
-        {"id": "a", "text": "Sonographie Abdomen: Die Leber ist mit 17 cm vergrößert und zeigt eine diffuse Verfettung. "
-                            "Gallenblase mit mehreren Konkrementen bis 12 mm, keine Cholezystitis.", "document_type": "radiology_report"},
+        {
+            "id": "a",
+            "text": "Sonographie Abdomen: Die Leber ist mit 17 cm vergrößert und zeigt eine diffuse Verfettung. "
+            "Gallenblase mit mehreren Konkrementen bis 12 mm, keine Cholezystitis.",
+            "document_type": "radiology_report",
+        },
         {"id": "b", "text": "Therapie: Beginn einer Antikoagulation mit Apixaban 5 mg 1-0-1 bei Vorhofflimmern, CHA2DS2-VASc 3."},
-    ]  # fmt: skip
+    ]
     source.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + '\n{"id": "c"}\nnot json\n', encoding="utf-8")
     out, rejected = tmp_path / "out.jsonl", tmp_path / "rejected.jsonl"
     # one question: a's pair is kept, b's filtered out (asked for two, the model loops on b up to 512 tokens: ~30 CPU-s)

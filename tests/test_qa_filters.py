@@ -48,9 +48,14 @@ def test_parse_escaped_quotes_inside_strings():
 
 @pytest.mark.parametrize(
     "text,error",
-    [("", "invalid_json"), ("Ich kann das nicht beantworten.", "invalid_json"), ('{"pairs": []}', "no_pairs"),
-     ('{"pairs": [{"question": "", "answer": "x"}]}', "no_pairs"), ('"just a string"', "invalid_json")],
-)  # fmt: skip
+    [
+        ("", "invalid_json"),
+        ("Ich kann das nicht beantworten.", "invalid_json"),
+        ('{"pairs": []}', "no_pairs"),
+        ('{"pairs": [{"question": "", "answer": "x"}]}', "no_pairs"),
+        ('"just a string"', "invalid_json"),
+    ],
+)
 def test_parse_reports_why_nothing_came_out(text, error):
     assert parse_pairs(text) == ([], error)
 
@@ -95,9 +100,12 @@ def test_unknown_language_and_broken_prompt_file_are_clear_errors(tmp_path):
 
 @pytest.mark.parametrize(
     "question,expected",
-    [("Wie groß ist der Rundherd im rechten Oberlappen?", "de"), ("How large is the nodule in the right upper lobe?", "en"),
-     ("¿Cuál es el tamaño del nódulo?", "es")],
-)  # fmt: skip
+    [
+        ("Wie groß ist der Rundherd im rechten Oberlappen?", "de"),
+        ("How large is the nodule in the right upper lobe?", "en"),
+        ("¿Cuál es el tamaño del nódulo?", "es"),
+    ],
+)
 def test_detect_language(question, expected):
     assert filters.detect_language(question)[0] == expected
 
@@ -109,10 +117,15 @@ def test_wrong_language_flags_english_drift_but_not_german():
 
 @pytest.mark.parametrize(
     "question,generic",
-    [("Was ist die Hauptdiagnose?", True), ("Welche Befunde zeigt die Untersuchung?", True),
-     ("Was wird in dem Bericht beschrieben?", True), ("Wie groß ist der Rundherd?", False),
-     ("Wurde eine Lungenembolie ausgeschlossen?", False), ("Wie groß ist das Aneurysma?", True)],
-)  # fmt: skip
+    [
+        ("Was ist die Hauptdiagnose?", True),
+        ("Welche Befunde zeigt die Untersuchung?", True),
+        ("Was wird in dem Bericht beschrieben?", True),
+        ("Wie groß ist der Rundherd?", False),
+        ("Wurde eine Lungenembolie ausgeschlossen?", False),
+        ("Wie groß ist das Aneurysma?", True),
+    ],
+)
 def test_generic_questions_name_nothing_from_the_section(question, generic):
     """The last one is concrete but about something the section does not contain: it fits no document here."""
     assert filters.is_generic(question, SECTION, "de") is generic
@@ -184,9 +197,14 @@ def test_a_question_repeating_a_content_word_three_times_is_caught():
 def test_best_first_prefers_the_round_trip_then_the_supported_answer():
     import pandas as pd
 
-    pairs = pd.DataFrame({"question": ["Q lang und breit?", "Q kurz?", "Q mittel?", "Q ohne Rang?"],
-                          "answer": ["a", "b", "c", "d"], "round_trip_rank": [1, 1, 2, None],
-                          "answer_support": [1.0, 1.0, 1.0, 1.0]})  # fmt: skip
+    pairs = pd.DataFrame(
+        {
+            "question": ["Q lang und breit?", "Q kurz?", "Q mittel?", "Q ohne Rang?"],
+            "answer": ["a", "b", "c", "d"],
+            "round_trip_rank": [1, 1, 2, None],
+            "answer_support": [1.0, 1.0, 1.0, 1.0],
+        }
+    )
     assert list(filters.best_first(pairs, 3)["answer"]) == ["b", "a", "c"]
     pairs.loc[0, "answer_support"] = 0.4
     assert list(filters.best_first(pairs, 1)["answer"]) == ["b"] and list(filters.best_first(pairs, 4)["answer"])[-1] == "d"

@@ -7,29 +7,67 @@ import numpy as np
 from miracle_dagster.core import llm, qa
 
 SECTIONS = [
-    {"passage_id": "p1", "section_id": "s1", "document_id": "d1", "patient_id": "P1", "section_name": "Befund",
-     "document_type": "radiology_report", "n_tokens": 40,
-     "text": "Im rechten Oberlappen ein 14 mm großer Rundherd, neu im Vergleich zur Voruntersuchung. Kein Pleuraerguss."},
-    {"passage_id": "p2", "section_id": "s2", "document_id": "d2", "patient_id": "P2", "section_name": "Medikation",
-     "document_type": "discharge_letter", "n_tokens": 30,
-     "text": "Entlassmedikation: Ramipril 5 mg morgens, Bisoprolol 2,5 mg morgens, Atorvastatin 40 mg abends."},
-    {"passage_id": "p3", "section_id": "s3", "document_id": "d3", "patient_id": "P3", "section_name": "Kopf",
-     "document_type": "discharge_letter", "n_tokens": 30, "text": "Sehr geehrte Frau Kollegin, wir berichten über Herrn Muster."},
-    {"passage_id": "p4", "section_id": "s4", "document_id": "d4", "patient_id": "P4", "section_name": "Befund",
-     "document_type": "radiology_report", "n_tokens": 3, "text": "o.B."},
-    {"passage_id": "p5", "section_id": "s5", "document_id": "d5", "patient_id": "P5", "section_name": "Diagnose",
-     "document_type": "pathology_report", "n_tokens": 25, "text": "Tubuläres Adenokarzinom des Kolon, G2, R0."},
-]  # fmt: skip
+    {
+        "passage_id": "p1",
+        "section_id": "s1",
+        "document_id": "d1",
+        "patient_id": "P1",
+        "section_name": "Befund",
+        "document_type": "radiology_report",
+        "n_tokens": 40,
+        "text": "Im rechten Oberlappen ein 14 mm großer Rundherd, neu im Vergleich zur Voruntersuchung. Kein Pleuraerguss.",
+    },
+    {
+        "passage_id": "p2",
+        "section_id": "s2",
+        "document_id": "d2",
+        "patient_id": "P2",
+        "section_name": "Medikation",
+        "document_type": "discharge_letter",
+        "n_tokens": 30,
+        "text": "Entlassmedikation: Ramipril 5 mg morgens, Bisoprolol 2,5 mg morgens, Atorvastatin 40 mg abends.",
+    },
+    {
+        "passage_id": "p3",
+        "section_id": "s3",
+        "document_id": "d3",
+        "patient_id": "P3",
+        "section_name": "Kopf",
+        "document_type": "discharge_letter",
+        "n_tokens": 30,
+        "text": "Sehr geehrte Frau Kollegin, wir berichten über Herrn Muster.",
+    },
+    {
+        "passage_id": "p4",
+        "section_id": "s4",
+        "document_id": "d4",
+        "patient_id": "P4",
+        "section_name": "Befund",
+        "document_type": "radiology_report",
+        "n_tokens": 3,
+        "text": "o.B.",
+    },
+    {
+        "passage_id": "p5",
+        "section_id": "s5",
+        "document_id": "d5",
+        "patient_id": "P5",
+        "section_name": "Diagnose",
+        "document_type": "pathology_report",
+        "n_tokens": 25,
+        "text": "Tubuläres Adenokarzinom des Kolon, G2, R0.",
+    },
+]
 P1_PAIRS = [
-    ("Wie groß ist der Rundherd im rechten Oberlappen?", "14 mm"),          # kept
-    ("Wie groß ist der Rundherd im Oberlappen rechts?", "14 mm"),           # near duplicate of the first
-    ("How large is the nodule in the right upper lobe?", "14 mm"),          # English drift
-    ("Was ist die Hauptdiagnose?", "Rundherd"),                             # generic
+    ("Wie groß ist der Rundherd im rechten Oberlappen?", "14 mm"),  # kept
+    ("Wie groß ist der Rundherd im Oberlappen rechts?", "14 mm"),  # near duplicate of the first
+    ("How large is the nodule in the right upper lobe?", "14 mm"),  # English drift
+    ("Was ist die Hauptdiagnose?", "Rundherd"),  # generic
     ("Liegt ein Pleuraerguss vor?", "Ja, ausgedehnter Pleuraerguss mit Atelektase"),  # answer not supported
-    ("Neu im Vergleich zur Voruntersuchung.", "Rundherd"),                  # a statement, not a question
-    ("Wie alt ist der Rundherd im Oberlappen?", "nein"),                    # a bare no to an open question
+    ("Neu im Vergleich zur Voruntersuchung.", "Rundherd"),  # a statement, not a question
+    ("Wie alt ist der Rundherd im Oberlappen?", "nein"),  # a bare no to an open question
     ("Wie groß war der Rundherd in der Voruntersuchung?", "12 mm Rundherd"),  # supported words, a made-up size
-]  # fmt: skip
+]
 P2_PAIRS = [("Welche Dosis Ramipril erhält der Patient?", "5 mg morgens")]
 
 
@@ -68,9 +106,14 @@ def test_every_section_and_pair_is_accounted_for():
     backend = Scripted()
     result = qa.generate_qa(SECTIONS, llm.LLMClient(backend), qa.QAConfig(), _encoder, _encoder)
     assert dict(result.sections) == {
-        "seen": 5, "skipped_section": 1, "skipped_short": 1, "with_pairs": 2, "failed": 1,
-        "cached": 0, "generated": 3,
-    }  # fmt: skip
+        "seen": 5,
+        "skipped_section": 1,
+        "skipped_short": 1,
+        "with_pairs": 2,
+        "failed": 1,
+        "cached": 0,
+        "generated": 3,
+    }
     assert sorted(result.kept["question"]) == sorted([P1_PAIRS[0][0], P2_PAIRS[0][0]])
     by_question = dict(zip(result.rejected["question"], result.rejected["reason"]))
     assert by_question == {

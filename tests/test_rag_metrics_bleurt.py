@@ -14,8 +14,12 @@ import torch
 
 from miracle_dagster.core.evaluation import bleurt, rag_metrics
 
-SENTENCES = ["Der Patient erhielt 5 mg Bisoprolol täglich.", "Blutdruck 140/90 mmHg, Puls 72/min.",
-             "Keine Hinweise auf eine Lungenembolie.", "The patient was discharged on day three."]  # fmt: skip
+SENTENCES = [
+    "Der Patient erhielt 5 mg Bisoprolol täglich.",
+    "Blutdruck 140/90 mmHg, Puls 72/min.",
+    "Keine Hinweise auf eine Lungenembolie.",
+    "The patient was discharged on day three.",
+]
 REFERENCES = ["Puls 72/min.", "Keine Hinweise auf eine Lungenembolie.", "5 mg Bisoprolol"]
 CANDIDATES = ["Puls 72", "Lungenembolie ausgeschlossen, Blutdruck 140/90 mmHg.", "Bisoprolol 5 mg täglich"]
 
@@ -25,8 +29,16 @@ def _tiny_model(vocab_size: int, **sizes):
     from bleurt_pytorch import BleurtConfig, BleurtForSequenceClassification
 
     torch.manual_seed(0)
-    config = BleurtConfig(vocab_size=vocab_size, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
-                          intermediate_size=32, max_position_embeddings=64, initializer_range=0.2, **sizes)  # fmt: skip
+    config = BleurtConfig(
+        vocab_size=vocab_size,
+        hidden_size=16,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+        initializer_range=0.2,
+        **sizes,
+    )
     return BleurtForSequenceClassification(config)
 
 
@@ -35,9 +47,19 @@ def checkpoint(tmp_path_factory):
     """A BLEURT-20-style folder: config.json, weights and a SentencePiece model whose pieces include [CLS] / [SEP]."""
     folder = tmp_path_factory.mktemp("bleurt-tiny")
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(SENTENCES * 20), model_prefix=str(folder / "spm"), vocab_size=120, model_type="unigram",
-        pad_id=0, unk_id=1, bos_id=-1, eos_id=-1, pad_piece="[PAD]", unk_piece="[UNK]",
-        user_defined_symbols=["[CLS]", "[SEP]", "[MASK]"], hard_vocab_limit=False, minloglevel=2,
+        sentence_iterator=iter(SENTENCES * 20),
+        model_prefix=str(folder / "spm"),
+        vocab_size=120,
+        model_type="unigram",
+        pad_id=0,
+        unk_id=1,
+        bos_id=-1,
+        eos_id=-1,
+        pad_piece="[PAD]",
+        unk_piece="[UNK]",
+        user_defined_symbols=["[CLS]", "[SEP]", "[MASK]"],
+        hard_vocab_limit=False,
+        minloglevel=2,
     )
     size = spm.SentencePieceProcessor(model_file=str(folder / "spm.model")).get_piece_size()
     _tiny_model(size).save_pretrained(folder)
@@ -80,9 +102,17 @@ def test_bleurt_under_transformers_5_equals_transformers_own_bert_with_the_same_
 
     scorer, _ = bleurt.bleurt_scorer(str(checkpoint))
     c = scorer.model.config
-    bert = BertForSequenceClassification(BertConfig(vocab_size=c.vocab_size, hidden_size=16, num_hidden_layers=2,
-                                                    num_attention_heads=2, intermediate_size=32, max_position_embeddings=64,
-                                                    num_labels=1))  # fmt: skip
+    bert = BertForSequenceClassification(
+        BertConfig(
+            vocab_size=c.vocab_size,
+            hidden_size=16,
+            num_hidden_layers=2,
+            num_attention_heads=2,
+            intermediate_size=32,
+            max_position_embeddings=64,
+            num_labels=1,
+        )
+    )
     weights = {k.replace("bleurt.", "bert.", 1): v for k, v in scorer.model.state_dict().items() if "position_ids" not in k}
     result = bert.load_state_dict(weights, strict=False)
     assert not result.missing_keys and not result.unexpected_keys
@@ -90,8 +120,11 @@ def test_bleurt_under_transformers_5_equals_transformers_own_bert_with_the_same_
     width = max(len(ids) for ids, _ in pairs)
     pad = lambda rows: torch.tensor([r + [0] * (width - len(r)) for r in rows])  # noqa: E731
     with torch.no_grad():
-        logits = bert.eval()(input_ids=pad([i for i, _ in pairs]), token_type_ids=pad([s for _, s in pairs]),
-                             attention_mask=pad([[1] * len(i) for i, _ in pairs])).logits[:, 0]  # fmt: skip
+        logits = bert.eval()(
+            input_ids=pad([i for i, _ in pairs]),
+            token_type_ids=pad([s for _, s in pairs]),
+            attention_mask=pad([[1] * len(i) for i, _ in pairs]),
+        ).logits[:, 0]
     assert scorer.score(references=REFERENCES, candidates=CANDIDATES) == pytest.approx(logits.tolist(), abs=1e-5)
 
 
@@ -143,10 +176,20 @@ class _Judge(BaseHTTPRequestHandler):
             answer = {"question": "Was zeigt das Röntgen?", "noncommittal": 0}
         else:
             answer = {"statements": ["Pneumonie."]}
-        choices = [{"index": i, "message": {"role": "assistant", "content": json.dumps(answer)}, "finish_reason": "stop"}
-                   for i in range(request.get("n") or 1)]  # fmt: skip
-        body = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": request["model"], "choices": choices,
-                           "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}).encode()  # fmt: skip
+        choices = [
+            {"index": i, "message": {"role": "assistant", "content": json.dumps(answer)}, "finish_reason": "stop"}
+            for i in range(request.get("n") or 1)
+        ]
+        body = json.dumps(
+            {
+                "id": "x",
+                "object": "chat.completion",
+                "created": 0,
+                "model": request["model"],
+                "choices": choices,
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+            }
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -165,9 +208,16 @@ def judge():
 
 def test_with_a_judge_context_precision_is_the_llm_judged_one(judge):
     source, other = "Infiltrat im rechten Unterlappen, V.a. Pneumonie.", "Distale Radiusfraktur links, Gipsschiene."
-    frame = pd.DataFrame({"question": "Was zeigt das Röntgen?", "response": "Pneumonie", "reference": "Pneumonie",
-                          "reference_context": source, "failure": ["", "", "empty_answer", "no_contexts"],
-                          "contexts": [[source, other], [other, source], [other], []]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "question": "Was zeigt das Röntgen?",
+            "response": "Pneumonie",
+            "reference": "Pneumonie",
+            "reference_context": source,
+            "failure": ["", "", "empty_answer", "no_contexts"],
+            "contexts": [[source, other], [other, source], [other], []],
+        }
+    )
     ones = lambda texts: np.ones((len(texts), 2))  # noqa: E731
     scores = rag_metrics.ragas_scores(frame, judge, ones, ones)
     assert list(scores.columns) == ["context_precision", "context_recall", "faithfulness", "answer_relevancy"]
@@ -183,14 +233,16 @@ def test_with_a_judge_context_precision_is_the_llm_judged_one(judge):
 
 
 def test_breakdown_gives_means_and_question_counts_per_scenario_and_group():
-    report = pd.DataFrame({
-        "scenario": ["cross_patient"] * 4 + ["patient_centred"] * 4,
-        "question_id": ["q1", "q2", "q3", "q4"] * 2,
-        "specialty": ["radiology", "radiology", "cardiology", None] * 2,
-        "failure": ["", "", "", "", "", "llm_error", "", "no_contexts"],
-        "bleurt": [0.2, 0.4, 0.9, 0.5, 0.1, math.nan, 0.3, math.nan],
-        "context_precision": [1.0, 0.0, 0.5, 1.0, 1.0, 1.0, 0.0, math.nan],
-    })  # fmt: skip
+    report = pd.DataFrame(
+        {
+            "scenario": ["cross_patient"] * 4 + ["patient_centred"] * 4,
+            "question_id": ["q1", "q2", "q3", "q4"] * 2,
+            "specialty": ["radiology", "radiology", "cardiology", None] * 2,
+            "failure": ["", "", "", "", "", "llm_error", "", "no_contexts"],
+            "bleurt": [0.2, 0.4, 0.9, 0.5, 0.1, math.nan, 0.3, math.nan],
+            "context_precision": [1.0, 0.0, 0.5, 1.0, 1.0, 1.0, 0.0, math.nan],
+        }
+    )
     out = rag_metrics.breakdown(report, ["bleurt", "context_precision"], by="specialty")
     assert list(out.columns) == ["scenario", "specialty", "questions", "answered", "bleurt", "context_precision"]
     rows = {(s, g if isinstance(g, str) else None): r for s, g, *r in out.itertuples(index=False)}

@@ -172,8 +172,13 @@ def test_heading_spellings_vary(corpus: SampleCorpus) -> None:
     assert re.search(r"^\d+\. [A-ZÄÖÜ]", texts, re.M)  # numbered headings
     assert re.search(r"^Befund: \S", texts, re.M)  # text on the heading line
     assert re.search(r"^Beurteilung$", texts, re.M)  # without colon
-    used_variants = {v for sections in schema.SECTION_HEADINGS.values() for vs in sections.values() for v in vs
-                     if re.search(rf"^(?:\d+\. )?{re.escape(v)}(?::|$| )", texts, re.M | re.I)}
+    used_variants = {
+        v
+        for sections in schema.SECTION_HEADINGS.values()
+        for vs in sections.values()
+        for v in vs
+        if re.search(rf"^(?:\d+\. )?{re.escape(v)}(?::|$| )", texts, re.M | re.I)
+    }
     assert len(used_variants) >= 40
 
 
@@ -189,7 +194,7 @@ def test_spans_match_text_exactly(corpus: SampleCorpus) -> None:
         assert set(s) == SPAN_KEYS
         text = docs[s["document_id"]]["text"]
         assert 0 <= s["start"] < s["end"] <= len(text)
-        assert text[s["start"]:s["end"]] == s["text"]
+        assert text[s["start"] : s["end"]] == s["text"]
         assert s["text"] == s["text"].strip() and s["text"]
         assert s["patient_id"] == docs[s["document_id"]]["patient_id"]
         assert s["type"] in schema.PHI_TYPES
@@ -259,8 +264,13 @@ def test_german_date_formats_are_used(corpus: SampleCorpus) -> None:
     dates = [s["text"] for s in corpus.phi_spans if s["type"] in ("DATE", "BIRTH_DATE")]
     assert any(re.fullmatch(r"\d{2}\.\d{2}\.\d{4}", t) for t in dates)
     assert any(re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2}", t) for t in dates)
-    assert any(re.fullmatch(r"\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}", t) for t in dates)
-    assert any(re.fullmatch(r"(Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}", t) for t in dates)
+    assert any(
+        re.fullmatch(r"\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}", t)
+        for t in dates
+    )
+    assert any(
+        re.fullmatch(r"(Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}", t) for t in dates
+    )
 
 
 def test_relatives_and_staff_are_annotated_with_context(corpus: SampleCorpus) -> None:
@@ -268,9 +278,15 @@ def test_relatives_and_staff_are_annotated_with_context(corpus: SampleCorpus) ->
     rel_ctx = Counter()
     staff_ctx = Counter()
     for s in corpus.phi_spans:
-        before = docs[s["document_id"]]["text"][max(0, s["start"] - 30):s["start"]]
+        before = docs[s["document_id"]]["text"][max(0, s["start"] - 30) : s["start"]]
         if s["type"] == "RELATIVE_NAME":
-            rel_ctx[bool(re.search(r"(Ehefrau|Ehemann|Tochter|Sohn|Schwester|Bruder|Lebensgefährt\w*|Neffe\w*|Nichte)\s+(Herrn?\s+|Frau\s+)?$", before))] += 1
+            rel_ctx[
+                bool(
+                    re.search(
+                        r"(Ehefrau|Ehemann|Tochter|Sohn|Schwester|Bruder|Lebensgefährt\w*|Neffe\w*|Nichte)\s+(Herrn?\s+|Frau\s+)?$", before
+                    )
+                )
+            ] += 1
         if s["type"] == "STAFF_NAME":
             staff_ctx[bool(re.search(r"(Dr\. med\. |Prof\. Dr\. med\. |Dr\. )$", before))] += 1
     assert rel_ctx[True] > 0 and rel_ctx[False] == 0
@@ -284,7 +300,14 @@ def test_medical_eponyms_and_vocabulary_are_not_phi(corpus: SampleCorpus) -> Non
     assert len(present) >= 6
     for s in corpus.phi_spans:
         for e in ("Parkinson", "Crohn", "Hashimoto", "Calot"):
-            assert e not in s["text"] or s["type"] in ("PATIENT_NAME", "RELATIVE_NAME", "STAFF_NAME", "STREET", "POSTAL_CITY", "ORGANIZATION")
+            assert e not in s["text"] or s["type"] in (
+                "PATIENT_NAME",
+                "RELATIVE_NAME",
+                "STAFF_NAME",
+                "STREET",
+                "POSTAL_CITY",
+                "ORGANIZATION",
+            )
 
 
 def test_clinical_content_is_realistic(corpus: SampleCorpus) -> None:

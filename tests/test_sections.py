@@ -112,10 +112,7 @@ def test_umlaut_transliterations_and_spelling_variants(line, document_type, name
 
 
 def test_windows_line_endings_and_bullets():
-    text = (
-        "Befund:\r\nLeber normal.\r\n- Beurteilung: kein Heading, ein Listenpunkt.\r\n"
-        "Beurteilung\r\nUnauffällig.\r\n"
-    )
+    text = "Befund:\r\nLeber normal.\r\n- Beurteilung: kein Heading, ein Listenpunkt.\r\nBeurteilung\r\nUnauffällig.\r\n"
     sections = split_sections(text, RADIOLOGY_REPORT)
     assert [(s.name, s.text) for s in sections] == [
         ("Befund", "Leber normal.\r\n- Beurteilung: kein Heading, ein Listenpunkt."),
@@ -228,10 +225,7 @@ def test_empty_sections_are_dropped_and_rules_stripped():
 
 
 def test_repeated_headings_get_increasing_ordinals():
-    text = (
-        "Befund: CT Thorax unauffällig.\nBeurteilung: Normal.\n"
-        "Befund: CT Abdomen unauffällig.\nBEFUNDE\nMRT ohne Befund."
-    )
+    text = "Befund: CT Thorax unauffällig.\nBeurteilung: Normal.\nBefund: CT Abdomen unauffällig.\nBEFUNDE\nMRT ohne Befund."
     sections = split_sections(text, RADIOLOGY_REPORT)
     assert [(s.name, s.ordinal) for s in sections] == [
         ("Befund", 0),
@@ -250,9 +244,7 @@ def test_unknown_document_type_uses_all_headings():
         ("Mikroskopie", "Tubuläres Adenom."),
         ("OP-Verlauf", "Komplikationslos."),
     ]
-    rows = section_document(
-        {"document_id": "d1", "document_type": None, "text": text}, words, max_tokens=50, overlap_tokens=0
-    )
+    rows = section_document({"document_id": "d1", "document_type": None, "text": text}, words, max_tokens=50, overlap_tokens=0)
     assert [r["section_name"] for r in rows] == ["Kopf", "Befund", "Mikroskopie", "OP-Verlauf"]
 
 
@@ -319,9 +311,7 @@ def test_word_and_character_fallback():
 
 def test_overlap_zero_covers_text_without_overlap():
     rng = random.Random(3)
-    text = "\n\n".join(
-        " ".join(f"Satz{i}{j} hat {rng.randint(2, 9)} Wörter." for j in range(rng.randint(1, 6))) for i in range(30)
-    )
+    text = "\n\n".join(" ".join(f"Satz{i}{j} hat {rng.randint(2, 9)} Wörter." for j in range(rng.randint(1, 6))) for i in range(30))
     passages = split_passages(text, words, max_tokens=20, overlap_tokens=0)
     assert len(passages) > 3
     for previous, current in zip(passages, passages[1:]):

@@ -27,8 +27,15 @@ VARIANT = "de_pseudonymized"
 SPLIT = {"MIRACLE_SPLIT_DEV_FRACTION": "0.25", "MIRACLE_SPLIT_TEST_FRACTION": "0.1"}
 # The model's one token limit (its registry entry): passages are cut, negatives mined, training and evaluation run at it.
 SHORT = json.dumps({"multilingual-e5-small": {"max_seq_length": 128}})
-TRAIN_CONFIG = {"max_steps": 8, "batch_size": 8, "mini_batch_size": 8, "eval_steps": 8, "logging_steps": 2,
-                "learning_rate": 5e-5, "freeze_embeddings": True}  # fmt: skip
+TRAIN_CONFIG = {
+    "max_steps": 8,
+    "batch_size": 8,
+    "mini_batch_size": 8,
+    "eval_steps": 8,
+    "logging_steps": 2,
+    "learning_rate": 5e-5,
+    "freeze_embeddings": True,
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,14 +48,17 @@ def world(tmp_path_factory, models_dir):
         "io_manager": ParquetIOManager(base_dir=str(root / "assets")),
         "data_root": DataRoot(path=str(root)),
         "source": ReportSource(folder=str(root / "source")),
-        "embedder": EmbeddingModels(models_dir=str(models_dir), registry_json=SHORT, registry_file=str(registry.registry_file(root / "models"))),
+        "embedder": EmbeddingModels(
+            models_dir=str(models_dir), registry_json=SHORT, registry_file=str(registry.registry_file(root / "models"))
+        ),
         "pseudonymizer": Pseudonymizer(secret="test-secret-0123456789abcdef", private_dir=str(root / "private")),
     }
     with pytest.MonkeyPatch.context() as env:
         for name, value in SPLIT.items():
             env.setenv(name, value)
-        done = dg.materialize([*ingest_assets, pseudonymized_sections], partition_key=str(partition_key("internal_medicine", "2021")),
-                              resources=resources)  # fmt: skip
+        done = dg.materialize(
+            [*ingest_assets, pseudonymized_sections], partition_key=str(partition_key("internal_medicine", "2021")), resources=resources
+        )
     passages = done.output_for_node("pseudonymized_sections")
     qa_file = partition_file(root / "assets", "pseudonymized_qa_pairs", "internal_medicine", "2021")
     qa_file.parent.mkdir(parents=True)
@@ -56,8 +66,9 @@ def world(tmp_path_factory, models_dir):
     # one torchrun worker launched through Dagster Pipes: the multi-GPU path, on a CPU
     run_config = dg.RunConfig(ops={"finetuned_model": {"config": {**TRAIN_CONFIG, "processes": 1}}})
     instance = dg.DagsterInstance.ephemeral()  # kept: the torchrun workers' log lines are read back from its event log
-    result = dg.materialize([training_pairs, finetuned_model], partition_key=VARIANT, resources=resources, run_config=run_config,
-                            instance=instance)  # fmt: skip
+    result = dg.materialize(
+        [training_pairs, finetuned_model], partition_key=VARIANT, resources=resources, run_config=run_config, instance=instance
+    )
     result.instance = instance
     yield root, resources, result
     shutil.rmtree(root, ignore_errors=True)  # checkpoints with optimizer state: gigabytes that a CI disk may not have
@@ -92,8 +103,14 @@ def test_split_is_by_patient_deterministic_and_follows_fractions():
     shares = pd.Series(splits).value_counts(normalize=True)
     assert abs(shares["dev"] - 0.15) < 0.03 and abs(shares["test"] - 0.15) < 0.03
     # Many pairs per patient, in any order: every patient lands in exactly one split.
-    qa = pd.DataFrame({"pair_id": range(6000), "question": "Frage?", "passage_id": [f"p{i % 900}" for i in range(6000)],
-                       "patient_id": [patients[i * 7 % 300] for i in range(6000)]}).sample(frac=1, random_state=1)  # fmt: skip
+    qa = pd.DataFrame(
+        {
+            "pair_id": range(6000),
+            "question": "Frage?",
+            "passage_id": [f"p{i % 900}" for i in range(6000)],
+            "patient_id": [patients[i * 7 % 300] for i in range(6000)],
+        }
+    ).sample(frac=1, random_state=1)
     passages = pd.DataFrame({"passage_id": [f"p{i}" for i in range(900)], "text": "Befund"})
     split = training.Split(seed=3)
     built = training.build_pairs(qa.assign(document_id="d", case_id="c", split=qa["patient_id"].map(split.of)), passages)
@@ -106,8 +123,17 @@ def test_split_is_by_patient_deterministic_and_follows_fractions():
 
 
 def test_pairs_without_question_or_passage_are_counted_not_dropped_silently():
-    qa = pd.DataFrame({"pair_id": ["a", "b", "c", "d"], "question": ["Was?", " ", "Wo?", "Wann?"], "passage_id": ["p1", "p1", "gone", "p1"],
-                       "patient_id": "x", "document_id": "d", "case_id": "c", "split": ["train", "train", "train", None]})  # fmt: skip
+    qa = pd.DataFrame(
+        {
+            "pair_id": ["a", "b", "c", "d"],
+            "question": ["Was?", " ", "Wo?", "Wann?"],
+            "passage_id": ["p1", "p1", "gone", "p1"],
+            "patient_id": "x",
+            "document_id": "d",
+            "case_id": "c",
+            "split": ["train", "train", "train", None],
+        }
+    )
     built = training.build_pairs(qa, pd.DataFrame({"passage_id": ["p1"], "text": ["Text"]}))
     assert list(built.pairs["pair_id"]) == ["a"] and built.rejected == {"empty_question": 1, "passage_missing": 1, "no_split": 1}
 
@@ -130,8 +156,20 @@ def test_guard_never_takes_negatives_from_the_positives_document_case_or_patient
         ("pC", "cC", "dC1"): "Distale Radiusfraktur links, Gipsschiene angelegt.",
         ("pD", "cD", "dD1"): "Koloskopie: Divertikulose des Sigmas, kein Polyp.",
     }
-    pairs = pd.DataFrame([{"query": f"Was wurde bei {t.split(',')[0]} gemacht?", "positive": t, "patient_id": p, "case_id": c,
-                           "document_id": d, "pair_id": d, "passage_id": d} for (p, c, d), t in texts.items()])  # fmt: skip
+    pairs = pd.DataFrame(
+        [
+            {
+                "query": f"Was wurde bei {t.split(',')[0]} gemacht?",
+                "positive": t,
+                "patient_id": p,
+                "case_id": c,
+                "document_id": d,
+                "pair_id": d,
+                "passage_id": d,
+            }
+            for (p, c, d), t in texts.items()
+        ]
+    )
     mined = training.mine(pairs, model, num_negatives=2, candidates=5, margin=0.0, query_prompt="query: ", passage_prompt="passage: ")
     own = pairs.groupby("patient_id")["positive"].agg(set)
     for row, negatives in zip(pairs.itertuples(), mined.negatives):
@@ -165,7 +203,9 @@ def test_short_training_run_beats_the_base_model_on_dev(world):
     # trained through Dagster Pipes in one torchrun worker: its trainer's log lines reached the run's event log
     assert meta["processes"] == 1 and meta["device"] == settings.device()
     worker_logs = [r.user_message for r in result.instance.all_logs(result.run_id) if r.user_message.startswith("step ")]
-    assert f"step {TRAIN_CONFIG['max_steps']}/{TRAIN_CONFIG['max_steps']}" in worker_logs[-1] and "eval_dev_cosine_map@100" in " ".join(worker_logs)
+    assert f"step {TRAIN_CONFIG['max_steps']}/{TRAIN_CONFIG['max_steps']}" in worker_logs[-1] and "eval_dev_cosine_map@100" in " ".join(
+        worker_logs
+    )
     assert meta["loss_curve"].startswith("![loss](data:image/png;base64,")
     folder = root / "models" / "finetuned" / VARIANT / meta["version"] / "model"
     assert meta["model_path"] == str(folder) and "map@100" in (folder / "README.md").read_text()
@@ -185,8 +225,13 @@ def test_fine_tuning_on_every_gpu_through_torchrun(world, monkeypatch):
     monkeypatch.setenv("MIRACLE_DEVICE", "cuda")
     gpus = torch.cuda.device_count()
     config = {**TRAIN_CONFIG, "max_steps": 2, "eval_steps": 2, "processes": gpus}
-    result = dg.materialize([training_pairs, finetuned_model], partition_key=VARIANT, resources=resources, selection=[finetuned_model],
-                            run_config=dg.RunConfig(ops={"finetuned_model": {"config": config}}))  # fmt: skip
+    result = dg.materialize(
+        [training_pairs, finetuned_model],
+        partition_key=VARIANT,
+        resources=resources,
+        selection=[finetuned_model],
+        run_config=dg.RunConfig(ops={"finetuned_model": {"config": config}}),
+    )
     meta = _meta(result, "finetuned_model")
     assert meta["processes"] == gpus and meta["device"] == "cuda" and meta["steps"] == 2
 
@@ -259,8 +304,18 @@ def test_export_refuses_raw_phi_variant_and_copies_pseudonymized(world, tmp_path
 def test_optional_losses_train_and_are_named_in_the_card(world, fresh_base, tmp_path, loss):
     _, resources, result = world
     pairs = result.output_for_node("training_pairs").groupby("split").head(8)
-    config = training.TrainConfig(**{**TRAIN_CONFIG, "loss": loss, "max_steps": 2, "eval_steps": 2, "logging_steps": 1,
-                                     "batch_size": 4, "mini_batch_size": 4, "matryoshka_dims": (384, 96)})
+    config = training.TrainConfig(
+        **{
+            **TRAIN_CONFIG,
+            "loss": loss,
+            "max_steps": 2,
+            "eval_steps": 2,
+            "logging_steps": 1,
+            "batch_size": 4,
+            "mini_batch_size": 4,
+            "matryoshka_dims": (384, 96),
+        }
+    )
     guide = resources["embedder"].sentence_transformer() if loss == "gist" else None  # the base, as the asset guides
     done = training.train(fresh_base(), pairs, tmp_path, config, "query: ", "passage: ", guide=guide)
     assert done.steps == 2 and len(done.losses) == 2 and all(0 < entry["loss"] < 100 for entry in done.losses)

@@ -5,8 +5,8 @@ import re
 
 import deepl
 import pytest
-
 from deepl_stub import DeepLStub
+
 from miracle_dagster.core import translate
 from miracle_dagster.core.translate import batching, faithfulness
 from miracle_dagster.core.translate.deepl_backend import DeepLBackend, configure_retries
@@ -122,7 +122,7 @@ def test_quota_exceeded_mid_partition_then_a_resumed_run_sends_only_the_rest(stu
     stub.character_limit = None  # the next billing period
     resumed = _run(stub, cache=cache, max_texts=2)
     assert resumed.reasons == [""] * len(TEXTS) and resumed.texts_cached == 2 and resumed.texts_sent == 3
-    resent = stub.translated_texts()[len(sent_before):]
+    resent = stub.translated_texts()[len(sent_before) :]
     assert sorted(resent) == sorted(protect(t) for t in TEXTS[2:])  # nothing paid for twice
     assert resumed.translations[:2] == first.translations[:2]
 

@@ -4,17 +4,16 @@ partition (contract, cache, quota and resume), the leak-check gate, the graph, a
 import json
 
 import dagster as dg
-import deepl
 import pandas as pd
 import pytest
-
 from deepl_stub import DeepLStub
+
 from miracle_dagster.assets import ingest_assets, pseudonymized_sections, translate_qa_pairs, translate_sections
 from miracle_dagster.assets.pseudonymize import LEAK_CHECK
 from miracle_dagster.core.qa.generate import PAIR_COLUMNS
+from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
 from miracle_dagster.core.training import VARIANTS
 from miracle_dagster.core.translate.protect import protect
-from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
 from miracle_dagster.partitions import partition_key, report_partitions
 from miracle_dagster.resources import build_llm
 from miracle_dagster.resources.embedder import EmbeddingModels
@@ -32,7 +31,9 @@ ENGLISH = dg.AssetSelection.assets(translate_sections)
 def world(tmp_path_factory, sample_corpus, models_dir):
     root = tmp_path_factory.mktemp("translate")
     write_sample_source(root / "source", sample_corpus)
-    specialty, year = sorted(p.relative_to(root / "source").parts for p in (root / "source").glob("*/*") if p.is_dir() and p.parent.name != "_meta")[0]
+    specialty, year = sorted(
+        p.relative_to(root / "source").parts for p in (root / "source").glob("*/*") if p.is_dir() and p.parent.name != "_meta"
+    )[0]
     stub = DeepLStub(auth_key=KEY)
     translator = dict(backend="deepl", auth_key=KEY, server_url=stub.url, cache_dir=str(root / "cache"), max_texts=3)
     resources = {
@@ -93,8 +94,9 @@ def test_rematerializing_sends_nothing_new(world):
     meta = _meta(again, "english_sections")
     assert again.success and meta["texts_sent"] == 0 and meta["characters_billed"] == 0 and meta["texts_cached"] > 0
     assert len(stub.translated_texts()) == requests_before
-    pd.testing.assert_frame_equal(again.output_for_node("translate_sections", "english_sections"),
-                                  first.output_for_node("translate_sections", "english_sections"))
+    pd.testing.assert_frame_equal(
+        again.output_for_node("translate_sections", "english_sections"), first.output_for_node("translate_sections", "english_sections")
+    )
 
 
 def test_quota_exceeded_mid_partition_then_a_resumed_run_finishes(world, tmp_path):
@@ -113,14 +115,19 @@ def test_quota_exceeded_mid_partition_then_a_resumed_run_finishes(world, tmp_pat
     assert resumed.success and _checks(resumed)["translation_complete"]
     sent = stub.translated_texts()[sent_before:]
     assert len(sent) == len(set(sent)) == texts.nunique()  # every text paid for exactly once over both runs
-    pd.testing.assert_frame_equal(resumed.output_for_node("translate_sections", "english_sections"),
-                                  first.output_for_node("translate_sections", "english_sections"))
+    pd.testing.assert_frame_equal(
+        resumed.output_for_node("translate_sections", "english_sections"), first.output_for_node("translate_sections", "english_sections")
+    )
 
 
 def _boundary(passed: bool):
     """Stands in for pseudonymized_qa_pairs: two pairs and a leak check with the given outcome."""
 
-    @dg.asset(name="pseudonymized_qa_pairs", partitions_def=report_partitions, check_specs=[dg.AssetCheckSpec(LEAK_CHECK, asset="pseudonymized_qa_pairs")])
+    @dg.asset(
+        name="pseudonymized_qa_pairs",
+        partitions_def=report_partitions,
+        check_specs=[dg.AssetCheckSpec(LEAK_CHECK, asset="pseudonymized_qa_pairs")],
+    )
     def fake():
         rows = [
             {"pair_id": "q1", "question": "Wie viele Tage hatte der Patient Fieber?", "answer": "3 Tage", "passage_id": "p1"},
@@ -137,19 +144,30 @@ def _qa_run(resources, passed: bool, instance=None):
     instance = instance or dg.DagsterInstance.ephemeral()
     key = str(partition_key("radiology", "2024"))
     dg.materialize([_boundary(passed)], partition_key=key, resources=resources, instance=instance, raise_on_error=False)
-    return dg.materialize([_boundary(passed), translate_qa_pairs], selection=dg.AssetSelection.assets(translate_qa_pairs),
-                          partition_key=key, resources=resources, instance=instance, raise_on_error=False)
+    return dg.materialize(
+        [_boundary(passed), translate_qa_pairs],
+        selection=dg.AssetSelection.assets(translate_qa_pairs),
+        partition_key=key,
+        resources=resources,
+        instance=instance,
+        raise_on_error=False,
+    )
 
 
 def test_a_partition_that_failed_its_leak_check_is_refused_before_sending(tmp_path, models_dir):
     stub = DeepLStub(auth_key=KEY)
-    resources = {"io_manager": ParquetIOManager(base_dir=str(tmp_path)), "llm": build_llm(models_dir=str(models_dir)),
-                 "translator": Translator(backend="deepl", auth_key=KEY, server_url=stub.url)}
+    resources = {
+        "io_manager": ParquetIOManager(base_dir=str(tmp_path)),
+        "llm": build_llm(models_dir=str(models_dir)),
+        "translator": Translator(backend="deepl", auth_key=KEY, server_url=stub.url),
+    }
     try:
         refused = _qa_run(resources, passed=False)
         assert not refused.success and stub.log == []  # not even the glossary lookup
         [failure] = [e for e in refused.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE]
-        assert f"{LEAK_CHECK} check failed on the materialization to translate, so nothing was sent" in failure.step_failure_data.error.message
+        assert (
+            f"{LEAK_CHECK} check failed on the materialization to translate, so nothing was sent" in failure.step_failure_data.error.message
+        )
         assert _qa_run(resources, passed=True).success and stub.translated_texts()
     finally:
         stub.close()
@@ -161,14 +179,21 @@ def test_the_graph_feeds_translation_only_from_the_privacy_boundary():
     graph = defs.resolve_asset_graph()
     for english, boundary in (("english_sections", "pseudonymized_sections"), ("english_qa_pairs", "pseudonymized_qa_pairs")):
         assert graph.get(dg.AssetKey(english)).parent_keys == {dg.AssetKey(boundary)}
-        assert {c.name for c in graph.get(dg.AssetKey(english)).check_keys} == {"rows_accounted_for", "translation_complete", "translations_faithful"}
+        assert {c.name for c in graph.get(dg.AssetKey(english)).check_keys} == {
+            "rows_accounted_for",
+            "translation_complete",
+            "translations_faithful",
+        }
     assert defs.resolve_job_def("translation_job").tags["miracle/service"] in ("llm", "deepl")
 
 
 def test_llm_backend_on_the_bundled_model(tmp_path, models_dir):
     llm = build_llm(cache_dir=str(tmp_path / "cache"), models_dir=str(models_dir))
-    resources = {"io_manager": ParquetIOManager(base_dir=str(tmp_path / "assets")), "llm": llm,
-                 "translator": Translator(backend="llm", cache_dir=str(tmp_path / "cache"))}
+    resources = {
+        "io_manager": ParquetIOManager(base_dir=str(tmp_path / "assets")),
+        "llm": llm,
+        "translator": Translator(backend="llm", cache_dir=str(tmp_path / "cache")),
+    }
     instance = dg.DagsterInstance.ephemeral()
     first = _qa_run(resources, passed=True, instance=instance)
     assert first.success
@@ -216,7 +241,9 @@ def test_en_pseudonymized_training_pairs_are_built_from_the_english_assets(tmp_p
         instance = dg.DagsterInstance.ephemeral()
         english = dg.materialize(
             [*ingest_assets, stand_in_for_the_llm, pseudonymized_sections, pseudonymized_qa_pairs, translate_sections, translate_qa_pairs],
-            partition_key=str(partition_key(specialty, year)), resources=resources, instance=instance,
+            partition_key=str(partition_key(specialty, year)),
+            resources=resources,
+            instance=instance,
         )
     finally:
         stub.close()
@@ -236,11 +263,20 @@ def test_en_pseudonymized_training_pairs_are_built_from_the_english_assets(tmp_p
         assert check.passed and check.metadata["patients_split_differently"].value == 0, variant
         assert check.metadata["test_patients de"].value == len(tested["de"])
     lifecycle = [training_pairs, finetuned_model, variant_index, rag_eval_report]
-    config = {"finetuned_model": {"config": {"base_model": "all-MiniLM-L6-v2", "max_steps": 1, "eval_steps": 1, "batch_size": 4,
-                                             "mini_batch_size": 4}},
-              "rag_eval_report": {"config": {"max_questions": 1, "top_k": 1, "max_answer_tokens": 16}}}  # fmt: skip
-    answered = dg.materialize(lifecycle, selection=lifecycle[1:], partition_key="en_pseudonymized", instance=instance,
-                              resources={**resources, "qdrant": QdrantResource(path=str(tmp_path / "qdrant"))}, run_config={"ops": config})  # fmt: skip
+    config = {
+        "finetuned_model": {
+            "config": {"base_model": "all-MiniLM-L6-v2", "max_steps": 1, "eval_steps": 1, "batch_size": 4, "mini_batch_size": 4}
+        },
+        "rag_eval_report": {"config": {"max_questions": 1, "top_k": 1, "max_answer_tokens": 16}},
+    }
+    answered = dg.materialize(
+        lifecycle,
+        selection=lifecycle[1:],
+        partition_key="en_pseudonymized",
+        instance=instance,
+        resources={**resources, "qdrant": QdrantResource(path=str(tmp_path / "qdrant"))},
+        run_config={"ops": config},
+    )
     report = answered.output_for_node("rag_eval_report")
     [event] = [e for e in answered.get_asset_materialization_events() if e.asset_key == dg.AssetKey("rag_eval_report")]
     assert set(report["model"]) == {"all-MiniLM-L6-v2", "finetuned-en_pseudonymized"} and set(report["language"]) == {"en"}

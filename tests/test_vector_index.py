@@ -13,18 +13,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from miracle_dagster.core import sections, vector_index
+from miracle_dagster.core import sections
 from miracle_dagster.core.vector_index import (
     POINT_NAMESPACE,
-    publish,
     EdgeStore,
-    StoreError,
     Hit,
+    StoreError,
     SyncStats,
     alias_name,
     collection_name,
     partition_filter,
     point_id,
+    publish,
     search,
     sync_partition,
 )
@@ -129,8 +129,11 @@ def ids_in(client: EdgeStore, collection: str, specialty: str, year: str) -> set
 
 
 def snapshot(client: EdgeStore, collection: str, where: dict | None = None) -> dict[str, tuple]:
-    return {p.id: (tuple(np.round(p.dense, 6)), tuple(sorted(p.payload.items()))) for p in client.points(collection)
-            if all(p.payload.get(k) == v for k, v in (where or {}).items())}  # fmt: skip
+    return {
+        p.id: (tuple(np.round(p.dense, 6)), tuple(sorted(p.payload.items())))
+        for p in client.points(collection)
+        if all(p.payload.get(k) == v for k, v in (where or {}).items())
+    }
 
 
 def count(client: EdgeStore, collection: str, where: dict | None = None) -> int:
@@ -148,7 +151,7 @@ def expected_ids(passages: pd.DataFrame) -> set[str]:
 @pytest.fixture
 def collection(client, dim) -> str:
     name = collection_name(MODEL, "v1", dim)
-    assert client.ensure_collection(name, dim, 'de') is True
+    assert client.ensure_collection(name, dim, "de") is True
     return name
 
 
@@ -240,8 +243,9 @@ def test_sync_twice_is_idempotent(client, collection, partition_passages, passag
     assert snapshot(client, collection) == before
 
 
-def test_adding_documents_embeds_only_the_new_passages(client, collection, partition_docs, make_passages,
-                                                        partition_passages, passage_encoder):  # fmt: skip
+def test_adding_documents_embeds_only_the_new_passages(
+    client, collection, partition_docs, make_passages, partition_passages, passage_encoder
+):
     (specialty, year), docs = next(iter(partition_docs.items()))
     other_key = PARTITIONS[2]
     sync_partition(client, collection, partition_passages[other_key], *other_key, passage_encoder)
@@ -264,8 +268,9 @@ def test_adding_documents_embeds_only_the_new_passages(client, collection, parti
     assert snapshot(client, collection, partition_filter(*other_key)) == other_before
 
 
-def test_changed_document_is_replaced_and_removed_document_deleted(client, collection, partition_docs, make_passages,
-                                                                   partition_passages, passage_encoder):  # fmt: skip
+def test_changed_document_is_replaced_and_removed_document_deleted(
+    client, collection, partition_docs, make_passages, partition_passages, passage_encoder
+):
     (specialty, year), docs = next(iter(partition_docs.items()))
     other_key = PARTITIONS[1]
     sync_partition(client, collection, partition_passages[other_key], *other_key, passage_encoder)
@@ -285,9 +290,7 @@ def test_changed_document_is_replaced_and_removed_document_deleted(client, colle
     encoder = CountingEncoder(passage_encoder)
     stats = sync_partition(client, collection, new, specialty, year, encoder)
 
-    assert (stats.passages, stats.unchanged, stats.embedded, stats.deleted) == (
-        len(new_ids), len(new_ids & old_ids), len(fresh), len(gone)
-    )
+    assert (stats.passages, stats.unchanged, stats.embedded, stats.deleted) == (len(new_ids), len(new_ids & old_ids), len(fresh), len(gone))
     assert sorted(encoder.texts) == sorted(new.loc[new["passage_id"].map(point_id).isin(fresh), "text"])
     assert ids_in(client, collection, specialty, year) == new_ids
     # the changed document: exactly its new passages, the appended sentence among them
@@ -302,8 +305,7 @@ def test_changed_document_is_replaced_and_removed_document_deleted(client, colle
     assert count(client, collection) == len(new_ids) + len(other_before)
 
 
-def test_empty_partition_deletes_its_points_only(client, collection, partition_passages, make_passages,
-                                                 passage_encoder):  # fmt: skip
+def test_empty_partition_deletes_its_points_only(client, collection, partition_passages, make_passages, passage_encoder):
     (key, passages), (other_key, other) = list(partition_passages.items())[:2]
     sync_partition(client, collection, passages, *key, passage_encoder)
     sync_partition(client, collection, other, *other_key, passage_encoder)
@@ -378,7 +380,7 @@ def search_index(tmp_path_factory, dim, partition_passages, passage_encoder):
     """(client, collection) holding all three partitions; built once per mode, only read by the search tests."""
     qdrant = EdgeStore(tmp_path_factory.mktemp("search") / "q")
     name = collection_name(MODEL, "v1", dim)
-    qdrant.ensure_collection(name, dim, 'de')
+    qdrant.ensure_collection(name, dim, "de")
     for (specialty, year), passages in partition_passages.items():
         sync_partition(qdrant, name, passages, specialty, year, passage_encoder)
     yield qdrant, name
@@ -395,8 +397,7 @@ def ids(hits: list[Hit]) -> set[str]:
     return {h.passage_id for h in hits}
 
 
-def test_search_patient_filter_returns_only_and_all_of_that_patients_passages(search_index, all_passages,
-                                                                              query_encoder):  # fmt: skip
+def test_search_patient_filter_returns_only_and_all_of_that_patients_passages(search_index, all_passages, query_encoder):
     client, collection = search_index
     per_patient = all_passages.groupby("patient_id")["year"].nunique()
     patient = per_patient[per_patient > 1].index[0]  # a patient with documents in several partitions

@@ -30,9 +30,18 @@ def encode(texts: list[str]) -> np.ndarray:
 
 def passages(specialty: str, year: str, n: int, patient: str = "p1", prefix: str = "") -> pd.DataFrame:
     ids = [f"{prefix}{specialty}-{year}-{i}" for i in range(n)]
-    return pd.DataFrame({"passage_id": ids, "document_id": [f"d-{i // 2}" for i in range(n)], "patient_id": patient,
-                         "specialty": specialty, "document_type": "Befund", "section_name": "Beurteilung",
-                         "date": f"{year}-01-01", "text": [f"Befund {pid} der Niere" for pid in ids]})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "passage_id": ids,
+            "document_id": [f"d-{i // 2}" for i in range(n)],
+            "patient_id": patient,
+            "specialty": specialty,
+            "document_type": "Befund",
+            "section_name": "Beurteilung",
+            "date": f"{year}-01-01",
+            "text": [f"Befund {pid} der Niere" for pid in ids],
+        }
+    )
 
 
 @pytest.fixture(params=["edge", "server-api-in-process", "server"])
@@ -109,14 +118,26 @@ def test_hybrid_ranks_a_passage_both_rankings_like_above_either_alone(store):
     store.ensure_collection(name, DIM, "de")
     query = "Nierenarterienstenose links"
     q = encode([query])[0]
-    texts = {"lexical": "Nierenarterienstenose links bestätigt", "dense": "Unauffälliger Befund der Lunge",
-             "both": "Verdacht auf Nierenarterienstenose", "neither": "Zustand nach Appendektomie"}  # fmt: skip
+    texts = {
+        "lexical": "Nierenarterienstenose links bestätigt",
+        "dense": "Unauffälliger Befund der Lunge",
+        "both": "Verdacht auf Nierenarterienstenose",
+        "neither": "Zustand nach Appendektomie",
+    }
     other = encode(["other"])[0] - q * (encode(["other"])[0] @ q)  # orthogonal to the query
     other /= np.linalg.norm(other)
     vectors = {"dense": q, "both": 0.8 * q + 0.6 * other, "neither": 0.3 * q + 0.95 * other, "lexical": -q}
     frame = passages("radiology", "2021", 0).reindex(range(4))
-    frame = frame.assign(passage_id=list(texts), text=list(texts.values()), patient_id="p1", specialty="radiology",
-                         document_id="d", document_type="Befund", section_name="S", date="2021-01-01")  # fmt: skip
+    frame = frame.assign(
+        passage_id=list(texts),
+        text=list(texts.values()),
+        patient_id="p1",
+        specialty="radiology",
+        document_id="d",
+        document_type="Befund",
+        section_name="S",
+        date="2021-01-01",
+    )
     by_text = {texts[k]: v / np.linalg.norm(v) for k, v in vectors.items()}
     vi.sync_partition(store, name, frame, "radiology", "2021", lambda ts: np.array([by_text[t] for t in ts]))
     ranked = {m: [h.passage_id for h in vi.search(store, name, q, query_text=query, mode=m, top_k=4)] for m in vi.MODES}

@@ -55,8 +55,15 @@ def _judge(llm: LLMResource) -> rag_metrics.Judge | None:
     "all patients (cross-patient) and of the question's patient (patient-centred), scored against the reference; "
     "means per model, scenario, specialty and year.",
 )
-def rag_eval_report(context: dg.AssetExecutionContext, config: RagEvalConfig, training_pairs: pd.DataFrame,
-                    finetuned_model: pd.DataFrame, embedder: EmbeddingModels, qdrant: QdrantResource, llm: LLMResource):  # fmt: skip
+def rag_eval_report(
+    context: dg.AssetExecutionContext,
+    config: RagEvalConfig,
+    training_pairs: pd.DataFrame,
+    finetuned_model: pd.DataFrame,
+    embedder: EmbeddingModels,
+    qdrant: QdrantResource,
+    llm: LLMResource,
+):
     variant, language = context.partition_key, training.VARIANT_LANGUAGE[context.partition_key]
     questions, rejected = rag.select_questions(training_pairs, config.max_questions)
     if questions.empty:
@@ -78,38 +85,62 @@ def rag_eval_report(context: dg.AssetExecutionContext, config: RagEvalConfig, tr
     )
     metrics = [c for c in rag_metrics.SCORE_COLUMNS if c in report and report[c].notna().any()]
     means = report.groupby(["model", "scenario"], sort=False)[metrics].mean()
-    yield dg.Output(report, metadata={
-        "variant": variant, "language": language, "models": ", ".join(report["model"].unique()), "questions": len(questions),
-        "questions_rejected": count_table(rejected, "reason", empty="None rejected."),
-        "rows": len(report), "answered": int((report["failure"] == "").sum()), "failed": int((report["failure"] != "").sum()),
-        "failures": count_table(Counter(f"{m} {s}: {f}" for m, s, f in zip(report["model"], report["scenario"], report["failure"]) if f),
-                                "model scenario: reason", empty="No failures."),
-        "metrics": md_table(["model", "scenario", *metrics], [(*key, *(_fmt(v) for v in row)) for key, row in means.iterrows()]),
-        **{f"{metric} {m} {s}": float(v) for (m, s), row in means.iterrows() for metric, v in row.items() if pd.notna(v)},
-        **{f"by_{group}": _breakdown(report, metrics, group) for group in GROUPS},
-        "metrics_chart": bar_chart({metric: {f"{m} {s}": float(v) for (m, s), v in means[metric].items() if pd.notna(v)}
-                                    for metric in metrics}, "mean score"),  # fmt: skip
-        "context_precision": rag_metrics.context_precision_kind(judge),
-        "bertscore": f"F1, {config.bertscore_model} layer {config.bertscore_layer} of a local folder, no idf, no rescaling",
-        "bleurt": f"not available ({bleurt_missing})" if bleurt_missing else "scored",
-        "ragas_version": metadata.version("ragas"),
-        "judge": f"{judge.model} at {llm.describe().get('llm_endpoint', '')}" if judge else rag_metrics.JUDGE_MISSING,
-        "max_seq_length": md_table(["model", "tokens"], [(n, embedder.sentence_transformer(n).max_seq_length) for n in report["model"].unique()]),
-        "answer_prompt_version": rag.prompt_version(language), "top_k": config.top_k, **llm.describe(),
-        **llm_client.usage.as_metadata(), "dagster/row_count": len(report), "dagster/column_schema": column_schema(report),
-    })  # fmt: skip
-    yield dg.AssetCheckResult(check_name=PATIENT_CHECK, passed=foreign == 0, metadata={"foreign_contexts": foreign},
-                              description="Patient-centred answers saw only the question's own patient's passages.")  # fmt: skip
+    yield dg.Output(
+        report,
+        metadata={
+            "variant": variant,
+            "language": language,
+            "models": ", ".join(report["model"].unique()),
+            "questions": len(questions),
+            "questions_rejected": count_table(rejected, "reason", empty="None rejected."),
+            "rows": len(report),
+            "answered": int((report["failure"] == "").sum()),
+            "failed": int((report["failure"] != "").sum()),
+            "failures": count_table(
+                Counter(f"{m} {s}: {f}" for m, s, f in zip(report["model"], report["scenario"], report["failure"]) if f),
+                "model scenario: reason",
+                empty="No failures.",
+            ),
+            "metrics": md_table(["model", "scenario", *metrics], [(*key, *(_fmt(v) for v in row)) for key, row in means.iterrows()]),
+            **{f"{metric} {m} {s}": float(v) for (m, s), row in means.iterrows() for metric, v in row.items() if pd.notna(v)},
+            **{f"by_{group}": _breakdown(report, metrics, group) for group in GROUPS},
+            "metrics_chart": bar_chart(
+                {metric: {f"{m} {s}": float(v) for (m, s), v in means[metric].items() if pd.notna(v)} for metric in metrics}, "mean score"
+            ),
+            "context_precision": rag_metrics.context_precision_kind(judge),
+            "bertscore": f"F1, {config.bertscore_model} layer {config.bertscore_layer} of a local folder, no idf, no rescaling",
+            "bleurt": f"not available ({bleurt_missing})" if bleurt_missing else "scored",
+            "ragas_version": metadata.version("ragas"),
+            "judge": f"{judge.model} at {llm.describe().get('llm_endpoint', '')}" if judge else rag_metrics.JUDGE_MISSING,
+            "max_seq_length": md_table(
+                ["model", "tokens"], [(n, embedder.sentence_transformer(n).max_seq_length) for n in report["model"].unique()]
+            ),
+            "answer_prompt_version": rag.prompt_version(language),
+            "top_k": config.top_k,
+            **llm.describe(),
+            **llm_client.usage.as_metadata(),
+            "dagster/row_count": len(report),
+            "dagster/column_schema": column_schema(report),
+        },
+    )
+    yield dg.AssetCheckResult(
+        check_name=PATIENT_CHECK,
+        passed=foreign == 0,
+        metadata={"foreign_contexts": foreign},
+        description="Patient-centred answers saw only the question's own patient's passages.",
+    )
 
 
-def _score(frame: pd.DataFrame, config: RagEvalConfig, embedder: EmbeddingModels, model_name: str,
-           judge: rag_metrics.Judge | None, bleurt) -> pd.DataFrame:  # fmt: skip
+def _score(
+    frame: pd.DataFrame, config: RagEvalConfig, embedder: EmbeddingModels, model_name: str, judge: rag_metrics.Judge | None, bleurt
+) -> pd.DataFrame:
     """BERTScore (and BLEURT when configured) for answered rows, ragas for the rows it can score."""
     answered = frame["failure"] == ""
     responses, references = frame.loc[answered, "response"].tolist(), frame.loc[answered, "reference"].tolist()
     frame["bertscore_f1"] = float("nan")
-    frame.loc[answered, "bertscore_f1"] = rag_metrics.bertscore_f1(responses, references, embedder.provision(config.bertscore_model),
-                                                                   config.bertscore_layer)  # fmt: skip
+    frame.loc[answered, "bertscore_f1"] = rag_metrics.bertscore_f1(
+        responses, references, embedder.provision(config.bertscore_model), config.bertscore_layer
+    )
     if bleurt is not None:
         frame["bleurt"] = float("nan")
         frame.loc[answered, "bleurt"] = bleurt.score(references=references, candidates=responses)
@@ -118,8 +149,11 @@ def _score(frame: pd.DataFrame, config: RagEvalConfig, embedder: EmbeddingModels
 
 def _breakdown(report: pd.DataFrame, metrics: list[str], by: str) -> dg.MetadataValue:
     table = rag_metrics.breakdown(report, metrics, by)
-    return md_table(table.columns, [[_fmt(v) if isinstance(v, float) else v for v in row] for row in table.itertuples(index=False)],
-                    empty="No answered questions.")  # fmt: skip
+    return md_table(
+        table.columns,
+        [[_fmt(v) if isinstance(v, float) else v for v in row] for row in table.itertuples(index=False)],
+        empty="No answered questions.",
+    )
 
 
 def _foreign_contexts(frame: pd.DataFrame) -> int:

@@ -31,7 +31,9 @@ class IcdCatalogConfig(dg.Config):
     gm_file: str = ""  # default MIRACLE_ICD_GM_FILE: a BfArM code list (.txt syst_kodes or .jsonl[.gz])
 
     def selection(self) -> catalog.Selection:
-        return catalog.Selection(self.catalogue, self.terminal_only, tuple(self.prefixes), tuple(self.chapters), self.max_codes, self.gm_file)
+        return catalog.Selection(
+            self.catalogue, self.terminal_only, tuple(self.prefixes), tuple(self.chapters), self.max_codes, self.gm_file
+        )
 
 
 @dg.asset(
@@ -45,15 +47,26 @@ def icd_code_catalog(config: IcdCatalogConfig):
     if frame.empty:
         raise dg.Failure(description=f"the selection {config.model_dump()} matches no code")
     duplicates = catalog.duplicate_codes(frame)
-    yield dg.Output(frame, metadata={
-        "catalogue": config.catalogue, "catalogue_version": str(frame["version"].iloc[0]), "codes": len(frame),
-        "terminal_codes": int(frame["terminal"].sum()), "codes_with_inclusion_terms": int((frame["inclusion_terms"].map(len) > 0).sum()),
-        "by_chapter": count_table(frame["chapter"].value_counts().to_dict(), "chapter"),
-        "first_codes": md_table(["code", "title"], frame[["code", "title"]].head(5).values),
-        "dagster/row_count": len(frame), "dagster/column_schema": column_schema(frame),
-    })  # fmt: skip
-    yield dg.AssetCheckResult(check_name=UNIQUE_CHECK, passed=not duplicates, metadata={"duplicate_codes": len(duplicates)},
-                              description="Every code appears once: a duplicate would be its own hard negative.")  # fmt: skip
+    yield dg.Output(
+        frame,
+        metadata={
+            "catalogue": config.catalogue,
+            "catalogue_version": str(frame["version"].iloc[0]),
+            "codes": len(frame),
+            "terminal_codes": int(frame["terminal"].sum()),
+            "codes_with_inclusion_terms": int((frame["inclusion_terms"].map(len) > 0).sum()),
+            "by_chapter": count_table(frame["chapter"].value_counts().to_dict(), "chapter"),
+            "first_codes": md_table(["code", "title"], frame[["code", "title"]].head(5).values),
+            "dagster/row_count": len(frame),
+            "dagster/column_schema": column_schema(frame),
+        },
+    )
+    yield dg.AssetCheckResult(
+        check_name=UNIQUE_CHECK,
+        passed=not duplicates,
+        metadata={"duplicate_codes": len(duplicates)},
+        description="Every code appears once: a duplicate would be its own hard negative.",
+    )
 
 
 class IcdQueriesConfig(config_from(queries.QueryConfig)):
@@ -65,40 +78,74 @@ class IcdQueriesConfig(config_from(queries.QueryConfig)):
 def code_index(frame: pd.DataFrame, embedder: EmbeddingModels, home: Path, name: str = "") -> CodeIndex:
     """The catalogue embedded by a registered model, title vectors cached under the data root."""
     spec = embedder.spec(name or None)
-    return CodeIndex(frame, embedder.sentence_transformer(spec.name), spec.query_prompt, spec.passage_prompt,
-                     registry.embedding_cache(home), f"{spec.name}:{embedder.version(spec.name)}")  # fmt: skip
+    return CodeIndex(
+        frame,
+        embedder.sentence_transformer(spec.name),
+        spec.query_prompt,
+        spec.passage_prompt,
+        registry.embedding_cache(home),
+        f"{spec.name}:{embedder.version(spec.name)}",
+    )
 
 
 @dg.multi_asset(
     outs={
-        "icd_synthetic_queries": dg.AssetOut(kinds={"pandas", "parquet"}, description="Kept phrasings per code and language, with round-trip scores, generator and prompt version."),
-        "icd_rejected_queries": dg.AssetOut(kinds={"pandas", "parquet"}, description="Every dropped phrasing or failed request, with the reason."),
+        "icd_synthetic_queries": dg.AssetOut(
+            kinds={"pandas", "parquet"},
+            description="Kept phrasings per code and language, with round-trip scores, generator and prompt version.",
+        ),
+        "icd_rejected_queries": dg.AssetOut(
+            kinds={"pandas", "parquet"}, description="Every dropped phrasing or failed request, with the reason."
+        ),
     },
     group_name="icd",
     pool="llm",
     check_specs=[dg.AssetCheckSpec(REFERENCE_CHECK, asset="icd_synthetic_queries", blocking=True)],
-)  # fmt: skip
-def icd_synthetic_queries(config: IcdQueriesConfig, icd_code_catalog: pd.DataFrame, llm: LLMResource,
-                          embedder: EmbeddingModels, data_root: DataRoot):  # fmt: skip
+)
+def icd_synthetic_queries(
+    config: IcdQueriesConfig, icd_code_catalog: pd.DataFrame, llm: LLMResource, embedder: EmbeddingModels, data_root: DataRoot
+):
     client = llm.client()
     index = code_index(icd_code_catalog, embedder, Path(data_root.path), config.round_trip_model)
     result = queries.generate_queries(icd_code_catalog, client, index, config.to_core())
     kept = result.kept
     unknown = sorted(set(kept["code"]) - set(icd_code_catalog["code"]))
     per_language = kept.groupby("language").size().reindex(config.languages, fill_value=0)
-    yield dg.Output(kept, output_name="icd_synthetic_queries", metadata={
-        "codes": len(icd_code_catalog), "requests": result.requests, "phrasings_kept": len(kept),
-        "phrasings_rejected": int((result.rejected["phrasing"] != "").sum()),
-        "codes_without_phrasings": int(len(set(icd_code_catalog["code"]) - set(kept["code"]))),
-        "rejected_by_reason": count_table(result.reasons, "reason", empty="Nothing rejected."),
-        "kept_by_language": md_table(["language", "phrasings"], per_language.reset_index().values),
-        "examples": md_table(["code", "language", "phrasing"], kept[["code", "language", "phrasing"]].head(6).values, empty="None kept."),
-        "prompt_version": queries.PROMPT_VERSION, "round_trip_model": index.model_key, "generator_model": client.model_id,
-        **llm.describe(), **client.usage.as_metadata(),
-        "dagster/row_count": len(kept), "dagster/column_schema": column_schema(kept),
-    })  # fmt: skip
-    yield dg.Output(result.rejected, output_name="icd_rejected_queries", metadata={
-        "rejected": len(result.rejected), **{f"rejected_{reason}": n for reason, n in sorted(result.reasons.items())},
-    })  # fmt: skip
-    yield dg.AssetCheckResult(check_name=REFERENCE_CHECK, asset_key="icd_synthetic_queries", passed=not unknown,
-                              metadata={"unknown_codes": len(unknown)}, description="Every phrasing belongs to a code of the catalogue.")  # fmt: skip
+    yield dg.Output(
+        kept,
+        output_name="icd_synthetic_queries",
+        metadata={
+            "codes": len(icd_code_catalog),
+            "requests": result.requests,
+            "phrasings_kept": len(kept),
+            "phrasings_rejected": int((result.rejected["phrasing"] != "").sum()),
+            "codes_without_phrasings": int(len(set(icd_code_catalog["code"]) - set(kept["code"]))),
+            "rejected_by_reason": count_table(result.reasons, "reason", empty="Nothing rejected."),
+            "kept_by_language": md_table(["language", "phrasings"], per_language.reset_index().values),
+            "examples": md_table(
+                ["code", "language", "phrasing"], kept[["code", "language", "phrasing"]].head(6).values, empty="None kept."
+            ),
+            "prompt_version": queries.PROMPT_VERSION,
+            "round_trip_model": index.model_key,
+            "generator_model": client.model_id,
+            **llm.describe(),
+            **client.usage.as_metadata(),
+            "dagster/row_count": len(kept),
+            "dagster/column_schema": column_schema(kept),
+        },
+    )
+    yield dg.Output(
+        result.rejected,
+        output_name="icd_rejected_queries",
+        metadata={
+            "rejected": len(result.rejected),
+            **{f"rejected_{reason}": n for reason, n in sorted(result.reasons.items())},
+        },
+    )
+    yield dg.AssetCheckResult(
+        check_name=REFERENCE_CHECK,
+        asset_key="icd_synthetic_queries",
+        passed=not unknown,
+        metadata={"unknown_codes": len(unknown)},
+        description="Every phrasing belongs to a code of the catalogue.",
+    )

@@ -13,7 +13,6 @@ from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.qdrant import QdrantResource
 from miracle_dagster.resources.storage import DataRoot
 
-
 INDEX_LANGUAGE = "de"  # of the index source's passages (German reports, pseudonymized or not): the BM25 stemmer
 
 
@@ -67,9 +66,7 @@ def build_index_assets(model_name: str) -> list:
         encode = embedder.encoder(model_name, "passage", config.batch_size)
         with qdrant.open() as store:
             created = store.ensure_collection(collection, dim, INDEX_LANGUAGE)
-            stats = vector_index.sync_partition(
-                store, collection, passages, specialty, year, encode, batch_size=config.batch_size
-            )
+            stats = vector_index.sync_partition(store, collection, passages, specialty, year, encode, batch_size=config.batch_size)
         return dg.MaterializeResult(
             metadata={
                 "collection": collection,
@@ -121,9 +118,7 @@ def build_index_assets(model_name: str) -> list:
         )
 
     @dg.asset_check(asset=qdrant_collection, blocking=True, description="The alias serves a collection holding every passage.")
-    def alias_serves_complete_collection(
-        embedder: EmbeddingModels, qdrant: QdrantResource, data_root: DataRoot
-    ) -> dg.AssetCheckResult:
+    def alias_serves_complete_collection(embedder: EmbeddingModels, qdrant: QdrantResource, data_root: DataRoot) -> dg.AssetCheckResult:
         collection, _ = target_collection(embedder, model_name)
         alias = vector_index.alias_name(embedder.spec(model_name).name)
         with qdrant.open(read_only=True) as store:

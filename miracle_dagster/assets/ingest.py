@@ -75,4 +75,3 @@ def ingest_reports(context: dg.AssetExecutionContext, source: ReportSource):
         metadata={"rows_in": rows_read, "rows_out": len(result.valid), "rows_rejected": len(result.rejected)},
         description=None if rows_read == accounted else f"{rows_read - accounted} rows unaccounted for",
     )
-

@@ -10,12 +10,12 @@ import json
 
 import dagster as dg
 
+from miracle_dagster.assets.pseudonymization_eval import EVALUATION_FILE
 from miracle_dagster.config import config_from
 from miracle_dagster.core import settings
 from miracle_dagster.core.pseudonymize import grascco, phi_models
 from miracle_dagster.core.pseudonymize.crossval import cross_validate
 from miracle_dagster.core.pseudonymize.trained import PhiTrainConfig, generated_data
-from miracle_dagster.assets.pseudonymization_eval import EVALUATION_FILE
 from miracle_dagster.metadata import md_table
 from miracle_dagster.resources.pseudonymizer import Pseudonymizer
 
@@ -42,15 +42,22 @@ def phi_detector(context: dg.AssetExecutionContext, config: PhiDetectorRunConfig
     generated = [example for examples in by_source.values() for example in examples]
     annotated = grascco.load(settings.grascco_dir()) if core.use_grascco and settings.grascco_dir().is_dir() else []
     if not annotated:
-        context.log.warning(f"no annotated letters at {settings.grascco_dir()} (MIRACLE_GRASCCO_DIR): generated letters only, no held-out score")
-    evaluation = cross_validate(annotated, config.cv_folds, core, generated, log=context.log.info) if annotated and config.cv_folds else None
+        context.log.warning(
+            f"no annotated letters at {settings.grascco_dir()} (MIRACLE_GRASCCO_DIR): generated letters only, no held-out score"
+        )
+    evaluation = (
+        cross_validate(annotated, config.cv_folds, core, generated, log=context.log.info) if annotated and config.cv_folds else None
+    )
     everything = generated + grascco.examples(annotated)
     version = phi_models.version_of(everything, {**core.__dict__, "cv_folds": config.cv_folds})
     counts = {**{name: len(examples) for name, examples in by_source.items()}, "GraSCCo (annotated letters)": len(annotated)}
     path, record = phi_models.train_and_publish(pseudonymizer.models_dir, version, everything, core, evaluation, counts)
     metadata = {
-        "version": version, "path": dg.MetadataValue.path(str(path)), "train_seconds": record["train_seconds"],
-        "training_spans": record["spans"], "rejected_spans": sum(record["rejected_spans"].values()),
+        "version": version,
+        "path": dg.MetadataValue.path(str(path)),
+        "train_seconds": record["train_seconds"],
+        "training_spans": record["spans"],
+        "rejected_spans": sum(record["rejected_spans"].values()),
         "training_documents": md_table(["source", "documents"], record["sources"].items()),
         "model_card": dg.MetadataValue.md((path / "README.md").read_text()),
         "annotated_letters": len(annotated),
@@ -58,20 +65,32 @@ def phi_detector(context: dg.AssetExecutionContext, config: PhiDetectorRunConfig
     if evaluation is None:
         yield dg.MaterializeResult(metadata=metadata)
         why = "cv_folds is 0" if annotated else f"no annotated letters at {settings.grascco_dir()} (MIRACLE_GRASCCO_DIR)"
-        yield dg.AssetCheckResult(check_name=GOAL_CHECK, passed=False, severity=dg.AssetCheckSeverity.WARN,
-                                  description=f"Not scored ({why}): held-out recall unknown.")
+        yield dg.AssetCheckResult(
+            check_name=GOAL_CHECK,
+            passed=False,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"Not scored ({why}): held-out recall unknown.",
+        )
         return
-    (path / EVALUATION_FILE).write_text(json.dumps(
-        {"k": evaluation["k"], "folds": evaluation["folds"],
-         "results": {name: {k: v for k, v in r.items() if k != "missed"} for name, r in evaluation["results"].items()}}, indent=1))
+    (path / EVALUATION_FILE).write_text(
+        json.dumps(
+            {
+                "k": evaluation["k"],
+                "folds": evaluation["folds"],
+                "results": {name: {k: v for k, v in r.items() if k != "missed"} for name, r in evaluation["results"].items()},
+            },
+            indent=1,
+        )
+    )
     merged = evaluation["results"]["rules_and_model"]
     for setting, result in evaluation["results"].items():
         metadata[f"{setting}_recall"] = result["recall"]
         metadata[f"{setting}_precision"] = result["precision"]
     missed_file = pseudonymizer.write_private_json("phi_detector", f"{version}_missed.json", merged["missed"])
     metadata["missed"] = len(merged["missed"])
-    metadata["missed_by_type"] = md_table(["GeMTeX type", "recall", "spans"], [
-        (t, merged["recall_by_gemtex_type"][t], n) for t, n in merged["gold_by_gemtex_type"].items()])
+    metadata["missed_by_type"] = md_table(
+        ["GeMTeX type", "recall", "spans"], [(t, merged["recall_by_gemtex_type"][t], n) for t, n in merged["gold_by_gemtex_type"].items()]
+    )
     metadata["missed_file"] = dg.MetadataValue.path(str(missed_file))  # names of the annotated letters: private/
     yield dg.MaterializeResult(metadata=metadata)
     lo, _ = merged["recall_ci95"]

@@ -36,8 +36,12 @@ def pseudonymization_eval(config: HeldoutConfig, pseudonymizer: Pseudonymizer):
     results = report["results"]
     setting = list(results)[-1]  # what the pseudonymizer runs
     main = results[setting]
-    metadata = {"documents": report["documents"], "phi_spans": report["phi_spans"], "seed": config.seed,
-                "detector": pseudonymizer.detector_name()}
+    metadata = {
+        "documents": report["documents"],
+        "phi_spans": report["phi_spans"],
+        "seed": config.seed,
+        "detector": pseudonymizer.detector_name(),
+    }
     for name, result in results.items():
         rows = [{k: r[k] for k in METRIC_COLUMNS} for r in result["rows"]]
         groups = [{k: r[k] for k in METRIC_COLUMNS} for r in result["groups"].values()]
@@ -54,16 +58,24 @@ def pseudonymization_eval(config: HeldoutConfig, pseudonymizer: Pseudonymizer):
     if model and (model / EVALUATION_FILE).exists():
         real = json.loads((model / EVALUATION_FILE).read_text())
         metadata["grascco_folds"] = real["k"]
-        metadata["grascco"] = md_table(["detector", "recall", "95% CI", "token recall", "precision"], [
-            (name, r["recall"], f"{r['recall_ci95'][0]:.3f}-{r['recall_ci95'][1]:.3f}", r["token_recall"], r["precision"])
-            for name, r in real["results"].items()])
+        metadata["grascco"] = md_table(
+            ["detector", "recall", "95% CI", "token recall", "precision"],
+            [
+                (name, r["recall"], f"{r['recall_ci95'][0]:.3f}-{r['recall_ci95'][1]:.3f}", r["token_recall"], r["precision"])
+                for name, r in real["results"].items()
+            ],
+        )
         for name, r in real["results"].items():
             metadata[f"grascco_{name}_recall"] = r["recall"]
             metadata[f"grascco_{name}_precision"] = r["precision"]
         merged = real["results"]["rules_and_model"]
-        metadata["grascco_rules_and_model_by_type"] = dg.MetadataValue.md(markdown_table([{k: r[k] for k in METRIC_COLUMNS} for r in merged["by_type"]]))
-        metadata["grascco_recall_by_gemtex_type"] = md_table(["GeMTeX type", "spans", "recall"], [
-            (t, n, merged["recall_by_gemtex_type"][t]) for t, n in merged["gold_by_gemtex_type"].items()])
+        metadata["grascco_rules_and_model_by_type"] = dg.MetadataValue.md(
+            markdown_table([{k: r[k] for k in METRIC_COLUMNS} for r in merged["by_type"]])
+        )
+        metadata["grascco_recall_by_gemtex_type"] = md_table(
+            ["GeMTeX type", "spans", "recall"],
+            [(t, n, merged["recall_by_gemtex_type"][t]) for t, n in merged["gold_by_gemtex_type"].items()],
+        )
     yield dg.MaterializeResult(metadata=metadata)
     short = recall_shortfalls(main)
     yield dg.AssetCheckResult(

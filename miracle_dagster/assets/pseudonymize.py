@@ -22,21 +22,22 @@ def _boundary(frame: pd.DataFrame, source: ReportSource, pseudonymizer: Pseudony
     """Detector, surrogates and known values for the patients of this partition's rows."""
     patients, spans = source.master_data(set(frame["patient_id"].astype(str)))
     known = known_phi_values(patients, spans)
-    return RowPseudonymizer(
-        pseudonymizer.detector(patients), pseudonymizer.surrogator(patients, known), known
-    ), len(patients)
+    return RowPseudonymizer(pseudonymizer.detector(patients), pseudonymizer.surrogator(patients, known), known), len(patients)
 
 
 def _source_metadata(boundary: RowPseudonymizer) -> dict:
     """Counts of the further detectors (the LLM's accepted and rejected items by reason), never a value."""
-    return {k: v for source in getattr(boundary.detector, "sources", ()) if hasattr(source, "metadata") for k, v in source.metadata().items()}
+    return {
+        k: v for source in getattr(boundary.detector, "sources", ()) if hasattr(source, "metadata") for k, v in source.metadata().items()
+    }
 
 
 def _results(context, asset, rows_in: pd.DataFrame, done: Pseudonymized, pseudonymizer: Pseudonymizer, n_master: int, extra_metadata=None):
     specialty, year = partition_dims(context)
     pseudonymizer.write_key(asset, specialty, year, done.key)
-    withheld_path = pseudonymizer.write_private("withheld", asset, specialty, year, done.withheld,
-                                                ("row_id", "patient_id", "reason", "n_leaks"))
+    withheld_path = pseudonymizer.write_private(
+        "withheld", asset, specialty, year, done.withheld, ("row_id", "patient_id", "reason", "n_leaks")
+    )
     out = pd.DataFrame(done.rows, columns=rows_in.columns)
     yield dg.Output(
         out,
@@ -99,8 +100,9 @@ def pseudonymized_sections(
     boundary, n_master = _boundary(report_sections, source, pseudonymizer)
     documents = dict(zip(raw_reports["document_id"], raw_reports["text"]))
     done = boundary.passages(report_sections.to_dict("records"), documents)
-    yield from _results(context, "pseudonymized_sections", report_sections, done, pseudonymizer, n_master,
-                        lambda _: _source_metadata(boundary))
+    yield from _results(
+        context, "pseudonymized_sections", report_sections, done, pseudonymizer, n_master, lambda _: _source_metadata(boundary)
+    )
 
 
 @_boundary_asset("QA pairs with the same surrogates as their passages: questions and answers quote PHI too.")
@@ -112,8 +114,15 @@ def pseudonymized_qa_pairs(
 ):
     boundary, n_master = _boundary(qa_pairs, source, pseudonymizer)
     done = boundary.qa_pairs(qa_pairs.to_dict("records"))
-    yield from _results(context, "pseudonymized_qa_pairs", qa_pairs, done, pseudonymizer, n_master,
-                        lambda out: {**_sample(out), **_source_metadata(boundary)})
+    yield from _results(
+        context,
+        "pseudonymized_qa_pairs",
+        qa_pairs,
+        done,
+        pseudonymizer,
+        n_master,
+        lambda out: {**_sample(out), **_source_metadata(boundary)},
+    )
 
 
 def _sample(pairs: pd.DataFrame) -> dict:

@@ -11,6 +11,7 @@ from miracle_dagster.partitions import report_partitions
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.llm import LLMResource
 
+
 class QAGenerationConfig(config_from(qa.QAConfig)):
     """Prompts and sampling are part of the cache key: changing them regenerates, nothing else does (core QAConfig)."""
 

@@ -68,8 +68,6 @@ def report_sections(
             "passages_by_split": count_table(passages["split"].value_counts().to_dict(), "split"),
             "dagster/row_count": len(passages),
             "dagster/column_schema": column_schema(passages),
-            "sections_by_name": count_table(
-                passages.drop_duplicates("section_id")["section_name"].value_counts().to_dict(), "section"
-            ),
+            "sections_by_name": count_table(passages.drop_duplicates("section_id")["section_name"].value_counts().to_dict(), "section"),
         },
     )

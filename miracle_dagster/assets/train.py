@@ -57,13 +57,20 @@ def _inputs(data_root: DataRoot, variant: str) -> tuple[pd.DataFrame, pd.DataFra
     group_name="training",
     kinds={"sentence_transformers", "pandas", "parquet"},
     deps=[dg.AssetDep(name, partition_mapping=dg.AllPartitionMapping()) for name in _INPUT_KEYS],
-    check_specs=[dg.AssetCheckSpec(SPLIT_CHECK, asset="training_pairs", blocking=True),
-                 dg.AssetCheckSpec(GUARD_CHECK, asset="training_pairs", blocking=True),
-                 dg.AssetCheckSpec(SAME_SPLIT_CHECK, asset="training_pairs", blocking=True)],
+    check_specs=[
+        dg.AssetCheckSpec(SPLIT_CHECK, asset="training_pairs", blocking=True),
+        dg.AssetCheckSpec(GUARD_CHECK, asset="training_pairs", blocking=True),
+        dg.AssetCheckSpec(SAME_SPLIT_CHECK, asset="training_pairs", blocking=True),
+    ],
     description="(question, passage, hard negatives) per QA pair, split train / dev / test by patient.",
-)  # fmt: skip
-def training_pairs(context: dg.AssetExecutionContext, config: TrainingPairsConfig, data_root: DataRoot, embedder: EmbeddingModels,
-                   pseudonymizer: Pseudonymizer):  # fmt: skip
+)
+def training_pairs(
+    context: dg.AssetExecutionContext,
+    config: TrainingPairsConfig,
+    data_root: DataRoot,
+    embedder: EmbeddingModels,
+    pseudonymizer: Pseudonymizer,
+):
     variant = context.partition_key
     qa, passages = _inputs(data_root, variant)
     try:
@@ -73,34 +80,60 @@ def training_pairs(context: dg.AssetExecutionContext, config: TrainingPairsConfi
     pairs, train_rows = built.pairs, built.pairs["split"] == "train"
     spec = embedder.spec(config.mining_model or None)
     model = embedder.sentence_transformer(spec.name)  # at the model's one token limit, as passages, training and evaluation
-    mined = training.mine(pairs[train_rows], model, config.num_negatives, config.negative_candidates,
-                          config.negative_margin, spec.query_prompt or None, spec.passage_prompt or None)  # fmt: skip
+    mined = training.mine(
+        pairs[train_rows],
+        model,
+        config.num_negatives,
+        config.negative_candidates,
+        config.negative_margin,
+        spec.query_prompt or None,
+        spec.passage_prompt or None,
+    )
     pairs["negatives"] = pd.Series([[] for _ in range(len(pairs))], index=pairs.index, dtype=object)
     pairs.loc[train_rows, "negatives"] = pd.Series(mined.negatives, index=pairs.index[train_rows], dtype=object)
     stats = training.statistics(pairs)
     overlap = training.patients_in_several_splits(pairs)
     leaked = negatives.same_patient_negatives(pairs)
     with_negatives = int((pairs["negatives"].map(len) >= max(config.num_negatives, 1)).sum())
-    yield dg.Output(pairs, metadata={
-        "variant": variant, "qa_pairs_in": built.rows_in, "pairs": len(pairs),
-        "rejected_by_reason": count_table(built.rejected, "reason", empty="Nothing rejected."),
-        "patients": int(pairs["patient_id"].nunique()),
-        "by_split": md_table(stats["split"].columns, stats["split"].values),
-        "by_specialty": md_table(stats["specialty"].columns, stats["specialty"].values),
-        "by_year": md_table(stats["year"].columns, stats["year"].values),
-        "train_pairs_with_negatives": with_negatives, "negative_candidates": mined.candidates,
-        "negatives_removed_by_guard": count_table(mined.removed, "guard", empty="None removed."),
-        "mining_model": spec.name, "max_seq_length": model.max_seq_length, "data_version": training.content_version(pairs),
-        "dagster/row_count": len(pairs), "dagster/column_schema": column_schema(pairs),
-        **({} if variant in training.PRIVATE_VARIANTS else {"sample": _sample(pairs)}),
-    })  # fmt: skip
-    yield dg.AssetCheckResult(check_name=SPLIT_CHECK, passed=not overlap, metadata={"patients_in_several_splits": len(overlap)},
-                              description="No patient has pairs in two splits: evaluation never sees a trained patient.")  # fmt: skip
-    yield dg.AssetCheckResult(check_name=GUARD_CHECK, passed=leaked == 0, metadata={"same_patient_negatives": leaked},
-                              description="No hard negative is a passage of the positive's own patient.")  # fmt: skip
+    yield dg.Output(
+        pairs,
+        metadata={
+            "variant": variant,
+            "qa_pairs_in": built.rows_in,
+            "pairs": len(pairs),
+            "rejected_by_reason": count_table(built.rejected, "reason", empty="Nothing rejected."),
+            "patients": int(pairs["patient_id"].nunique()),
+            "by_split": md_table(stats["split"].columns, stats["split"].values),
+            "by_specialty": md_table(stats["specialty"].columns, stats["specialty"].values),
+            "by_year": md_table(stats["year"].columns, stats["year"].values),
+            "train_pairs_with_negatives": with_negatives,
+            "negative_candidates": mined.candidates,
+            "negatives_removed_by_guard": count_table(mined.removed, "guard", empty="None removed."),
+            "mining_model": spec.name,
+            "max_seq_length": model.max_seq_length,
+            "data_version": training.content_version(pairs),
+            "dagster/row_count": len(pairs),
+            "dagster/column_schema": column_schema(pairs),
+            **({} if variant in training.PRIVATE_VARIANTS else {"sample": _sample(pairs)}),
+        },
+    )
+    yield dg.AssetCheckResult(
+        check_name=SPLIT_CHECK,
+        passed=not overlap,
+        metadata={"patients_in_several_splits": len(overlap)},
+        description="No patient has pairs in two splits: evaluation never sees a trained patient.",
+    )
+    yield dg.AssetCheckResult(
+        check_name=GUARD_CHECK,
+        passed=leaked == 0,
+        metadata={"same_patient_negatives": leaked},
+        description="No hard negative is a passage of the positive's own patient.",
+    )
     agreement = training.split_agreement(_splits_by_variant(data_root, pseudonymizer))
     yield dg.AssetCheckResult(
-        check_name=SAME_SPLIT_CHECK, passed=agreement["patients_split_differently"] == 0, metadata=agreement,
+        check_name=SAME_SPLIT_CHECK,
+        passed=agreement["patients_split_differently"] == 0,
+        metadata=agreement,
         description="Every patient is in the same split in every variant's QA pairs (raw ids compared through their keyed "
         "pseudonyms), so the variants' models are tested on the same held-out patients; a missing test patient is "
         "one whose rows were withheld or not translated.",
@@ -123,7 +156,9 @@ def _splits_by_variant(data_root: DataRoot, pseudonymizer: Pseudonymizer) -> dic
 
 def _sample(pairs: pd.DataFrame) -> dg.MetadataValue:
     rows = pairs[pairs["negatives"].map(len) > 0].head(3)
-    return md_table(["query", "positive", "negative"], [(r.query, r.positive[:160], r.negatives[0][:160]) for r in rows.itertuples()], empty="No pairs.")
+    return md_table(
+        ["query", "positive", "negative"], [(r.query, r.positive[:160], r.negatives[0][:160]) for r in rows.itertuples()], empty="No pairs."
+    )
 
 
 class FineTuneConfig(config_from(training.TrainConfig)):
@@ -146,8 +181,13 @@ class FinetunedModelConfig(FineTuneConfig):
     description="The base model fine-tuned on the variant's training pairs: a versioned folder with model card; the asset's "
     "value is one row (where the model is, how to prompt it) that the index and the evaluations load it from.",
 )
-def finetuned_model(context: dg.AssetExecutionContext, config: FinetunedModelConfig, training_pairs: pd.DataFrame,
-                    data_root: DataRoot, embedder: EmbeddingModels):  # fmt: skip
+def finetuned_model(
+    context: dg.AssetExecutionContext,
+    config: FinetunedModelConfig,
+    training_pairs: pd.DataFrame,
+    data_root: DataRoot,
+    embedder: EmbeddingModels,
+):
     variant = context.partition_key
     spec = embedder.spec(config.base_model or None)
     pairs_version = training.content_version(training_pairs)
@@ -159,37 +199,70 @@ def finetuned_model(context: dg.AssetExecutionContext, config: FinetunedModelCon
     out_dir = registry.finetuned_root(Path(data_root.path) / "models") / variant / version  # checkpoints: a local disk
     name, private = f"miracle training_pairs[{variant}] {pairs_version}", variant in training.PRIVATE_VARIANTS
     if processes:
-        result = train_with_torchrun(context, processes, spec, embedder.models_dir, training_pairs, out_dir, config.to_core(), name, private)
+        result = train_with_torchrun(
+            context, processes, spec, embedder.models_dir, training_pairs, out_dir, config.to_core(), name, private
+        )
     else:
         model = models.load_sentence_transformer(spec, Path(embedder.models_dir))  # a fresh copy: training changes it
         guide = embedder.sentence_transformer(spec.name) if config.loss == "gist" else None
-        result = training.train(model, training_pairs, out_dir, config.to_core(), spec.query_prompt or None, spec.passage_prompt or None,
-                                guide=guide, model_name=name, private=private)  # fmt: skip
+        result = training.train(
+            model,
+            training_pairs,
+            out_dir,
+            config.to_core(),
+            spec.query_prompt or None,
+            spec.passage_prompt or None,
+            guide=guide,
+            model_name=name,
+            private=private,
+        )
     published = model_store.publish(result.model_dir, registry.finetuned_root(data_root.models_store) / variant / version / "model")
-    tuned = registry.register(data_root.models_store, variant, published, spec.query_prompt, spec.passage_prompt,
-                              embedder.max_seq_length(spec.name), spec.license)  # fmt: skip
+    tuned = registry.register(
+        data_root.models_store, variant, published, spec.query_prompt, spec.passage_prompt, embedder.max_seq_length(spec.name), spec.license
+    )
     best = max(result.evals, key=lambda e: e["map@100"], default={})
     base_map = result.base_metrics.get(MAP_KEY)
     passed = bool(best) and base_map is not None and best["map@100"] > base_map
     check = dg.AssetCheckResult(
-        check_name=BEATS_BASE, passed=passed, severity=dg.AssetCheckSeverity.WARN,
+        check_name=BEATS_BASE,
+        passed=passed,
+        severity=dg.AssetCheckSeverity.WARN,
         metadata={"dev_map@100": best.get("map@100"), "base_dev_map@100": base_map},
         description="The fine-tuned model's best dev MAP@100 is above the base model's.",
     )
     # The model version is the data version: retraining on the same pairs and config leaves its index and reports fresh.
     row = registry.as_row(tuned, variant=variant, version=version, base_model=spec.name, data_version=pairs_version)
-    yield dg.Output(row, data_version=dg.DataVersion(version), metadata={
-        "variant": variant, "base_model": spec.name, "data_version": pairs_version, "version": version,
-        "model_path": dg.MetadataValue.path(published), "registered_as": tuned.name, "loss": config.loss,
-        "max_seq_length": tuned.max_seq_length, "processes": processes, "device": settings.device(),
-        "train_pairs": int((training_pairs["split"] == "train").sum()), "dev_pairs": int((training_pairs["split"] == "dev").sum()),
-        "steps": result.steps, "pairs_per_second": round(result.pairs_per_second, 2), "train_seconds": round(result.train_seconds, 1),
-        "resumed_from": result.resumed_from or "", "best_checkpoint": result.best_checkpoint or "",
-        "dev_map@100": best.get("map@100"), "dev_ndcg@10": best.get("ndcg@10"),
-        "base_dev_map@100": base_map, "base_dev_ndcg@10": result.base_metrics.get(NDCG_KEY),
-        "dev_metrics_per_evaluation": md_table(["step", "epoch", "MAP@100", "NDCG@10"],
-            [(e["step"], round(e["epoch"] or 0, 2), round(e["map@100"], 4), round(e["ndcg@10"], 4)) for e in result.evals]),
-        "loss_curve": curve(result.losses, "step", "loss"),
-        "config": dg.MetadataValue.json(config.model_dump()),
-    })  # fmt: skip
+    yield dg.Output(
+        row,
+        data_version=dg.DataVersion(version),
+        metadata={
+            "variant": variant,
+            "base_model": spec.name,
+            "data_version": pairs_version,
+            "version": version,
+            "model_path": dg.MetadataValue.path(published),
+            "registered_as": tuned.name,
+            "loss": config.loss,
+            "max_seq_length": tuned.max_seq_length,
+            "processes": processes,
+            "device": settings.device(),
+            "train_pairs": int((training_pairs["split"] == "train").sum()),
+            "dev_pairs": int((training_pairs["split"] == "dev").sum()),
+            "steps": result.steps,
+            "pairs_per_second": round(result.pairs_per_second, 2),
+            "train_seconds": round(result.train_seconds, 1),
+            "resumed_from": result.resumed_from or "",
+            "best_checkpoint": result.best_checkpoint or "",
+            "dev_map@100": best.get("map@100"),
+            "dev_ndcg@10": best.get("ndcg@10"),
+            "base_dev_map@100": base_map,
+            "base_dev_ndcg@10": result.base_metrics.get(NDCG_KEY),
+            "dev_metrics_per_evaluation": md_table(
+                ["step", "epoch", "MAP@100", "NDCG@10"],
+                [(e["step"], round(e["epoch"] or 0, 2), round(e["map@100"], 4), round(e["ndcg@10"], 4)) for e in result.evals],
+            ),
+            "loss_curve": curve(result.losses, "step", "loss"),
+            "config": dg.MetadataValue.json(config.model_dump()),
+        },
+    )
     yield check

@@ -38,7 +38,11 @@ def require_leak_check_passed(context: dg.AssetExecutionContext, upstream: str) 
         for record in events:
             evaluation = record.event_log_entry.dagster_event.event_specific_data
             target = evaluation.target_materialization_data
-            if (evaluation.asset_key, evaluation.check_name) == (dg.AssetKey(upstream), LEAK_CHECK) and target and target.storage_id == found[0].storage_id:
+            if (
+                (evaluation.asset_key, evaluation.check_name) == (dg.AssetKey(upstream), LEAK_CHECK)
+                and target
+                and target.storage_id == found[0].storage_id
+            ):
                 state = "passed" if evaluation.passed else "failed"
     if state != "passed":
         raise dg.Failure(
@@ -66,35 +70,79 @@ def _translation_asset(english: str, upstream: str, description: str):
     )
 
 
-def _results(context, frame: pd.DataFrame, columns: tuple[str, ...], english: str, config: TranslationConfig,
-             translator: Translator, llm: LLMResource, extra: dict | None = None):
+def _results(
+    context,
+    frame: pd.DataFrame,
+    columns: tuple[str, ...],
+    english: str,
+    config: TranslationConfig,
+    translator: Translator,
+    llm: LLMResource,
+    extra: dict | None = None,
+):
     backend = translator.connect(llm)
-    done = translate.translate_rows(frame, columns, backend, translator.cache(), translator.source_lang,
-                                    translator.target_lang, translator.glossary().version, config.max_rows, extra)
+    done = translate.translate_rows(
+        frame,
+        columns,
+        backend,
+        translator.cache(),
+        translator.source_lang,
+        translator.target_lang,
+        translator.glossary().version,
+        config.max_rows,
+        extra,
+    )
     run, by_reason = done.run, done.by_reason
     if run.stopped:
         context.log.error(f"translation stopped after {run.batches} requests; re-run to resume: {run.stopped}")
     out, failed = done.english, done.untranslated
-    yield dg.Output(out, output_name=english, metadata={
-        "rows_in": len(frame), "rows_out": len(out), "rows_untranslated": len(failed),
-        "untranslated_by_reason": count_table(by_reason, "reason", empty="Every row translated."),
-        "texts_cached": run.texts_cached, "texts_sent": run.texts_sent, "requests": run.batches,
-        "characters_billed": run.billed_characters, "stopped": run.stopped or "no",
-        **translator.describe(), "translation_model": backend.name, **backend.usage_metadata(),
-        "dagster/row_count": len(out), "dagster/column_schema": column_schema(out),
-    })  # fmt: skip
-    yield dg.Output(failed, output_name=english.replace("english_", "untranslated_"),
-                    metadata={"dagster/row_count": len(failed), **{f"rows_{r}": k for r, k in by_reason.items()}})
+    yield dg.Output(
+        out,
+        output_name=english,
+        metadata={
+            "rows_in": len(frame),
+            "rows_out": len(out),
+            "rows_untranslated": len(failed),
+            "untranslated_by_reason": count_table(by_reason, "reason", empty="Every row translated."),
+            "texts_cached": run.texts_cached,
+            "texts_sent": run.texts_sent,
+            "requests": run.batches,
+            "characters_billed": run.billed_characters,
+            "stopped": run.stopped or "no",
+            **translator.describe(),
+            "translation_model": backend.name,
+            **backend.usage_metadata(),
+            "dagster/row_count": len(out),
+            "dagster/column_schema": column_schema(out),
+        },
+    )
+    yield dg.Output(
+        failed,
+        output_name=english.replace("english_", "untranslated_"),
+        metadata={"dagster/row_count": len(failed), **{f"rows_{r}": k for r, k in by_reason.items()}},
+    )
     check = functools.partial(_check, english)
-    yield check("rows_accounted_for", len(out) + len(failed) == len(frame),
-                {"rows_in": len(frame), "rows_out": len(out), "rows_untranslated": len(failed)},
-                "Every input row has a kept translation or a recorded reason.")
+    yield check(
+        "rows_accounted_for",
+        len(out) + len(failed) == len(frame),
+        {"rows_in": len(frame), "rows_out": len(out), "rows_untranslated": len(failed)},
+        "Every input row has a kept translation or a recorded reason.",
+    )
     transient = {f"rows_{r}": by_reason[r] for r in translate.STOP_REASONS}
-    yield check("translation_complete", not any(transient.values()), transient,
-                "No row is left for a reason a re-run resolves (quota, service, key); what was done is cached.")
+    yield check(
+        "translation_complete",
+        not any(transient.values()),
+        transient,
+        "No row is left for a reason a re-run resolves (quota, service, key); what was done is cached.",
+    )
     unfaithful = {f"rows_{r}": by_reason[r] for r in translate.FAITHFULNESS_REASONS}
-    yield check("translations_faithful", not any(unfaithful.values()), unfaithful,
-                "Numbers, units and ICD codes survived, and no output is still German.", severity=dg.AssetCheckSeverity.WARN)
+    yield check(
+        "translations_faithful",
+        not any(unfaithful.values()),
+        unfaithful,
+        "Numbers, units and ICD codes survived, and no output is still German.",
+        severity=dg.AssetCheckSeverity.WARN,
+    )
 
 
 def _check(asset: str, name: str, passed: bool, counts: dict, why: str, severity=dg.AssetCheckSeverity.ERROR):
@@ -102,15 +150,26 @@ def _check(asset: str, name: str, passed: bool, counts: dict, why: str, severity
 
 
 @_translation_asset("english_sections", "pseudonymized_sections", "Pseudonymized passages with `text` in English.")
-def translate_sections(context: dg.AssetExecutionContext, config: TranslationConfig, pseudonymized_sections: pd.DataFrame,
-                       translator: Translator, llm: LLMResource):
+def translate_sections(
+    context: dg.AssetExecutionContext,
+    config: TranslationConfig,
+    pseudonymized_sections: pd.DataFrame,
+    translator: Translator,
+    llm: LLMResource,
+):
     require_leak_check_passed(context, "pseudonymized_sections")
     yield from _results(context, pseudonymized_sections, ("text",), "english_sections", config, translator, llm)
 
 
 @_translation_asset("english_qa_pairs", "pseudonymized_qa_pairs", "Pseudonymized QA pairs, question and answer in English.")
-def translate_qa_pairs(context: dg.AssetExecutionContext, config: TranslationConfig, pseudonymized_qa_pairs: pd.DataFrame,
-                       translator: Translator, llm: LLMResource):
+def translate_qa_pairs(
+    context: dg.AssetExecutionContext,
+    config: TranslationConfig,
+    pseudonymized_qa_pairs: pd.DataFrame,
+    translator: Translator,
+    llm: LLMResource,
+):
     require_leak_check_passed(context, "pseudonymized_qa_pairs")
-    yield from _results(context, pseudonymized_qa_pairs, ("question", "answer"), "english_qa_pairs", config, translator,
-                        llm, {"language": "en"})
+    yield from _results(
+        context, pseudonymized_qa_pairs, ("question", "answer"), "english_qa_pairs", config, translator, llm, {"language": "en"}
+    )

@@ -108,8 +108,10 @@ def device() -> str:
     if chosen == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if not torch.cuda.is_available():
-        raise ValueError(f"MIRACLE_DEVICE={chosen}: torch sees no CUDA device here (a CPU build of torch, or no GPU "
-                         "reserved for this container); set MIRACLE_DEVICE=auto or cpu")  # fmt: skip
+        raise ValueError(
+            f"MIRACLE_DEVICE={chosen}: torch sees no CUDA device here (a CPU build of torch, or no GPU "
+            "reserved for this container); set MIRACLE_DEVICE=auto or cpu"
+        )
     return chosen
 
 

@@ -41,7 +41,11 @@ VARIABLES = (
     Variable("MIRACLE_SPLIT_DEV_FRACTION", "0.15", "share of patients in dev"),
     Variable("MIRACLE_SPLIT_TEST_FRACTION", "0.15", "share of patients in test"),
     Variable("MIRACLE_DEVICE", "auto", "where models embed, train and score: `auto` (a GPU when torch sees one), `cpu`, `cuda`, `cuda:N`"),
-    Variable("MIRACLE_TRAIN_PROCESSES", "0", "`0`: fine-tuning in the run's process; `N`: `torchrun` starts N (one per GPU) through Dagster Pipes"),
+    Variable(
+        "MIRACLE_TRAIN_PROCESSES",
+        "0",
+        "`0`: fine-tuning in the run's process; `N`: `torchrun` starts N (one per GPU) through Dagster Pipes",
+    ),
     Variable("MIRACLE_EMBEDDER", "multilingual-e5-small", "the default embedding model"),
     Variable("MIRACLE_MODELS", "", "JSON registry entries added to or overriding the built-in ones"),
     Variable("MIRACLE_INDEX_MODELS", "", "models with a per-partition Qdrant collection (default MIRACLE_EMBEDDER)"),

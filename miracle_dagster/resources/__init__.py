@@ -7,8 +7,8 @@ import os
 import dagster as dg
 
 from miracle_dagster.core import model_store, settings
-from miracle_dagster.core.variables import value
 from miracle_dagster.core.training.registry import registry_file
+from miracle_dagster.core.variables import value
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.llm import LLMResource
 from miracle_dagster.resources.pseudonymizer import Pseudonymizer

@@ -45,8 +45,13 @@ class EmbeddingModels(dg.ConfigurableResource):
     def including(self, *specs: models.ModelSpec) -> EmbeddingModels:
         """This registry plus models handed over by an upstream asset (a fine-tuned model's row)."""
         entries = json.loads(self.registry_json or "{}") | {s.name: {k: v for k, v in asdict(s).items() if k != "name"} for s in specs}
-        return EmbeddingModels(models_dir=self.models_dir, default_model=self.default_model, registry_json=json.dumps(entries),
-                               registry_file=self.registry_file, cache_dir=self.cache_dir)  # fmt: skip
+        return EmbeddingModels(
+            models_dir=self.models_dir,
+            default_model=self.default_model,
+            registry_json=json.dumps(entries),
+            registry_file=self.registry_file,
+            cache_dir=self.cache_dir,
+        )
 
     def spec(self, name: str | None = None) -> models.ModelSpec:
         return models.resolve_model(name or self.default_model, self.registry())
@@ -84,8 +89,6 @@ class EmbeddingModels(dg.ConfigurableResource):
         prompt = (spec.query_prompt if kind == "query" else spec.passage_prompt) or None
 
         def encode(texts: list[str]):
-            return model.encode(
-                texts, prompt=prompt, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
-            )
+            return model.encode(texts, prompt=prompt, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
 
         return encode

@@ -14,9 +14,9 @@ import pandas as pd
 
 from miracle_dagster.core.pseudonymize import PHIDetector, Surrogator, phi_models
 from miracle_dagster.core.pseudonymize.llm_detect import LLMPHIDetector
+from miracle_dagster.core.pseudonymize.records import KEY_COLUMNS
 from miracle_dagster.core.pseudonymize.trained import TrainedPHISource
 from miracle_dagster.resources.llm import LLMResource
-from miracle_dagster.core.pseudonymize.records import KEY_COLUMNS
 
 SECRET_FILE = "pseudonym_secret"
 

@@ -35,9 +35,7 @@ class ReportSource(dg.ConfigurableResource):
             return ingest.read_folder_partition(Path(self.folder), specialty, year)
         if not self.sql_url:
             raise ingest.SourceError("ReportSource(kind='sql') needs `sql_url` (set MIRACLE_SOURCE_SQL_URL)")
-        return ingest.read_sql_partition(
-            self.sql_url, self.sql_query, specialty, year, column_map=json.loads(self.column_map_json)
-        )
+        return ingest.read_sql_partition(self.sql_url, self.sql_query, specialty, year, column_map=json.loads(self.column_map_json))
 
     def master_data(self, patient_ids: set[str]) -> tuple[list[dict], list[dict]]:
         """(master list rows, known PHI spans) of these patients; empty where the source has none.

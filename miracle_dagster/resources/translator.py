@@ -56,13 +56,18 @@ class Translator(dg.ConfigurableResource):
         if not self.auth_key:
             raise ValueError("the deepl backend needs DEEPL_AUTH_KEY in the environment")
         configure_retries(self.max_retries, self.timeout_s)
-        return DeepLBackend(self.auth_key, self.glossary(), self.target_lang.upper(), self.server_url,
-                            self.max_texts, self.max_request_bytes)
+        return DeepLBackend(
+            self.auth_key, self.glossary(), self.target_lang.upper(), self.server_url, self.max_texts, self.max_request_bytes
+        )
 
     def describe(self) -> dict[str, str]:
         """For metadata: never the key, never credentials in the URL."""
-        info = {"translation_backend": self.backend, "target_lang": self.target_lang.upper(),
-                "glossary_version": self.glossary().version, "glossary_entries": str(len(self.glossary().entries))}
+        info = {
+            "translation_backend": self.backend,
+            "target_lang": self.target_lang.upper(),
+            "glossary_version": self.glossary().version,
+            "glossary_entries": str(len(self.glossary().entries)),
+        }
         if self.backend == "deepl":
             info["deepl_endpoint"] = _strip_credentials(self.server_url) if self.server_url else "api.deepl.com (by key)"
         return info

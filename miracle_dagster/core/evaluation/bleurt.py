@@ -97,8 +97,9 @@ class BleurtScorer:
             raise ValueError(f"{len(references)} references but {len(candidates)} candidates")
         scores: list[float] = []
         for start in range(0, len(references), self.batch_size):
-            pairs = [self.encode(r, c) for r, c in zip(references[start : start + self.batch_size],
-                                                     candidates[start : start + self.batch_size])]  # fmt: skip
+            pairs = [
+                self.encode(r, c) for r, c in zip(references[start : start + self.batch_size], candidates[start : start + self.batch_size])
+            ]
             width = max(len(ids) for ids, _ in pairs)
             ids = torch.tensor([i + [0] * (width - len(i)) for i, _ in pairs], device=self.device)
             segments = torch.tensor([s + [0] * (width - len(s)) for _, s in pairs], device=self.device)
@@ -149,8 +150,7 @@ def bleurt_scorer(checkpoint: str, batch_size: int = 16, device: str | None = No
     import torch
 
     try:
-        model, info = BleurtForSequenceClassification.from_pretrained(str(folder), dtype=torch.float32,
-                                                                      output_loading_info=True)  # fmt: skip
+        model, info = BleurtForSequenceClassification.from_pretrained(str(folder), dtype=torch.float32, output_loading_info=True)
     except (OSError, ValueError) as error:
         return None, f"cannot load the BLEURT model in {checkpoint}: {error}"
     missing = [k for k in info["missing_keys"] if k not in BUFFERS]

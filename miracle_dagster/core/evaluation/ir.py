@@ -71,8 +71,15 @@ def embed_corpus(model, texts: list[str], prompt: str | None, batch_size: int = 
     return model.encode_document(texts, prompt=prompt, batch_size=batch_size, convert_to_tensor=True)
 
 
-def rank(model, queries: dict[str, str], corpus: dict[str, str], top_k: int, prompts: tuple[str | None, str | None],
-         corpus_embeddings=None, batch_size: int = 32) -> dict[str, list[str]]:  # fmt: skip
+def rank(
+    model,
+    queries: dict[str, str],
+    corpus: dict[str, str],
+    top_k: int,
+    prompts: tuple[str | None, str | None],
+    corpus_embeddings=None,
+    batch_size: int = 32,
+) -> dict[str, list[str]]:
     """The top_k corpus ids per query by the model's similarity (ties by id, like the evaluator)."""
     from sentence_transformers.util import semantic_search
 
@@ -81,12 +88,14 @@ def rank(model, queries: dict[str, str], corpus: dict[str, str], top_k: int, pro
     query_embeddings = model.encode_query(list(queries.values()), prompt=prompts[0], batch_size=batch_size, convert_to_tensor=True)
     ids = list(corpus)
     hits = semantic_search(query_embeddings, corpus_embeddings, top_k=top_k, score_function=model.similarity)
-    return {q: [ids[h["corpus_id"]] for h in sorted(found, key=lambda h: (-h["score"], ids[h["corpus_id"]]))]
-            for q, found in zip(queries, hits)}  # fmt: skip
+    return {
+        q: [ids[h["corpus_id"]] for h in sorted(found, key=lambda h: (-h["score"], ids[h["corpus_id"]]))] for q, found in zip(queries, hits)
+    }
 
 
-def ranker(queries: dict[str, str], corpus: dict[str, str], language: str, depth: int,
-           rank_dense: Callable[[str], dict[str, list[str]]]) -> Callable[[str], dict[str, list[str]]]:  # fmt: skip
+def ranker(
+    queries: dict[str, str], corpus: dict[str, str], language: str, depth: int, rank_dense: Callable[[str], dict[str, list[str]]]
+) -> Callable[[str], dict[str, list[str]]]:
     """name -> the top `depth` corpus ids per query of `bm25` (in `language`), of `<model>+bm25` (the RRF of both
     rankings' top `depth`) or of a dense model. `rank_dense(model name)` ranks a dense model `depth` deep, so the
     caller keeps loading models its way (prompts, token limit, batch size); each ranking is computed once, so a model
@@ -114,15 +123,24 @@ def _metrics(ranking: list[str], relevant: set[str]) -> list[float]:
     correct = [float(found[min(k, len(hits)) - 1]) if hits else 0.0 for k in CUTOFFS]
     first = next((i for i, hit in enumerate(hits[:MRR_K]) if hit), None)
     precisions = sum(found[i] / (i + 1) for i, hit in enumerate(hits[:MAP_K]) if hit)
-    return [*(float(c > 0) for c in correct), *(c / k for c, k in zip(correct, CUTOFFS)), *(c / len(relevant) for c in correct),
-            _dcg(hits[:NDCG_K]) / _dcg([1] * min(len(relevant), NDCG_K)), 0.0 if first is None else 1 / (first + 1),
-            float(precisions) / min(MAP_K, len(relevant))]  # fmt: skip
+    return [
+        *(float(c > 0) for c in correct),
+        *(c / k for c, k in zip(correct, CUTOFFS)),
+        *(c / len(relevant) for c in correct),
+        _dcg(hits[:NDCG_K]) / _dcg([1] * min(len(relevant), NDCG_K)),
+        0.0 if first is None else 1 / (first + 1),
+        float(precisions) / min(MAP_K, len(relevant)),
+    ]
 
 
 def per_query(rankings: dict[str, list[str]], relevant: dict[str, set[str]]) -> pd.DataFrame:
     """One row per query of `relevant` (index query_id), one column per metric (METRICS); unranked queries score 0."""
-    return pd.DataFrame([_metrics(rankings.get(q, []), docs) for q, docs in relevant.items()], columns=list(METRICS),
-                        index=pd.Index(list(relevant), name="query_id"), dtype=float)  # fmt: skip
+    return pd.DataFrame(
+        [_metrics(rankings.get(q, []), docs) for q, docs in relevant.items()],
+        columns=list(METRICS),
+        index=pd.Index(list(relevant), name="query_id"),
+        dtype=float,
+    )
 
 
 def metric_rows(values: pd.DataFrame, data: IRSet, name: str, group_kinds: tuple[str, ...] = (), seed: int = 0) -> pd.DataFrame:
@@ -135,8 +153,9 @@ def metric_rows(values: pd.DataFrame, data: IRSet, name: str, group_kinds: tuple
     for kind, group, ids in subsets:
         subset = values.loc[ids]
         low, high = bootstrap_ci(subset.to_numpy().T, seed=seed)
-        rows += [(name, kind, group, m, float(subset[m].mean()), len(ids), float(lo), float(hi))
-                 for m, lo, hi in zip(values.columns, low, high)]  # fmt: skip
+        rows += [
+            (name, kind, group, m, float(subset[m].mean()), len(ids), float(lo), float(hi)) for m, lo, hi in zip(values.columns, low, high)
+        ]
     return pd.DataFrame(rows, columns=ROW_COLUMNS)
 
 
@@ -148,16 +167,22 @@ def relevant_or_fail(data: IRSet, min_grade: int) -> dict[str, set[str]]:
     return relevant
 
 
-def dense_per_query(model, data: IRSet, prompts: tuple[str | None, str | None], min_grade: int = 1,
-                    batch_size: int = 32) -> pd.DataFrame:  # fmt: skip
+def dense_per_query(model, data: IRSet, prompts: tuple[str | None, str | None], min_grade: int = 1, batch_size: int = 32) -> pd.DataFrame:
     """per_query of a dense model: the corpus embedded once, every judged query ranked DEPTH deep."""
     relevant = relevant_or_fail(data, min_grade)
     ranked = rank(model, {q: data.queries[q] for q in relevant}, data.corpus, DEPTH, prompts, batch_size=batch_size)
     return per_query(ranked, relevant)
 
 
-def evaluate(model, data: IRSet, name: str, prompts: tuple[str | None, str | None], min_grade: int = 1,
-             group_kinds: tuple[str, ...] = (), batch_size: int = 32) -> pd.DataFrame:  # fmt: skip
+def evaluate(
+    model,
+    data: IRSet,
+    name: str,
+    prompts: tuple[str | None, str | None],
+    min_grade: int = 1,
+    group_kinds: tuple[str, ...] = (),
+    batch_size: int = 32,
+) -> pd.DataFrame:
     """Metric rows (ROW_COLUMNS) of a dense model: `all` first, then every group of each kind."""
     return metric_rows(dense_per_query(model, data, prompts, min_grade, batch_size), data, name, group_kinds)
 

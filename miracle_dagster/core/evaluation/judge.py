@@ -19,7 +19,7 @@ SYSTEM = (
     "You are a relevance assessor for a medical search engine. Grade how well the passage answers the question, "
     "TREC-style:\n3 = the passage answers the question\n2 = it holds part of the answer or information a physician "
     "would need to answer it\n1 = same topic or patient, but it does not help to answer\n0 = irrelevant\n"
-    "Judge the content only, in whatever language it is written. Reply with JSON: {\"grade\": <0-3>}"
+    'Judge the content only, in whatever language it is written. Reply with JSON: {"grade": <0-3>}'
 )
 USER = "Question: {question}\n\nPassage:\n{passage}"
 PROMPT_VERSION = "relevance-" + hashlib.sha256((SYSTEM + USER).encode()).hexdigest()[:8]
@@ -98,9 +98,19 @@ def judge(client: LLMClient, pairs: pd.DataFrame, max_chars: int = 2000) -> pd.D
 def source_judgments(pooled: pd.DataFrame) -> pd.DataFrame:
     """The pooled source passages, grade 3 by construction."""
     rows = pooled[pooled["is_source"]]
-    return pd.DataFrame({"question_id": rows["question_id"], "passage_id": rows["passage_id"], "grade": SOURCE_GRADE,
-                         "judge": SOURCE_JUDGE, "prompt_version": "", "reason": "", "detail": "",
-                         "pooled_by": rows["pooled_by"]}, columns=JUDGMENT_COLUMNS).astype({"grade": "Int64"})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "question_id": rows["question_id"],
+            "passage_id": rows["passage_id"],
+            "grade": SOURCE_GRADE,
+            "judge": SOURCE_JUDGE,
+            "prompt_version": "",
+            "reason": "",
+            "detail": "",
+            "pooled_by": rows["pooled_by"],
+        },
+        columns=JUDGMENT_COLUMNS,
+    ).astype({"grade": "Int64"})
 
 
 def reusable(previous: pd.DataFrame | None, judge_model: str) -> pd.DataFrame:

@@ -85,11 +85,17 @@ def load_liveqa(data_dir: Path, distractors: int = 0, question_text: str = "summ
     data.corpus.update({i: pool[i] for i in sorted(chosen)})
     sizes = [len(docs) for docs in relevant.values()]
     stats = {
-        "questions": len(questions), "questions_with_relevant": len(relevant),
+        "questions": len(questions),
+        "questions_with_relevant": len(relevant),
         "questions_with_2_or_more_relevant": sum(n >= 2 for n in sizes),
         "mean_relevant_per_question": round(sum(sizes) / len(sizes), 2) if sizes else 0.0,
-        "judged_answers": len(corpus), "judgments": sum(len(d) for d in qrels.values()), "conflicting_judgments": conflicts, "distractors": len(chosen),
-        "distractors_dropped_as_duplicates": len(duplicates), "corpus": len(data.corpus), "question_text": question_text,
+        "judged_answers": len(corpus),
+        "judgments": sum(len(d) for d in qrels.values()),
+        "conflicting_judgments": conflicts,
+        "distractors": len(chosen),
+        "distractors_dropped_as_duplicates": len(duplicates),
+        "corpus": len(data.corpus),
+        "question_text": question_text,
         "min_grade": min_grade,
-    }  # fmt: skip
+    }
     return LiveQA(data=data, stats=stats)

@@ -45,8 +45,9 @@ def answer_request(question: str, contexts: list[str], language: str, max_tokens
     prompt = PROMPTS[language]
     numbered = "\n".join(f"[{i}] {text.strip()}" for i, text in enumerate(contexts, 1))
     user = prompt["user"].format(contexts=numbered, question=question.strip())
-    return ChatRequest(messages=(("system", prompt["system"]), ("user", user)),
-                       sampling=Sampling(temperature=0.0, max_tokens=max_tokens, seed=0))  # fmt: skip
+    return ChatRequest(
+        messages=(("system", prompt["system"]), ("user", user)), sampling=Sampling(temperature=0.0, max_tokens=max_tokens, seed=0)
+    )
 
 
 @dataclass

@@ -27,8 +27,10 @@ ANSWER_METRICS = {"faithfulness": "faithfulness", "answer_relevancy": "answer_re
 # every column the judge scores (NaN where it could not): the answer metrics and, with a judge, context precision
 LLM_METRICS = {**ANSWER_METRICS, "llm_context_precision_with_reference": "context_precision"}
 SCORE_COLUMNS = ("bertscore_f1", "bleurt", "context_precision", "context_recall", "faithfulness", "answer_relevancy")
-JUDGE_MISSING = ("none: faithfulness and answer relevancy need MIRACLE_LLM_BACKEND=openai or vllm with "
-                 "MIRACLE_LLM_BASE_URL; context precision falls back to string similarity")  # fmt: skip
+JUDGE_MISSING = (
+    "none: faithfulness and answer relevancy need MIRACLE_LLM_BACKEND=openai or vllm with "
+    "MIRACLE_LLM_BASE_URL; context precision falls back to string similarity"
+)
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,7 @@ def _ragas_metrics(judged: bool) -> tuple[list, list]:
 
         if not judged:
             return [m.NonLLMContextPrecisionWithReference(), m.NonLLMContextRecall()], []
-        return ([m.LLMContextPrecisionWithReference(), m.NonLLMContextRecall()],
-                [m.Faithfulness(), m.ResponseRelevancy()])  # fmt: skip
+        return ([m.LLMContextPrecisionWithReference(), m.NonLLMContextRecall()], [m.Faithfulness(), m.ResponseRelevancy()])
 
 
 def _judge_models(judge: Judge, encode_query, encode_passage):
@@ -105,15 +106,23 @@ def _judge_models(judge: Judge, encode_query, encode_passage):
 def _evaluate(rows: pd.DataFrame, names: dict[str, str], metrics: list, llm=None, embeddings=None) -> pd.DataFrame:
     from ragas import EvaluationDataset, evaluate
 
-    samples = [{"user_input": r.question, "retrieved_contexts": list(r.contexts), "reference_contexts": [r.reference_context],
-                "response": r.response, "reference": r.reference} for r in rows.itertuples()]  # fmt: skip
-    result = evaluate(EvaluationDataset.from_list(samples), metrics=metrics, llm=llm, embeddings=embeddings,
-                      show_progress=False, raise_exceptions=False).to_pandas()  # fmt: skip
+    samples = [
+        {
+            "user_input": r.question,
+            "retrieved_contexts": list(r.contexts),
+            "reference_contexts": [r.reference_context],
+            "response": r.response,
+            "reference": r.reference,
+        }
+        for r in rows.itertuples()
+    ]
+    result = evaluate(
+        EvaluationDataset.from_list(samples), metrics=metrics, llm=llm, embeddings=embeddings, show_progress=False, raise_exceptions=False
+    ).to_pandas()
     return result.rename(columns=names)[list(names.values())].set_axis(rows.index)
 
 
-def ragas_scores(frame: pd.DataFrame, judge: Judge | None = None, encode_query=None,
-                 encode_passage=None) -> pd.DataFrame:  # fmt: skip
+def ragas_scores(frame: pd.DataFrame, judge: Judge | None = None, encode_query=None, encode_passage=None) -> pd.DataFrame:
     """Context precision / recall for every row with contexts (precision judged by the LLM when there is a judge: it
     needs the reference answer, not the response); with a judge, faithfulness and answer relevancy for the answered
     rows. One column per metric (NaN where not scored), aligned with `frame`'s index."""

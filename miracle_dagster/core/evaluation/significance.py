@@ -25,8 +25,16 @@ def bootstrap_ci(values, confidence: float = 0.95, n_resamples: int = 2000, seed
     if data.shape[-1] < 2:
         nan = np.full(data.shape[:-1], np.nan)
         return (float(nan), float(nan)) if data.ndim == 1 else (nan, nan)
-    result = bootstrap((data,), np.mean, axis=-1, vectorized=True, method="percentile", confidence_level=confidence,
-                       n_resamples=n_resamples, rng=np.random.default_rng(seed))  # fmt: skip
+    result = bootstrap(
+        (data,),
+        np.mean,
+        axis=-1,
+        vectorized=True,
+        method="percentile",
+        confidence_level=confidence,
+        n_resamples=n_resamples,
+        rng=np.random.default_rng(seed),
+    )
     low, high = result.confidence_interval
     return (float(low), float(high)) if data.ndim == 1 else (np.asarray(low), np.asarray(high))
 
@@ -51,8 +59,9 @@ def paired_randomization_test(a, b, n_resamples: int = 10000, seed: int = 0, chu
     return (count + 1) / (n_resamples + 1)
 
 
-def compare(per_query: dict[str, pd.DataFrame], base: str, metrics=None, confidence: float = 0.95,
-            n_resamples: int = 10000, seed: int = 0) -> pd.DataFrame:  # fmt: skip
+def compare(
+    per_query: dict[str, pd.DataFrame], base: str, metrics=None, confidence: float = 0.95, n_resamples: int = 10000, seed: int = 0
+) -> pd.DataFrame:
     """Rows (model, metric, mean, ci_low, ci_high, delta_vs_base, p_value, n_queries) for every model and metric.
 
     `per_query` maps a model name to its per-question values (index: question id, a column per metric, as

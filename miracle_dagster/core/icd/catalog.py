@@ -57,8 +57,16 @@ def load_gm_jsonl(path: Path, version: str = "") -> pd.DataFrame:
             try:
                 item = json.loads(line)
                 code = item["code"].rstrip("-").rstrip(".")
-                rows.append({"code": code, "title": item["title"], "inclusion_terms": [], "parent": _parent(code),
-                             "chapter": f"{int(item['chapter']):02d}", "terminal": bool(item["terminal"])})  # fmt: skip
+                rows.append(
+                    {
+                        "code": code,
+                        "title": item["title"],
+                        "inclusion_terms": [],
+                        "parent": _parent(code),
+                        "chapter": f"{int(item['chapter']):02d}",
+                        "terminal": bool(item["terminal"]),
+                    }
+                )
             except (ValueError, KeyError, TypeError) as error:
                 raise ValueError(f"{path}: line {number} is not a code record ({error})") from error
     return _frame(rows, "icd10gm", version or _year(path))
@@ -78,8 +86,16 @@ def load_gm_syst_kodes(path: Path, version: str = "") -> pd.DataFrame:
         if len(fields) <= _SYST["title"] or fields[_SYST["terminal"]] not in ("T", "N"):
             raise ValueError(f"{path}: line {number} is not a syst_kodes record ({len(fields)} fields)")
         code = fields[_SYST["code"]].rstrip("-").rstrip(".")
-        rows.append({"code": code, "title": fields[_SYST["title"]], "inclusion_terms": [], "parent": _parent(code),
-                     "chapter": f"{int(fields[_SYST['chapter']]):02d}", "terminal": fields[_SYST["terminal"]] == "T"})  # fmt: skip
+        rows.append(
+            {
+                "code": code,
+                "title": fields[_SYST["title"]],
+                "inclusion_terms": [],
+                "parent": _parent(code),
+                "chapter": f"{int(fields[_SYST['chapter']]):02d}",
+                "terminal": fields[_SYST["terminal"]] == "T",
+            }
+        )
     return _frame(rows, "icd10gm", version or _year(path))
 
 
@@ -97,9 +113,16 @@ def _from_package(module, catalogue: str, version: str, inclusion) -> pd.DataFra
             continue
         chapter = module.get_ancestors(code)[-1]
         parent = module.get_parent(code)
-        rows.append({"code": code, "title": module.get_description(code), "inclusion_terms": inclusion(code),
-                     "parent": "" if module.is_chapter_or_block(parent) else parent,
-                     "chapter": f"{ROMAN.get(chapter) or int(chapter):02d}", "terminal": module.is_leaf(code)})  # fmt: skip
+        rows.append(
+            {
+                "code": code,
+                "title": module.get_description(code),
+                "inclusion_terms": inclusion(code),
+                "parent": "" if module.is_chapter_or_block(parent) else parent,
+                "chapter": f"{ROMAN.get(chapter) or int(chapter):02d}",
+                "terminal": module.is_leaf(code),
+            }
+        )
     return _frame(rows, catalogue, version)
 
 

@@ -14,6 +14,7 @@ def rank_of(ranked: list[str], gold: str) -> int:
 
 def summarize(ranks: pd.DataFrame) -> pd.DataFrame:
     """ranks: columns `language`, `rank` (0 = not retrieved) -> one row per language plus `all`."""
+
     def row(frame: pd.DataFrame) -> dict:
         r = frame["rank"]
         found = r[r > 0]

@@ -120,8 +120,9 @@ def generate_queries(catalogue: pd.DataFrame, client, index, config: QueryConfig
                 rejected.append((code, lang, phrasing, reason, detail))
             else:
                 seen.add(normalized(phrasing))
-                candidates.append({"code": code, "title": title, "language": lang, "phrasing": phrasing,
-                                   "example": normalized(phrasing) in _EXAMPLES})  # fmt: skip
+                candidates.append(
+                    {"code": code, "title": title, "language": lang, "phrasing": phrasing, "example": normalized(phrasing) in _EXAMPLES}
+                )
     kept = _round_trip(candidates, index, config, rejected)
     kept = kept.assign(generator=client.model_id, prompt_version=PROMPT_VERSION)[list(KEPT_COLUMNS)]
     frame = pd.DataFrame(rejected, columns=list(REJECTED_COLUMNS))
@@ -153,6 +154,9 @@ def _round_trip(candidates: list[dict], index, config: QueryConfig, rejected: li
     if config.round_trip_margin < 0:
         bad[:] = False
     copied = frame["example"].astype(bool) & (frame["top_code"] != frame["code"]) & ~bad
-    for row, reason in [*((r, "names_other_code") for r in frame[bad].itertuples()), *((r, "copied_example") for r in frame[copied].itertuples())]:
+    for row, reason in [
+        *((r, "names_other_code") for r in frame[bad].itertuples()),
+        *((r, "copied_example") for r in frame[copied].itertuples()),
+    ]:
         rejected.append((row.code, row.language, row.phrasing, reason, f"{row.top_code} {row.top_score:.3f} > {row.own_score:.3f}"))
     return frame[~bad & ~copied].reset_index(drop=True)

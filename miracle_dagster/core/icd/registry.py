@@ -41,7 +41,9 @@ def trained_index(entry: dict, catalogue, home: Path):
     from miracle_dagster.core.icd.search import CodeIndex
 
     model = SentenceTransformer(str(model_store.local_copy(entry["path"])), device=settings.device(), local_files_only=True)
-    return CodeIndex(catalogue, model, entry["query_prompt"], entry["passage_prompt"], embedding_cache(home), f"icd-biencoder:{entry['version']}")
+    return CodeIndex(
+        catalogue, model, entry["query_prompt"], entry["passage_prompt"], embedding_cache(home), f"icd-biencoder:{entry['version']}"
+    )
 
 
 def trained_reranker(entry: dict):

@@ -29,8 +29,16 @@ class Hit:
 class CodeIndex:
     """A catalogue embedded by one bi-encoder; `model_key` (a version) enables the on-disk embedding cache."""
 
-    def __init__(self, catalogue: pd.DataFrame, model, query_prompt: str = "", passage_prompt: str = "",
-                 cache_dir: Path | None = None, model_key: str = "", batch_size: int = 64):  # fmt: skip
+    def __init__(
+        self,
+        catalogue: pd.DataFrame,
+        model,
+        query_prompt: str = "",
+        passage_prompt: str = "",
+        cache_dir: Path | None = None,
+        model_key: str = "",
+        batch_size: int = 64,
+    ):
         self.codes = catalogue["code"].tolist()
         self.titles = catalogue["title"].tolist()
         self.model, self.query_prompt, self.batch_size, self.model_key = model, query_prompt or None, batch_size, model_key
@@ -43,7 +51,9 @@ class CodeIndex:
             cache = Path(cache_dir) / f"{digest}.npy"
             if cache.is_file():
                 return np.load(cache)
-        vectors = self.model.encode(self.titles, prompt=prompt, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True)
+        vectors = self.model.encode(
+            self.titles, prompt=prompt, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
+        )
         if cache is not None:
             cache.parent.mkdir(parents=True, exist_ok=True)
             np.save(cache.with_suffix(".tmp.npy"), vectors)
@@ -52,12 +62,14 @@ class CodeIndex:
 
     def scores(self, queries: list[str]) -> np.ndarray:
         """Cosine of every query with every code's title: (queries, codes)."""
-        vectors = self.model.encode(list(queries), prompt=self.query_prompt, batch_size=self.batch_size,
-                                    normalize_embeddings=True, convert_to_numpy=True)  # fmt: skip
+        vectors = self.model.encode(
+            list(queries), prompt=self.query_prompt, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
+        )
         return vectors @ self.vectors.T
 
-    def search(self, queries: list[str], top_k: int = 10, reranker=None, rerank_top_n: int = 20,
-               rerank_weight: float | None = None) -> list[list[Hit]]:  # fmt: skip
+    def search(
+        self, queries: list[str], top_k: int = 10, reranker=None, rerank_top_n: int = 20, rerank_weight: float | None = None
+    ) -> list[list[Hit]]:
         """Top-k codes per query; with a CrossEncoder, its logits reorder the bi-encoder's top rerank_top_n: alone
         (rerank_weight None) or fused as cosine + rerank_weight × logit (a weight chosen on dev phrasings)."""
         scores = self.scores(queries)
@@ -65,7 +77,9 @@ class CodeIndex:
         top = np.argsort(-scores, axis=1)[:, :depth]
         results = [[Hit(self.codes[j], self.titles[j], float(s[j]), float(s[j])) for j in row] for s, row in zip(scores, top)]
         if reranker is not None:
-            logits = iter(rerank_logits(reranker, [(query, hit.title) for query, hits in zip(queries, results) for hit in hits], self.batch_size))
+            logits = iter(
+                rerank_logits(reranker, [(query, hit.title) for query, hits in zip(queries, results) for hit in hits], self.batch_size)
+            )
             for hits in results:
                 for hit in hits:
                     hit.rerank_score = float(next(logits))

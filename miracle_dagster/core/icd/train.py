@@ -40,8 +40,15 @@ def sibling_titles(catalogue: pd.DataFrame, n: int) -> dict[str, list[str]]:
     return result
 
 
-def biencoder_pairs(queries: pd.DataFrame, catalogue: pd.DataFrame, split_by: str = "phrasing", seed: int = 0,
-                    dev_fraction: float = 0.1, test_fraction: float = 0.2, num_negatives: int = 1) -> pd.DataFrame:  # fmt: skip
+def biencoder_pairs(
+    queries: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    split_by: str = "phrasing",
+    seed: int = 0,
+    dev_fraction: float = 0.1,
+    test_fraction: float = 0.2,
+    num_negatives: int = 1,
+) -> pd.DataFrame:
     """One row per phrasing: (phrasing, own title, sibling titles as hard negatives on train rows), split by
     phrasing or by code (SPLIT_BY)."""
     if split_by not in SPLIT_BY:
@@ -49,13 +56,23 @@ def biencoder_pairs(queries: pd.DataFrame, catalogue: pd.DataFrame, split_by: st
     titles = dict(zip(catalogue["code"], catalogue["title"]))
     negatives = sibling_titles(catalogue, num_negatives)
     frame = queries[queries["code"].isin(titles)]
-    pair_ids = [hashlib.sha256(f"{c}\n{lang}\n{t}".encode()).hexdigest()[:16] for c, lang, t in zip(frame["code"], frame["language"], frame["phrasing"])]
+    pair_ids = [
+        hashlib.sha256(f"{c}\n{lang}\n{t}".encode()).hexdigest()[:16]
+        for c, lang, t in zip(frame["code"], frame["language"], frame["phrasing"])
+    ]
     splits = [split_of(key, seed, dev_fraction, test_fraction) for key in (pair_ids if split_by == "phrasing" else frame["code"])]
-    pairs = pd.DataFrame({
-        "pair_id": pair_ids, "query": frame["phrasing"].tolist(), "positive": frame["code"].map(titles).tolist(),
-        "negatives": [negatives[c] if split == "train" else [] for c, split in zip(frame["code"], splits)],
-        "passage_id": frame["code"].tolist(), "code": frame["code"].tolist(), "language": frame["language"].tolist(), "split": splits,
-    })  # fmt: skip
+    pairs = pd.DataFrame(
+        {
+            "pair_id": pair_ids,
+            "query": frame["phrasing"].tolist(),
+            "positive": frame["code"].map(titles).tolist(),
+            "negatives": [negatives[c] if split == "train" else [] for c, split in zip(frame["code"], splits)],
+            "passage_id": frame["code"].tolist(),
+            "code": frame["code"].tolist(),
+            "language": frame["language"].tolist(),
+            "split": splits,
+        }
+    )
     return pairs[list(PAIR_COLUMNS)]
 
 
@@ -112,11 +129,20 @@ def train_reranker(base_dir: Path, examples: pd.DataFrame, out_dir: Path, config
     model = load_cross_encoder(base_dir, config.max_length)
     model.model_card_data.local_files_only = True
     args = CrossEncoderTrainingArguments(
-        output_dir=str(Path(out_dir) / "checkpoints"), num_train_epochs=config.epochs, max_steps=config.max_steps,
-        per_device_train_batch_size=config.batch_size, learning_rate=config.learning_rate,
-        warmup_steps=config.warmup_ratio, seed=config.seed, data_seed=config.seed, save_strategy="no",
-        logging_steps=10, report_to="none", disable_tqdm=True, use_cpu=settings.device() == "cpu",
-    )  # fmt: skip
+        output_dir=str(Path(out_dir) / "checkpoints"),
+        num_train_epochs=config.epochs,
+        max_steps=config.max_steps,
+        per_device_train_batch_size=config.batch_size,
+        learning_rate=config.learning_rate,
+        warmup_steps=config.warmup_ratio,
+        seed=config.seed,
+        data_seed=config.seed,
+        save_strategy="no",
+        logging_steps=10,
+        report_to="none",
+        disable_tqdm=True,
+        use_cpu=settings.device() == "cpu",
+    )
     loss = MultipleNegativesRankingLoss(model, num_negatives=config.in_batch_negatives)
     dataset = Dataset.from_pandas(examples, preserve_index=False)
     trainer = CrossEncoderTrainer(model=model, args=args, train_dataset=dataset, loss=loss)
@@ -126,7 +152,9 @@ def train_reranker(base_dir: Path, examples: pd.DataFrame, out_dir: Path, config
     model_dir = Path(out_dir) / "model"
     model.save(str(model_dir))
     history = trainer.state.log_history
-    return RerankResult(model_dir, trainer.state.global_step, seconds, [{"step": h["step"], "loss": h["loss"]} for h in history if "loss" in h])
+    return RerankResult(
+        model_dir, trainer.state.global_step, seconds, [{"step": h["step"], "loss": h["loss"]} for h in history if "loss" in h]
+    )
 
 
 RERANK_WEIGHTS = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
@@ -141,7 +169,10 @@ def choose_rerank_weight(index, reranker, pairs: pd.DataFrame, top_n: int = 20, 
     hits = index.search(pairs["query"].tolist(), top_n, reranker, top_n, rerank_weight=0.0)
     rows = []
     for weight in weights:
-        ranks = [rank_of([h.code for h in sorted(hs, key=lambda h: -(h.bi_score + weight * h.rerank_score))], code) for code, hs in zip(pairs["code"], hits)]
+        ranks = [
+            rank_of([h.code for h in sorted(hs, key=lambda h: -(h.bi_score + weight * h.rerank_score))], code)
+            for code, hs in zip(pairs["code"], hits)
+        ]
         table = summarize(pd.DataFrame({"language": pairs["language"].tolist(), "rank": ranks})).set_index("language").loc["all"]
         rows.append({"weight": weight, "R@5": float(table["R@5"]), "MRR": float(table["MRR"])})
     table = pd.DataFrame(rows)

@@ -25,13 +25,7 @@ log = logging.getLogger(__package__)  # the package logger, as before the split 
 
 def _check_partition_key(specialty: str, year: str) -> None:
     for name, value in (("specialty", specialty), ("year", year)):
-        if (
-            not isinstance(value, str)
-            or not value
-            or value.startswith((".", "_"))
-            or "/" in value
-            or "\\" in value
-        ):
+        if not isinstance(value, str) or not value or value.startswith((".", "_")) or "/" in value or "\\" in value:
             raise ValueError(f"invalid partition {name}: {value!r}")
 
 

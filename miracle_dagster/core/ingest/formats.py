@@ -197,15 +197,11 @@ def parse_csv(data: bytes, label: str) -> tuple[list[dict], list[dict]]:
             rejected.append(rejection_record(UNDECODABLE_BYTES, "CSV header is not valid UTF-8", source, doc_id, pat_id))
             continue
         if len(values) != len(names):
-            rejected.append(
-                rejection_record(MALFORMED_CSV, f"expected {len(names)} fields, got {len(values)}", source, doc_id, pat_id)
-            )
+            rejected.append(rejection_record(MALFORMED_CSV, f"expected {len(names)} fields, got {len(values)}", source, doc_id, pat_id))
             continue
         if not strict_ok and _has_escaped_bytes(values):
             bad = [n for n, v in zip(names, values) if _has_escaped_bytes(v)]
-            rejected.append(
-                rejection_record(UNDECODABLE_BYTES, f"column(s) {', '.join(bad)} not valid UTF-8", source, doc_id, pat_id)
-            )
+            rejected.append(rejection_record(UNDECODABLE_BYTES, f"column(s) {', '.join(bad)} not valid UTF-8", source, doc_id, pat_id))
             continue
         record[SOURCE_COLUMN] = source
         rows.append(record)

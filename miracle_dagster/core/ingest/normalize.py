@@ -82,9 +82,7 @@ def norm_specialty(value: str) -> str:
     return re.sub(r"[\s\-]+", "_", value.strip().casefold())
 
 
-_GERMAN_DATE_RE = re.compile(
-    r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ ,T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*Uhr)?)?$"
-)
+_GERMAN_DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ ,T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*Uhr)?)?$")
 
 
 def parse_report_date(value: Any) -> dt.date:

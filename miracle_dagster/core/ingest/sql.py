@@ -85,9 +85,7 @@ def read_sql_partition(
         raise SourceError(error)
     unknown = used - set(_PARTITION_PARAMS)
     if unknown:
-        raise SourceError(
-            f"query uses bind parameter(s) {sorted(unknown)}; only :specialty and :year are supplied"
-        )
+        raise SourceError(f"query uses bind parameter(s) {sorted(unknown)}; only :specialty and :year are supplied")
     params = {name: value for name, value in (("specialty", specialty), ("year", str(year))) if name in used}
     if not used:
         log.warning("SQL query binds neither :specialty nor :year; rows of other partitions will be rejected")

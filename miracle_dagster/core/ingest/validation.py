@@ -33,7 +33,6 @@ from miracle_dagster.core.ingest.records import (
 from miracle_dagster.core.ingest.values import decode_strict, id_to_str, is_missing, safe_id, shorten
 from miracle_dagster.core.schema import DOCUMENT_TYPES
 
-
 _BAD_CHAR_RE = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -139,11 +138,7 @@ def validate_reports(
         row, problem = _validate_row(record, specialty, year, max_chars, min_chars)
         if problem is not None:
             reason, detail = problem
-            rejected.append(
-                rejection_record(
-                    reason, detail, source, safe_id(record.get("document_id")), safe_id(record.get("patient_id"))
-                )
-            )
+            rejected.append(rejection_record(reason, detail, source, safe_id(record.get("document_id")), safe_id(record.get("patient_id"))))
             continue
         doc_id = row["document_id"]
         if doc_id in first_seen:

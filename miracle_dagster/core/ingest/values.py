@@ -8,7 +8,6 @@ from typing import Any
 
 import pandas as pd
 
-
 _DETAIL_VALUE_CHARS = 40  # raw field values quoted in ``detail`` are cut to this length
 
 

@@ -1,5 +1,6 @@
 """One chat-completion interface over vLLM, OpenAI-compatible servers and a bundled CPU model, with a cache."""
 
+from miracle_dagster.core.llm import licenses
 from miracle_dagster.core.llm.backends import (
     BACKENDS,
     ChatRequest,
@@ -11,7 +12,6 @@ from miracle_dagster.core.llm.backends import (
 )
 from miracle_dagster.core.llm.cache import CompletionCache
 from miracle_dagster.core.llm.client import LLMClient, Usage
-from miracle_dagster.core.llm import licenses
 from miracle_dagster.core.llm.licenses import license_warning
 
 __all__ = [

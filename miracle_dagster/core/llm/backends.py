@@ -247,13 +247,10 @@ class VLLMBackend:
 
     def complete(self, requests: list[ChatRequest]) -> list[Completion]:
         tokenizer = self._llm.get_tokenizer()
-        prompts = [
-            tokenizer.apply_chat_template(r.as_messages(), tokenize=False, add_generation_prompt=True) for r in requests
-        ]
+        prompts = [tokenizer.apply_chat_template(r.as_messages(), tokenize=False, add_generation_prompt=True) for r in requests]
         outputs = self._llm.generate(prompts, [self._params(r.sampling) for r in requests], use_tqdm=False)
         return [
-            Completion(text=o.outputs[0].text, tokens_in=len(o.prompt_token_ids), tokens_out=len(o.outputs[0].token_ids))
-            for o in outputs
+            Completion(text=o.outputs[0].text, tokens_in=len(o.prompt_token_ids), tokens_out=len(o.outputs[0].token_ids)) for o in outputs
         ]
 
 
@@ -263,4 +260,3 @@ def _vllm_engine(model: str, options_json: str):
     import vllm
 
     return vllm.LLM(model=model, **json.loads(options_json))
-

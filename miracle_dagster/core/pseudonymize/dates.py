@@ -20,8 +20,10 @@ _MONTH_LOOKUP.update({"maerz": 3, "sept": 9, "mrz": 3, "jänner": 1, "jän": 1, 
 _FULL_NAMES = {"maerz", "jänner", "feber", *(m.lower() for m in MONTHS)}
 _FULL_MONTH_RE = r"(?:Jänner|Feber|Januar|Februar|März|Maerz|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)"
 # abbreviations with a dot, or without one ("Jan 2018", "1. Nov") when no letter follows
-_MONTH_RE = (rf"(?:{_FULL_MONTH_RE[3:-1]}|Jän\.|Jan\.|Feb\.|Mär\.|Mrz\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Okt\.|Nov\.|Dez\."
-             r"|(?:Jän|Jan|Feb|Mär|Mrz|Apr|Jun|Jul|Aug|Sept?|Okt|Nov|Dez)(?![^\W\d_]))")
+_MONTH_RE = (
+    rf"(?:{_FULL_MONTH_RE[3:-1]}|Jän\.|Jan\.|Feb\.|Mär\.|Mrz\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Okt\.|Nov\.|Dez\."
+    r"|(?:Jän|Jan|Feb|Mär|Mrz|Apr|Jun|Jul|Aug|Sept?|Okt|Nov|Dez)(?![^\W\d_]))"
+)
 _D = r"(?P<d>0?[1-9]|[12]\d|3[01])"
 _M = r"(?P<m>0?[1-9]|1[0-2])"
 _Y = r"(?P<y>(?:19|20)\d{2}|\d{2})"
@@ -90,7 +92,7 @@ def parse(text: str) -> ParsedDate | None:
     if not m:
         return None
     style = m.lastgroup
-    g = {k[len(style) + 1:]: v for k, v in m.groupdict().items() if k.startswith(style + "_") and v is not None}
+    g = {k[len(style) + 1 :]: v for k, v in m.groupdict().items() if k.startswith(style + "_") and v is not None}
     mon = g.get("mon")
     month = _MONTH_LOOKUP.get(mon.lower().rstrip(".")) if mon else int(g.get("m", 7))
     # dates without a day are anchored mid-month, bare years at 1 July, so a shift moves them coherently
@@ -115,9 +117,19 @@ def parse(text: str) -> ParsedDate | None:
     pad = any(n.startswith("0") for n in numbers) or not (mon or any(len(n) == 1 for n in numbers))
     abbr = bool(mon) and mon.rstrip(".").lower() not in _FULL_NAMES
     seps = tuple(g[k] for k in ("s1", "s2", "c") if k in g)
-    return ParsedDate(date=d, style=style, pad=pad, short_year=has_year and len(g["y"]) == 2, abbr_month=abbr,
-                      has_year=has_year, sep=g.get("sep", "/"), abbr_dot=not mon or mon.endswith("."), seps=seps, end=end,
-                      austrian=bool(mon) and mon.lower().startswith("jän"))
+    return ParsedDate(
+        date=d,
+        style=style,
+        pad=pad,
+        short_year=has_year and len(g["y"]) == 2,
+        abbr_month=abbr,
+        has_year=has_year,
+        sep=g.get("sep", "/"),
+        abbr_dot=not mon or mon.endswith("."),
+        seps=seps,
+        end=end,
+        austrian=bool(mon) and mon.lower().startswith("jän"),
+    )
 
 
 def _month_name(p: ParsedDate, month: int) -> str:
@@ -164,8 +176,9 @@ def render(p: ParsedDate, d: _dt.date) -> str:
         e = d + (p.end - p.date)
         if p.style == "m_range":
             # "01-12/64" while both ends stay in one year, else each end with its year: "12/64-01/65"
-            (m1, y1), (m2, y2) = ((f"{x.month:02d}" if p.pad else str(x.month), f"{x.year % 100:02d}" if p.short_year else str(x.year))
-                                  for x in (d, e))
+            (m1, y1), (m2, y2) = (
+                (f"{x.month:02d}" if p.pad else str(x.month), f"{x.year % 100:02d}" if p.short_year else str(x.year)) for x in (d, e)
+            )
             return f"{m1}-{m2}/{y2}" if y1 == y2 else f"{m1}/{y1}-{m2}/{y2}"
         e_day, e_month = (f"{e.day:02d}", f"{e.month:02d}") if p.pad else (str(e.day), str(e.month))
         e_year = f"{e.year % 100:02d}" if p.short_year else str(e.year)
@@ -189,7 +202,8 @@ _UNIT_AFTER = re.compile(
     r"|Wochen|Tage[n]?|Stunden|Zyklen|Stanzen|Stanzzylinder|Zylinder|Biopsien|Proben|Präparate[n]?|Fragmente[n]?"
     r"|LK|Lymphknoten|Metastasen|Herde[n]?|Läsionen|positiv|befallen|tumorfrei)(?![^\W\d_])"
     r"|[ \t]*\([ \t]*(?:[<>≤≥]|\d+(?:[,.]\d+)?[ \t]*[-–])"  # a reference range: "1985 (< 125)", "2019 (135-145)"
-    r"|[ \t]+\d+(?:[,.]\d+)?(?:[ \t]?-[ \t]?\d+(?:[,.]\d+)?){2,}")  # a dosing scheme: "5/80 1-0-0"
+    r"|[ \t]+\d+(?:[,.]\d+)?(?:[ \t]?-[ \t]?\d+(?:[,.]\d+)?){2,}"
+)  # a dosing scheme: "5/80 1-0-0"
 # a number, score, ratio, count or identifier precedes ("Zi. 2019", "NRS 5/10", "Visus 1/10", "pN1 (2/14)", "BWK 11/12")
 _QUANTITY_BEFORE = re.compile(
     r"(?:\b(?:Nr|No|Zi|Zimmer|Raum|Bett|Tel|Telefon|Fax|App|Apparat|Durchwahl|DW|Hausruf|Pieper|Piepser|Funk|Postfach"
@@ -199,19 +213,35 @@ _QUANTITY_BEFORE = re.compile(
     r"|Stufe|Grad|Dosis|ca|je|jeweils|insgesamt|Gesamt|Zyklus|Tag|Woche|Kurs|Block|Fraktion(?:en)?|Sitzung|Insulin\w*"
     r"|[BLH]WK|[BLH]WS|Th|TH|Segment|Schmerz\w*|\w*[Ll]ymphknoten\w*|LK|\w*[Ss]tanze[n]?|\w*[Bb]iopsie[n]?|Zylinder[n]?"
     r"|\w*[Mm]etastase[n]?|[yrcp]{0,2}N-?[0-3Xx][abc]?)\.?:?|[<>≤≥~±+×=]|\b\w*(?:straße|strasse|str\.|weg|gasse|allee"
-    r"|platz|ring))[ \t]*\(?[ \t]*$")
+    r"|platz|ring))[ \t]*\(?[ \t]*$"
+)
 # a word that introduces a date ("im August 27", "seit Ende Januar", "am 05.11")
 _DATE_WORD = re.compile(
     r"\b(?:[Ii]m|[Aa]m|[Vv]om|[Ss]eit|[Aa]b|[Bb]is|[Vv]on|[Zz]um|[Dd]en|[Zz]wischen|[Ee]nde|[Aa]nfang|[Mm]itte|[Bb]eginn"
-    r"|[Ss]tand|Datum|[Ss]ommer|[Ww]inter|[Hh]erbst|[Ff]rühjahr|[Ff]rühling|[Ss]pätsommer|ED|Erstdiagnose|zuletzt)\.?:?[ \t]+\(?$")
+    r"|[Ss]tand|Datum|[Ss]ommer|[Ww]inter|[Hh]erbst|[Ff]rühjahr|[Ff]rühling|[Ss]pätsommer|ED|Erstdiagnose|zuletzt)\.?:?[ \t]+\(?$"
+)
 # a date (or year) before a range dash: "10/63-12/63", "2028-2030"
 _RANGE_BEFORE = re.compile(r"(?:\d{1,2}[./]\d{2,4}|(?<!\d)(?:19|20)\d\d|\d{1,2}\.)[ \t]?[-–][ \t]?$")
 _RANGE_AFTER = re.compile(r"[ \t]?(?:[-–]|bis|und|u\.)[ \t]?\d{1,2}\.\d{1,2}\.")
 _YEAR_DASH_AFTER = re.compile(r"[-–](?:(?:19|20)\d\d|\d{2})(?!\d)")
 _TITRES = frozenset({"1/16", "1/20", "1/32", "1/40", "1/64", "1/80"})
 # styles that are numbers or words too, checked in context; the older formats are unambiguous
-_CONTEXTUAL = frozenset({"d_range", "d_range_long", "dmy_spaced", "dmy_slash", "month_yy", "month_name", "m_range", "m_yy",
-                         "dm_nodot", "year", "long_glued", "month_glued"})
+_CONTEXTUAL = frozenset(
+    {
+        "d_range",
+        "d_range_long",
+        "dmy_spaced",
+        "dmy_slash",
+        "month_yy",
+        "month_name",
+        "m_range",
+        "m_yy",
+        "dm_nodot",
+        "year",
+        "long_glued",
+        "month_glued",
+    }
+)
 
 
 def date_context_ok(text: str, start: int, end: int, style: str) -> bool:
@@ -219,7 +249,7 @@ def date_context_ok(text: str, start: int, end: int, style: str) -> bool:
     ("7/63", "2006", "05.11", "August 27") is one only outside quantities, scores, counts and identifiers."""
     if style not in _CONTEXTUAL:
         return True
-    found, before, after = text[start:end], text[max(0, start - 40):start], text[end:end + 40]
+    found, before, after = text[start:end], text[max(0, start - 40) : start], text[end : end + 40]
     if _UNIT_AFTER.match(after):
         return False
     if style in ("year", "m_yy", "m_range", "dmy_slash"):
@@ -238,8 +268,11 @@ def date_context_ok(text: str, start: int, end: int, style: str) -> bool:
         return bool(_DATE_WORD.search(before))
     if style == "dm_nodot":
         # "am 05.11", "am 5.3", "05.11-18.11.2024"; "ab 2.5" is a dose written with a decimal point
-        return bool(_RANGE_AFTER.match(after) or (_DATE_WORD.search(before) and re.search(r"\.\d\d$", found))
-                    or re.search(r"\b(?:[Aa]m|[Vv]om|[Dd]en)[ \t]+$", before))
+        return bool(
+            _RANGE_AFTER.match(after)
+            or (_DATE_WORD.search(before) and re.search(r"\.\d\d$", found))
+            or re.search(r"\b(?:[Aa]m|[Vv]om|[Dd]en)[ \t]+$", before)
+        )
     if style in ("d_range", "d_range_long") and not re.match(r"\d+\.? ?[-–/]", found):
         return bool(_DATE_WORD.search(before))  # "vom 10 und 11.10.": only where a date is expected
     return True
@@ -248,7 +281,12 @@ def date_context_ok(text: str, start: int, end: int, style: str) -> bool:
 def formats_of(d: _dt.date) -> set[str]:
     """The spellings of ``d`` a German document is likely to use (for leak checks and master-list matching)."""
     return {
-        f"{d.day:02d}.{d.month:02d}.{d.year}", f"{d.day}.{d.month}.{d.year}", f"{d.day}.{d.month}.{d.year % 100:02d}",
-        f"{d.day:02d}.{d.month:02d}.{d.year % 100:02d}", f"{d.day}. {MONTHS[d.month - 1]} {d.year}", d.isoformat(),
-        f"{d.day}/{d.month}/{d.year}", f"{d.day:02d}/{d.month:02d}/{d.year}",
+        f"{d.day:02d}.{d.month:02d}.{d.year}",
+        f"{d.day}.{d.month}.{d.year}",
+        f"{d.day}.{d.month}.{d.year % 100:02d}",
+        f"{d.day:02d}.{d.month:02d}.{d.year % 100:02d}",
+        f"{d.day}. {MONTHS[d.month - 1]} {d.year}",
+        d.isoformat(),
+        f"{d.day}/{d.month}/{d.year}",
+        f"{d.day:02d}/{d.month:02d}/{d.year}",
     }

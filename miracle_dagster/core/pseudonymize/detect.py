@@ -58,8 +58,13 @@ class PHIDetector:
     pipeline name or path with PER/LOC/ORG entities (``ner_labels`` maps its labels to PHI types); ``sources``:
     further detectors (:class:`SpanSource`) whose spans are merged for recall (union; rules win on overlap)."""
 
-    def __init__(self, patients: Iterable[dict] = (), ner_model: str | None = None, ner_labels: dict[str, str] | None = None,
-                 sources: Sequence[SpanSource] = ()) -> None:
+    def __init__(
+        self,
+        patients: Iterable[dict] = (),
+        ner_model: str | None = None,
+        ner_labels: dict[str, str] | None = None,
+        sources: Sequence[SpanSource] = (),
+    ) -> None:
         self.nlp = spacy.blank("de")
         for case in _SPECIAL_CASES:
             self.nlp.tokenizer.add_special_case(case, [{"ORTH": case}])
@@ -88,8 +93,11 @@ class PHIDetector:
             for source in self.sources:
                 vouch = getattr(source, "names_need_evidence", True)
                 for text, found, spans in zip(batch_texts, extra, source.spans(batch_texts)):
-                    found += [(s, e, typ, f"model:{source.name}", SOURCE_PRIORITY) for s, e, typ in spans
-                              if typ in PHI_TYPES and plausible(text, s, e, typ, vouch)]
+                    found += [
+                        (s, e, typ, f"model:{source.name}", SOURCE_PRIORITY)
+                        for s, e, typ in spans
+                        if typ in PHI_TYPES and plausible(text, s, e, typ, vouch)
+                    ]
             ner_docs = self.ner.pipe(batch_texts) if self.ner is not None else itertools.repeat(None)
             for (doc, pid), ner_doc, found in zip(self.nlp.pipe(batch, as_tuples=True), ner_docs, extra):
                 yield self._spans(doc, pid, ner_doc, found)
@@ -111,9 +119,15 @@ class PHIDetector:
             if p is None or not date_context_ok(text, m.start(), m.end(), p.style):
                 continue  # "7/63 mg", "Zi. 2019": a number, not a date
             # a month or a bare year is anchored on a made-up day: no birth date by the master list
-            birth = bool(BIRTH_CONTEXT.search(text[max(0, m.start() - 30):m.start()])) or (
-                self.master is not None and p.style not in DAYLESS_STYLES and self.master.is_birth_date(p, patient_id))
-            yield (*_token_aligned(doc, text, m.start(), m.end()), "BIRTH_DATE" if birth else "DATE", f"rule:date_{p.style}", _DATE_PRIORITY)
+            birth = bool(BIRTH_CONTEXT.search(text[max(0, m.start() - 30) : m.start()])) or (
+                self.master is not None and p.style not in DAYLESS_STYLES and self.master.is_birth_date(p, patient_id)
+            )
+            yield (
+                *_token_aligned(doc, text, m.start(), m.end()),
+                "BIRTH_DATE" if birth else "DATE",
+                f"rule:date_{p.style}",
+                _DATE_PRIORITY,
+            )
         for rule in RULES:
             for m in rule.regex.finditer(text):
                 s, e = m.span("v")

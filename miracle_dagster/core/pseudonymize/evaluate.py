@@ -17,7 +17,18 @@ from miracle_dagster.core.pseudonymize.masterlist import birth_of, person_names
 from miracle_dagster.core.schema import PHI_TYPES
 
 MIN_LEAK_LEN = 4  # shorter values (Uwe, Eva, Max, Jan) collide with abbreviations and words: they cannot be tested by string search
-_LEAK_SPAN_TYPES = ("PATIENT_NAME", "RELATIVE_NAME", "BIRTH_DATE", "STREET", "POSTAL_CITY", "PHONE", "EMAIL", "PATIENT_ID", "CASE_ID", "INSURANCE_ID")
+_LEAK_SPAN_TYPES = (
+    "PATIENT_NAME",
+    "RELATIVE_NAME",
+    "BIRTH_DATE",
+    "STREET",
+    "POSTAL_CITY",
+    "PHONE",
+    "EMAIL",
+    "PATIENT_ID",
+    "CASE_ID",
+    "INSURANCE_ID",
+)
 GROUPS = {
     "names": ("PATIENT_NAME", "RELATIVE_NAME", "STAFF_NAME"),
     "dates": ("DATE", "BIRTH_DATE"),
@@ -81,7 +92,9 @@ def _tokens(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"\w+", text)]
 
 
-def evaluate(documents: Sequence[Mapping], gold_spans: Iterable[Mapping], predicted_spans: Iterable[Mapping] | Mapping[str, Sequence]) -> dict:
+def evaluate(
+    documents: Sequence[Mapping], gold_spans: Iterable[Mapping], predicted_spans: Iterable[Mapping] | Mapping[str, Sequence]
+) -> dict:
     """Precision/recall/F1 per PHI type and overall, three ways, plus missed examples.
 
     - ``exact``: entity level, same start, end and type.
@@ -113,8 +126,14 @@ def evaluate(documents: Sequence[Mapping], gold_spans: Iterable[Mapping], predic
                 hit = any(ps[0] < gs[1] and gs[0] < ps[1] for ps in p)
                 c[key]["overlap_gold_tp"] += hit
             if not hit:
-                missed.append({"document_id": doc_id, "type": gs[2], "text": text[gs[0]:gs[1]],
-                               "context": text[max(0, gs[0] - 40):gs[1] + 40].replace("\n", " ⏎ ")})
+                missed.append(
+                    {
+                        "document_id": doc_id,
+                        "type": gs[2],
+                        "text": text[gs[0] : gs[1]],
+                        "context": text[max(0, gs[0] - 40) : gs[1] + 40].replace("\n", " ⏎ "),
+                    }
+                )
         for ps in p:
             for key in (ps[2], "ALL"):
                 c[key]["pred"] += 1
@@ -129,9 +148,26 @@ def evaluate(documents: Sequence[Mapping], gold_spans: Iterable[Mapping], predic
                 c[key]["tok_pred"] += 1
                 c[key]["tok_pred_tp"] += gt is not None
     rows = [_row(t, c[t]) for t in [*PHI_TYPES, "ALL"] if c[t]["gold"] or c[t]["pred"]]
-    groups = {g: _row(g, {k: sum(c[t][k] for t in ts) for k in ("gold", "pred", "exact_tp", "overlap_gold_tp", "overlap_pred_tp",
-                                                              "tok_gold", "tok_pred", "tok_gold_tp", "tok_pred_tp")})
-              for g, ts in GROUPS.items()}
+    groups = {
+        g: _row(
+            g,
+            {
+                k: sum(c[t][k] for t in ts)
+                for k in (
+                    "gold",
+                    "pred",
+                    "exact_tp",
+                    "overlap_gold_tp",
+                    "overlap_pred_tp",
+                    "tok_gold",
+                    "tok_pred",
+                    "tok_gold_tp",
+                    "tok_pred_tp",
+                )
+            },
+        )
+        for g, ts in GROUPS.items()
+    }
     return {"rows": rows, "groups": groups, "missed": missed}
 
 
@@ -139,8 +175,20 @@ def _row(name: str, k: Mapping[str, int]) -> dict:
     ep, er, ef = _prf(k["exact_tp"], k["pred"], k["gold"])
     op, orr, of = _prf(k["overlap_pred_tp"], k["pred"], k["gold"], k["overlap_gold_tp"])
     tp, tr, tf = _prf(k["tok_pred_tp"], k["tok_pred"], k["tok_gold"], k["tok_gold_tp"])
-    return {"type": name, "gold": k["gold"], "pred": k["pred"], "exact_p": ep, "exact_r": er, "exact_f1": ef,
-            "overlap_p": op, "overlap_r": orr, "overlap_f1": of, "token_p": tp, "token_r": tr, "token_f1": tf}
+    return {
+        "type": name,
+        "gold": k["gold"],
+        "pred": k["pred"],
+        "exact_p": ep,
+        "exact_r": er,
+        "exact_f1": ef,
+        "overlap_p": op,
+        "overlap_r": orr,
+        "overlap_f1": of,
+        "token_p": tp,
+        "token_r": tr,
+        "token_f1": tf,
+    }
 
 
 def markdown_table(rows: Sequence[Mapping]) -> str:

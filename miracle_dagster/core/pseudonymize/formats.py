@@ -6,6 +6,8 @@ surrogate of its place, the same place that replaces "Duderstadt" in the address
 "anna.schmidt@web.de" becomes the surrogate person's address. Austrian and Swiss shapes stay: "+43(0)333 775-8447"
 keeps "+43(0)", "A-2236 Opfing" keeps "A-" and gets a 4-digit code, "Diakonissenkrankenhaus Berlin" becomes
 "Krankenhaus <place>" (the operator's name identifies the house; the kind word alone does not).
+
+Long because most of it is data: the shapes (prefixes, separators, kind words) each surrogate keeps.
 """
 
 from __future__ import annotations
@@ -20,19 +22,87 @@ from miracle_dagster.core.pseudonymize.vocab import FIRST_NAMES
 if TYPE_CHECKING:
     from miracle_dagster.core.pseudonymize.surrogates import Surrogator
 
-_SAINTS = ("Marien", "Josef", "Elisabeth", "Vinzenz", "Antonius", "Franziskus", "Martin", "Georg", "Anna", "Hedwig",
-           "Johannes", "Barbara", "Lukas", "Katharinen", "Paulus", "Bernhard", "Clemens", "Agnes", "Christophorus")
-_WARD = re.compile(r"^((?:Station|STATION|Stat\.|Intensivstation|Normalstation|Wachstation|Intensiv|IMC|ICU|ITS|Ambulanz|Tagesklinik)"
-                   r"(?::[ \t]*| +))(.+)$")
+_SAINTS = (
+    "Marien",
+    "Josef",
+    "Elisabeth",
+    "Vinzenz",
+    "Antonius",
+    "Franziskus",
+    "Martin",
+    "Georg",
+    "Anna",
+    "Hedwig",
+    "Johannes",
+    "Barbara",
+    "Lukas",
+    "Katharinen",
+    "Paulus",
+    "Bernhard",
+    "Clemens",
+    "Agnes",
+    "Christophorus",
+)
+_WARD = re.compile(
+    r"^((?:Station|STATION|Stat\.|Intensivstation|Normalstation|Wachstation|Intensiv|IMC|ICU|ITS|Ambulanz|Tagesklinik)"
+    r"(?::[ \t]*| +))(.+)$"
+)
 _CODE = re.compile(r"^(?:[A-Z]{1,5}[ \-]?)?\d{1,4}[A-Za-z]?$")  # a bare ward or room code: "A33", "KJPP-2", "PSY13", "119"
 _ROMAN = ("I", "II", "III", "IV", "V", "VI")
 # kind words of houses, longest first; a compound keeps a generic prefix ("Universitätsklinik") and drops any other
 # ("Diakonissenkrankenhaus" -> "Krankenhaus")
-_KINDS = ("universitätsklinikum", "universitätsmedizin", "universitätsspital", "krankenanstalt", "krankenhaus", "sanatorium", "universität",
-          "hochschule", "klinikum", "kliniken", "hospital", "lazarett", "spital", "klinik", "zentrum", "stift")
-_GENERIC_PREFIX = ("universitäts", "uni", "kreis", "stadt", "städt", "landes", "bezirks", "kantons", "regional", "fach", "reha", "lehr",
-                   "kinder", "frauen", "akut", "kur", "privat", "tages", "zentral", "haupt", "lungen", "herz", "augen", "haut", "nerven",
-                   "psychiatrie", "bundeswehr", "beleg", "poli", "rehabilitations", "schwerpunkt", "versorgungs")
+_KINDS = (
+    "universitätsklinikum",
+    "universitätsmedizin",
+    "universitätsspital",
+    "krankenanstalt",
+    "krankenhaus",
+    "sanatorium",
+    "universität",
+    "hochschule",
+    "klinikum",
+    "kliniken",
+    "hospital",
+    "lazarett",
+    "spital",
+    "klinik",
+    "zentrum",
+    "stift",
+)
+_GENERIC_PREFIX = (
+    "universitäts",
+    "uni",
+    "kreis",
+    "stadt",
+    "städt",
+    "landes",
+    "bezirks",
+    "kantons",
+    "regional",
+    "fach",
+    "reha",
+    "lehr",
+    "kinder",
+    "frauen",
+    "akut",
+    "kur",
+    "privat",
+    "tages",
+    "zentral",
+    "haupt",
+    "lungen",
+    "herz",
+    "augen",
+    "haut",
+    "nerven",
+    "psychiatrie",
+    "bundeswehr",
+    "beleg",
+    "poli",
+    "rehabilitations",
+    "schwerpunkt",
+    "versorgungs",
+)
 _GENERIC_LEAD = ("evangelisch", "katholisch", "städt", "allgemein", "akademisch", "medizinisch", "technisch", "freie", "öffentlich")
 _GENERIC_ABBR = frozenset({"KH", "UK", "UM", "LKH", "KKH", "BKH", "SKH"})
 _PARTICLES = frozenset({"am", "im", "an", "der", "in", "ob", "bei", "vorm", "vor"})
@@ -40,19 +110,79 @@ _PLACE_PREFIX = frozenset({"Bad", "St.", "Sankt", "BAD", "ST."})
 _PRACTICE = re.compile(r"^((?:Gemeinschafts)?[Pp]raxis(?: (?:Dr\.|Prof\.|med\.))+ )(.+)$")
 _SAINT = re.compile(r"^(St\.-|ST\.-)([^-]+)(-\S+)(.*)$")
 _HEAD = re.compile(r"^(\S+(?: für \S+)?)( +)(.+?)(-(?:Mitte|Nord|Süd|Ost|West|MITTE|NORD|SÜD|OST|WEST))?$")
-FREEMAIL = frozenset({"web.de", "gmx.de", "gmx.net", "t-online.de", "gmail.com", "googlemail.com", "posteo.de", "freenet.de",
-                      "outlook.de", "outlook.com", "hotmail.de", "hotmail.com", "yahoo.de", "yahoo.com", "icloud.com", "mail.de", "aol.com"})
+FREEMAIL = frozenset(
+    {
+        "web.de",
+        "gmx.de",
+        "gmx.net",
+        "t-online.de",
+        "gmail.com",
+        "googlemail.com",
+        "posteo.de",
+        "freenet.de",
+        "outlook.de",
+        "outlook.com",
+        "hotmail.de",
+        "hotmail.com",
+        "yahoo.de",
+        "yahoo.com",
+        "icloud.com",
+        "mail.de",
+        "aol.com",
+    }
+)
 # parts of mailbox and domain names that say what an address is, not whose
-_GENERIC = frozenset({"info", "sekretariat", "kontakt", "praxis", "post", "mail", "office", "verwaltung", "station", "ambulanz",
-                      "zentrale", "aufnahme", "labor", "radiologie", "pathologie", "chirurgie", "innere", "kardiologie", "onkologie",
-                      "neurologie", "unfallchirurgie", "anaesthesie", "urologie", "klinikum", "klinik", "kliniken", "uk", "uni",
-                      "uniklinik", "kh", "krankenhaus", "med", "mvz", "hospital", "reha", "st", "de", "com", "net", "org"})
+_GENERIC = frozenset(
+    {
+        "info",
+        "sekretariat",
+        "kontakt",
+        "praxis",
+        "post",
+        "mail",
+        "office",
+        "verwaltung",
+        "station",
+        "ambulanz",
+        "zentrale",
+        "aufnahme",
+        "labor",
+        "radiologie",
+        "pathologie",
+        "chirurgie",
+        "innere",
+        "kardiologie",
+        "onkologie",
+        "neurologie",
+        "unfallchirurgie",
+        "anaesthesie",
+        "urologie",
+        "klinikum",
+        "klinik",
+        "kliniken",
+        "uk",
+        "uni",
+        "uniklinik",
+        "kh",
+        "krankenhaus",
+        "med",
+        "mvz",
+        "hospital",
+        "reha",
+        "st",
+        "de",
+        "com",
+        "net",
+        "org",
+    }
+)
 
 
 def shape(sg: Surrogator, original: str, pid: str, typ: str) -> str:
     """Digits->digits, letters->letters, separators and length kept; every digit or letter run is keyed on its own
     (so a number with and without its letter prefix stays one number); a country prefix ("+49", "+43", "0041"), "(0)"
     and a leading 0 stay."""
+
     def run(m: re.Match[str]) -> str:
         s = m.group()
         if s.startswith("+") or s == "(0)" or (s.startswith("00") and m.group("cc")):
@@ -68,6 +198,7 @@ def shape(sg: Surrogator, original: str, pid: str, typ: str) -> str:
             if new != s:
                 break
         return new
+
     return re.sub(r"\+(?:49|43|41|\d{1,3}(?=[ \-(]))|00(?P<cc>49|43|41)(?=[ \-(])|\(0\)|\d+|[A-Za-z]+", run, original)
 
 
@@ -81,7 +212,7 @@ def street_surrogate(sg: Surrogator, original: str, pid: str) -> str:
 
 
 def postal_city_surrogate(sg: Surrogator, original: str, pid: str) -> str:
-    """"45147 Essen" -> keyed postcode + the city's surrogate; "A-2236 Opfing" / "CH-8001 Zürich" keep the country prefix
+    """ "45147 Essen" -> keyed postcode + the city's surrogate; "A-2236 Opfing" / "CH-8001 Zürich" keep the country prefix
     and get a keyed 4-digit code; a city alone -> the same city surrogate; a country -> another country."""
     m = re.match(r"^((?:[A-Z]{1,2}-)?)(\d{4,5})(?:([ \t]+)(.+))?$", original)
     if not m:
@@ -141,14 +272,14 @@ def _kind(token: str) -> str | None:
 
 
 def _house(sg: Surrogator, original: str, pid: str) -> str | None:
-    """"Diakonissenkrankenhaus Berlin" -> "Krankenhaus <place>", "Krankenhaus der Samariter Holzhausen" -> "Krankenhaus
+    """ "Diakonissenkrankenhaus Berlin" -> "Krankenhaus <place>", "Krankenhaus der Samariter Holzhausen" -> "Krankenhaus
     <place>", "Christian-Drosten-Klinik" -> "<name>-Klinik", "ÖHK Mühlhausen" -> "KH <place>": the kind word stays, names
     of operators and persons go, the place is the surrogate of the original's trailing place (as elsewhere in the text)."""
     tokens = original.split()
     at = next((i for i, t in enumerate(tokens) if _kind(t) or re.fullmatch(r"[A-ZÄÖÜ]{2,4}", t)), None)
     if at is None:
         return None
-    head, rest = tokens[at], tokens[at + 1:]
+    head, rest = tokens[at], tokens[at + 1 :]
     kind = _kind(head)
     if kind is None:  # an abbreviation: "KH" stays, a house's own ("ÖHK", "UKE") becomes "KH"
         new_head = head if head in _GENERIC_ABBR else "KH"
@@ -187,7 +318,7 @@ def _trailing_place(rest: list[str]) -> str:
             i -= 1
         else:
             break
-    return " ".join(rest[max(i, 0):])
+    return " ".join(rest[max(i, 0) :])
 
 
 def email_surrogate(sg: Surrogator, original: str, pid: str) -> str:
@@ -213,6 +344,10 @@ def email_surrogate(sg: Surrogator, original: str, pid: str) -> str:
     if domain.lower() in FREEMAIL:
         return f"{new_local}@{domain}"
     labels = domain.split(".")
-    head = [re.sub(r"[A-Za-zÄÖÜäöüß]+", lambda m: m.group() if fold(m.group()) in _GENERIC else _slug(sg.city(m.group().capitalize(), pid)), lab)
-            for lab in labels[:-1]]
+    head = [
+        re.sub(
+            r"[A-Za-zÄÖÜäöüß]+", lambda m: m.group() if fold(m.group()) in _GENERIC else _slug(sg.city(m.group().capitalize(), pid)), lab
+        )
+        for lab in labels[:-1]
+    ]
     return f"{new_local}@{'.'.join(head + labels[-1:])}"

@@ -81,11 +81,18 @@ def _document(row: dict) -> dict:
     text = row["text"]
     spans = []
     for s in row["phi"]:
-        if text[s["start"]:s["end"]] != s["text"]:
+        if text[s["start"] : s["end"]] != s["text"]:
             raise ValueError(f"GraSCCo {row['id']}: span {s['start']}-{s['end']} does not match its text {s['text']!r}")
         typ = s["type"]
-        spans.append({"start": s["start"], "end": s["end"], "type": TYPE_MAP.get(typ, typ), "gemtex_type": typ,
-                      "identifying": typ not in NOT_IDENTIFYING})
+        spans.append(
+            {
+                "start": s["start"],
+                "end": s["end"],
+                "type": TYPE_MAP.get(typ, typ),
+                "gemtex_type": typ,
+                "identifying": typ not in NOT_IDENTIFYING,
+            }
+        )
     return {"document_id": row["id"], "family": family(row["id"]), "text": text, "spans": spans}
 
 

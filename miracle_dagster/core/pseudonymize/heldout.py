@@ -23,9 +23,7 @@ def heldout_evaluation(n_patients: int, seed: int, ner_model: str | None = None,
         settings.append(("rules_master_list_and_model", corpus.patients, sources))
     for setting, patients, extra in settings:
         detector = PHIDetector(patients=patients, ner_model=ner_model, sources=extra)
-        predicted = {
-            d["document_id"]: spans for d, spans in zip(corpus.documents, detector.pipe(texts, patient_ids))
-        }
+        predicted = {d["document_id"]: spans for d, spans in zip(corpus.documents, detector.pipe(texts, patient_ids))}
         results[setting] = evaluate(corpus.documents, corpus.phi_spans, predicted)
     return {"documents": len(corpus.documents), "phi_spans": len(corpus.phi_spans), "results": results}
 

@@ -26,7 +26,7 @@ TYPE_HINTS = {
     "STAFF_NAME": "Name von Ärztinnen, Ärzten, Pflege, Hausarzt (ohne Titel wie Dr. med.)",
     "BIRTH_DATE": "Geburtsdatum",
     "DATE": "jedes andere Datum (Aufnahme, Entlassung, Untersuchung, OP)",
-    "AGE": "Alter, nur die Zahl (\"63\" in \"63-jährige\")",
+    "AGE": 'Alter, nur die Zahl ("63" in "63-jährige")',
     "STREET": "Straße mit Hausnummer",
     "POSTAL_CITY": "Postleitzahl mit Ort, oder ein Ort allein",
     "PHONE": "Telefonnummer",
@@ -47,7 +47,7 @@ SYSTEM = (
     "Parkinson-Syndrom, Titel und Anreden (Dr. med., Herr, Frau). Antworte nur mit JSON: "
     '{"phi": [{"text": "...", "type": "..."}]}'
 )
-USER = "Text:\n\"\"\"\n{text}\n\"\"\""
+USER = 'Text:\n"""\n{text}\n"""'
 # few-shot turns (user text, expected items): medicine with eponyms but no PHI, then a letterhead full of it (last:
 # small models copy the shape of the last answer, and after an empty list they answer with one)
 EXAMPLES = (
@@ -60,10 +60,19 @@ EXAMPLES = (
         "Klinikum Nordstadt, Klinik für Kardiologie\nHerrn Dr. med. Peter Albers, Bahnhofstr. 12, 30159 Hannover\n"
         "Entlassbrief über Frau Erna Vogt, geb. 03.04.1941, Fall-Nr. 20231187, aufgenommen am 12.05.2023.\n"
         "Die 82-jährige Patientin kam in Begleitung ihrer Tochter Sabine Vogt. Rückfragen: Tel. 0511 4471-230.",
-        [("Klinikum Nordstadt", "ORGANIZATION"), ("Peter Albers", "STAFF_NAME"), ("Bahnhofstr. 12", "STREET"),
-         ("30159 Hannover", "POSTAL_CITY"), ("Erna Vogt", "PATIENT_NAME"), ("03.04.1941", "BIRTH_DATE"),
-         ("20231187", "CASE_ID"), ("12.05.2023", "DATE"), ("82", "AGE"), ("Sabine Vogt", "RELATIVE_NAME"),
-         ("0511 4471-230", "PHONE")],
+        [
+            ("Klinikum Nordstadt", "ORGANIZATION"),
+            ("Peter Albers", "STAFF_NAME"),
+            ("Bahnhofstr. 12", "STREET"),
+            ("30159 Hannover", "POSTAL_CITY"),
+            ("Erna Vogt", "PATIENT_NAME"),
+            ("03.04.1941", "BIRTH_DATE"),
+            ("20231187", "CASE_ID"),
+            ("12.05.2023", "DATE"),
+            ("82", "AGE"),
+            ("Sabine Vogt", "RELATIVE_NAME"),
+            ("0511 4471-230", "PHONE"),
+        ],
     ),
 )
 SCHEMA = {
@@ -80,18 +89,42 @@ SCHEMA = {
     },
     "required": ["phi"],
 }
-PROMPT_VERSION = "phi-llm-de-" + hashlib.sha256(
-    json.dumps([SYSTEM, USER, EXAMPLES, SCHEMA], ensure_ascii=False).encode()).hexdigest()[:10]
+PROMPT_VERSION = "phi-llm-de-" + hashlib.sha256(json.dumps([SYSTEM, USER, EXAMPLES, SCHEMA], ensure_ascii=False).encode()).hexdigest()[:10]
 # what models write instead of the project's types (without a schema, or a server that ignores it)
 TYPE_ALIASES = {
-    "NAME": "PATIENT_NAME", "PATIENT": "PATIENT_NAME", "PERSON": "PATIENT_NAME", "PER": "PATIENT_NAME",
-    "RELATIVE": "RELATIVE_NAME", "ANGEHÖRIGER": "RELATIVE_NAME", "DOCTOR": "STAFF_NAME", "PHYSICIAN": "STAFF_NAME",
-    "STAFF": "STAFF_NAME", "ARZT": "STAFF_NAME", "DOB": "BIRTH_DATE", "GEBURTSDATUM": "BIRTH_DATE", "DATUM": "DATE",
-    "ALTER": "AGE", "STRASSE": "STREET", "STRAßE": "STREET", "ADDRESS": "STREET", "ADRESSE": "STREET",
-    "CITY": "POSTAL_CITY", "ORT": "POSTAL_CITY", "LOCATION": "POSTAL_CITY", "LOC": "POSTAL_CITY",
-    "TELEFON": "PHONE", "TEL": "PHONE", "PHONE_NUMBER": "PHONE", "TELEPHONE": "PHONE", "FAX_NUMBER": "FAX",
-    "E_MAIL": "EMAIL", "MAIL": "EMAIL", "ORG": "ORGANIZATION", "HOSPITAL": "ORGANIZATION", "KLINIK": "ORGANIZATION",
-}  # fmt: skip
+    "NAME": "PATIENT_NAME",
+    "PATIENT": "PATIENT_NAME",
+    "PERSON": "PATIENT_NAME",
+    "PER": "PATIENT_NAME",
+    "RELATIVE": "RELATIVE_NAME",
+    "ANGEHÖRIGER": "RELATIVE_NAME",
+    "DOCTOR": "STAFF_NAME",
+    "PHYSICIAN": "STAFF_NAME",
+    "STAFF": "STAFF_NAME",
+    "ARZT": "STAFF_NAME",
+    "DOB": "BIRTH_DATE",
+    "GEBURTSDATUM": "BIRTH_DATE",
+    "DATUM": "DATE",
+    "ALTER": "AGE",
+    "STRASSE": "STREET",
+    "STRAßE": "STREET",
+    "ADDRESS": "STREET",
+    "ADRESSE": "STREET",
+    "CITY": "POSTAL_CITY",
+    "ORT": "POSTAL_CITY",
+    "LOCATION": "POSTAL_CITY",
+    "LOC": "POSTAL_CITY",
+    "TELEFON": "PHONE",
+    "TEL": "PHONE",
+    "PHONE_NUMBER": "PHONE",
+    "TELEPHONE": "PHONE",
+    "FAX_NUMBER": "FAX",
+    "E_MAIL": "EMAIL",
+    "MAIL": "EMAIL",
+    "ORG": "ORGANIZATION",
+    "HOSPITAL": "ORGANIZATION",
+    "KLINIK": "ORGANIZATION",
+}
 ITEM_REASONS = ("not_in_text", "unknown_type", "too_short", "too_long", "implausible", "duplicate", "malformed_item")
 CHUNK_REASONS = ("invalid_json", "failed_request")  # counted per chunk: its items never arrive
 DIGIT_TYPES = frozenset(PHI_TYPES) - NAME_TYPES - {"STREET", "POSTAL_CITY", "EMAIL", "ORGANIZATION"}
@@ -123,8 +156,7 @@ class LLMPHIDetector:
     name = "llm"
     names_need_evidence = False  # it reads the sentence: "Rücksprache mit Wolkenstein" is a person to it
 
-    def __init__(self, client: LLMClient, chunk_chars: int = 1500, max_tokens: int = 512, seed: int = 0,
-                 max_item_chars: int = 100) -> None:
+    def __init__(self, client: LLMClient, chunk_chars: int = 1500, max_tokens: int = 512, seed: int = 0, max_item_chars: int = 100) -> None:
         if chunk_chars < 100:
             raise ValueError("chunk_chars must be at least 100")
         self.client, self.chunk_chars, self.max_item_chars = client, chunk_chars, max_item_chars
@@ -137,8 +169,7 @@ class LLMPHIDetector:
 
     def find(self, texts: Sequence[str]) -> list[list[Found]]:
         """Accepted occurrences per text, sorted; all chunks of all texts go to the client in one call."""
-        jobs = [(i, offset, chunk) for i, text in enumerate(texts) for offset, chunk in chunks(text, self.chunk_chars)
-                if chunk.strip()]
+        jobs = [(i, offset, chunk) for i, text in enumerate(texts) for offset, chunk in chunks(text, self.chunk_chars) if chunk.strip()]
         self.stats["texts"] += len(texts)
         self.stats["chunks"] += len(jobs)
         completions = self.client.complete([self.request(chunk) for _, _, chunk in jobs]) if jobs else []
@@ -158,9 +189,14 @@ class LLMPHIDetector:
         return out
 
     def request(self, chunk: str) -> ChatRequest:
-        shots = [turn for text, items in EXAMPLES for turn in (
-            ("user", USER.format(text=text)),
-            ("assistant", json.dumps({"phi": [{"text": t, "type": typ} for t, typ in items]}, ensure_ascii=False)))]
+        shots = [
+            turn
+            for text, items in EXAMPLES
+            for turn in (
+                ("user", USER.format(text=text)),
+                ("assistant", json.dumps({"phi": [{"text": t, "type": typ} for t, typ in items]}, ensure_ascii=False)),
+            )
+        ]
         return ChatRequest((("system", SYSTEM), *shots, ("user", USER.format(text=chunk))), self.sampling)
 
     @property
@@ -169,10 +205,15 @@ class LLMPHIDetector:
 
     def metadata(self) -> dict[str, int | str]:
         """For an asset: prompt version, model, every count (zeros included, so a missing reason is visible)."""
-        counts = {k: self.stats[k] for k in ("texts", "chunks", "returned", "accepted", *ITEM_REASONS, *CHUNK_REASONS,
-                                             "trimmed", "offsets_wrong", "spans")}
-        return {"llm_phi_prompt_version": self.prompt_version, "llm_phi_model": self.client.model_id,
-                **{f"llm_phi_{k}": v for k, v in counts.items()}}
+        counts = {
+            k: self.stats[k]
+            for k in ("texts", "chunks", "returned", "accepted", *ITEM_REASONS, *CHUNK_REASONS, "trimmed", "offsets_wrong", "spans")
+        }
+        return {
+            "llm_phi_prompt_version": self.prompt_version,
+            "llm_phi_model": self.client.model_id,
+            **{f"llm_phi_{k}": v for k, v in counts.items()},
+        }
 
     def _locate(self, chunk: str, items: list) -> list[tuple[int, int, str, str]]:
         """(start, end, type, text) in the chunk for every accepted item; each item counts once, accepted or rejected."""
@@ -259,14 +300,14 @@ def trim(text: str, typ: str) -> str:
     text = text.strip(" ,;:")
     if typ in NAME_TYPES:
         while (m := _LEAD_WORD.match(text)) and m.group(1).lower().rstrip(",:") in _NAME_LEAD:
-            text = text[m.end():]
+            text = text[m.end() :]
     elif typ == "AGE" and (m := re.search(r"\d+", text)):  # "82-jährige", "63 Jahre": the number alone
         return m.group()
     elif typ in DIGIT_TYPES:
         while (m := _LEAD_WORD.match(text)) and not any(ch.isdigit() for ch in m.group(1)):
-            text = text[m.end():]
+            text = text[m.end() :]
         while (m := _TRAIL_WORD.search(text)) and not any(ch.isdigit() for ch in m.group(1)):
-            text = text[:m.start()]
+            text = text[: m.start()]
     return text.strip(" ,;:")
 
 
@@ -285,7 +326,8 @@ def occurrences(chunk: str, text: str) -> list[tuple[int, int]]:
     while i >= 0:
         end = i + len(text)
         cuts = (text[0].isalnum() and i > 0 and chunk[i - 1].isalnum()) or (
-            text[-1].isalnum() and end < len(chunk) and chunk[end].isalnum())
+            text[-1].isalnum() and end < len(chunk) and chunk[end].isalnum()
+        )
         if not cuts:
             out.append((i, end))
         i = chunk.find(text, i + 1)

@@ -47,8 +47,14 @@ def publish(models_dir: str | Path, version: str, trained_dir: Path, card: str) 
     return target
 
 
-def train_and_publish(models_dir: str | Path, version: str, data: Sequence[Annotated], config: PhiTrainConfig,
-                      evaluation: dict | None = None, sources: dict[str, int] | None = None) -> tuple[Path, dict]:
+def train_and_publish(
+    models_dir: str | Path,
+    version: str,
+    data: Sequence[Annotated],
+    config: PhiTrainConfig,
+    evaluation: dict | None = None,
+    sources: dict[str, int] | None = None,
+) -> tuple[Path, dict]:
     """Train on data next to the versions (so publishing is a move on the same disk) and publish it with its card.
     Returns the version's folder and the training record."""
     Path(models_dir).mkdir(parents=True, exist_ok=True)
@@ -73,7 +79,7 @@ def model_card(version: str, record: dict, evaluation: dict | None) -> str:
     lines = [
         f"# phi_detector {version}",
         "",
-        "German clinical PHI detector: spaCy NER (`blank(\"de\")`, CNN tok2vec) over the project's PHI types, merged",
+        'German clinical PHI detector: spaCy NER (`blank("de")`, CNN tok2vec) over the project\'s PHI types, merged',
         "with the rule-based detector by the pseudonymizer. Trained on CPU; hospital-internal: it was trained on",
         "annotated letters and may have memorised names from them, so it is not published outside the hospital.",
         "",
@@ -86,8 +92,13 @@ def model_card(version: str, record: dict, evaluation: dict | None) -> str:
         f"- training time: {record['train_seconds']} s on CPU, spaCy {record['spacy_version']}",
     ]
     if evaluation:
-        lines += ["", f"## Held-out quality (GraSCCo, {evaluation['k']}-fold by template family)", "",
-                  "| detector | recall (95% CI) | token recall | precision |", "|---|---|---|---|"]
+        lines += [
+            "",
+            f"## Held-out quality (GraSCCo, {evaluation['k']}-fold by template family)",
+            "",
+            "| detector | recall (95% CI) | token recall | precision |",
+            "|---|---|---|---|",
+        ]
         for setting, r in evaluation["results"].items():
             lo, hi = r["recall_ci95"]
             lines.append(f"| {setting} | {r['recall']:.3f} ({lo:.3f}-{hi:.3f}) | {r['token_recall']:.3f} | {r['precision']:.3f} |")

@@ -75,11 +75,48 @@ Sardinien, Korsika, Bali, Phuket, Malediven
 """
 _MORE_COUNTRIES = "Kosovo, USA, Russland, Tschechien, Weißrussland, Moldawien, Mazedonien, Nordirland, Schottland, England, Wales"
 # ordinary words, directions or surnames that are also places: taken only in address context, never after "in"/"nach"
-AMBIGUOUS = frozenset({
-    "Essen", "Regen", "Norden", "Brand", "Burg", "Bogen", "Forst", "Aue", "Waren", "Wald", "Baden", "Zug", "Weil", "Hof", "Halle",
-    "Roth", "Haag", "Horn", "Leer", "Bergen", "Siegen", "Buchs", "Bulle", "Gland", "Split", "Nancy", "Palma", "Porto", "Santiago",
-    "Washington", "Posen", "Weiden", "Sitten", "Schlieren", "Meilen", "Geldern", "Wedel", "Grein",
-})
+AMBIGUOUS = frozenset(
+    {
+        "Essen",
+        "Regen",
+        "Norden",
+        "Brand",
+        "Burg",
+        "Bogen",
+        "Forst",
+        "Aue",
+        "Waren",
+        "Wald",
+        "Baden",
+        "Zug",
+        "Weil",
+        "Hof",
+        "Halle",
+        "Roth",
+        "Haag",
+        "Horn",
+        "Leer",
+        "Bergen",
+        "Siegen",
+        "Buchs",
+        "Bulle",
+        "Gland",
+        "Split",
+        "Nancy",
+        "Palma",
+        "Porto",
+        "Santiago",
+        "Washington",
+        "Posen",
+        "Weiden",
+        "Sitten",
+        "Schlieren",
+        "Meilen",
+        "Geldern",
+        "Wedel",
+        "Grein",
+    }
+)
 
 
 def _split(block: str) -> set[str]:
@@ -87,8 +124,15 @@ def _split(block: str) -> set[str]:
 
 
 # Faker's lists, without its few garbled entries ("Badibling", "Hansestadttralsund", "Biel/Bienne", "... 1")
-CITIES = frozenset({c for c in (*_DE.cities, *_AT.cities, *_CH.cities) if re.fullmatch(r"[^\d/]+", c)
-                    and not re.match(r"Bad[a-z]|Hansestadt|Neustadtner", c)} | _split(_MAJOR_DACH) | _split(_WORLD))
+CITIES = frozenset(
+    {
+        c
+        for c in (*_DE.cities, *_AT.cities, *_CH.cities)
+        if re.fullmatch(r"[^\d/]+", c) and not re.match(r"Bad[a-z]|Hansestadt|Neustadtner", c)
+    }
+    | _split(_MAJOR_DACH)
+    | _split(_WORLD)
+)
 COUNTRIES = frozenset({c for c in _DE.countries if " und " not in c and len(c.split()) <= 2} | _split(_MORE_COUNTRIES))
 PLACES = CITIES | COUNTRIES
 

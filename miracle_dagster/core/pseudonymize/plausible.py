@@ -13,8 +13,8 @@ import re
 
 from miracle_dagster.core.pseudonymize.dates import date_context_ok, parse
 from miracle_dagster.core.pseudonymize.places import PLACES
-from miracle_dagster.core.schema import NAME_TYPES
 from miracle_dagster.core.pseudonymize.vocab import EPONYMS, FIRST_NAMES, HONORIFICS, NON_NAMES, PARTICLES, TITLES, is_medical
+from miracle_dagster.core.schema import NAME_TYPES
 
 ID_TYPES = frozenset({"PATIENT_ID", "CASE_ID", "ORDER_ID", "INSURANCE_ID"})
 _NAME_WORD = re.compile(r"^(?:[A-ZÄÖÜ][^\W\d_]*\.?|[A-ZÄÖÜ]\.)(?:-[A-ZÄÖÜ][^\W\d_]*)*$")
@@ -23,8 +23,10 @@ _MONTH = re.compile(r"(?i)\b(?:jan|feb|mär|mrz|apr|mai|jun|jul|aug|sep|okt|nov|
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _CODE = re.compile(r"^[A-Z]\d{2}(?:\.\d+)?$")  # an ICD-10 code ("I10", "C20"), not a ward or an id
 _AGE_AFTER = re.compile(r"^ ?-? ?(?:[jJ]ähr|[jJ]ahr|J\.|jähr)")
-_STREET_WORD = re.compile(r"(?i)(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|ufer|damm|chaussee|steig|pfad|promenade|"
-                          r"wall|graben|stieg|markt|hof|berg|blick|feld|garten|zeile|kai|anger|au|tal|höhe|siedlung)\b")
+_STREET_WORD = re.compile(
+    r"(?i)(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|ufer|damm|chaussee|steig|pfad|promenade|"
+    r"wall|graben|stieg|markt|hof|berg|blick|feld|garten|zeile|kai|anger|au|tal|höhe|siedlung)\b"
+)
 _CONTEXT_WORDS = HONORIFICS | TITLES
 _NOT_NAMES = NON_NAMES | {"ja", "nein", "zwei", "drei", "vier", "fünf", "keine", "kein", "offener", "offene"}
 _PLACE_BEFORE = re.compile(r"(?:\b(?:in|aus|nach|bei|von)|\d{4,5}|[A-Z]{1,2}-\d{4,5})\s+$")
@@ -55,7 +57,7 @@ def plausible(text: str, start: int, end: int, typ: str, names_need_evidence: bo
             return date_context_ok(text, start, end, parsed.style)
         return digits >= 2 and bool(_MONTH.search(span) or _YEAR.search(span)) and date_context_ok(text, start, end, "m_yy")
     if typ == "AGE":
-        return span.isdigit() and int(span) <= 125 and bool(_AGE_AFTER.match(text[end:end + 6]))
+        return span.isdigit() and int(span) <= 125 and bool(_AGE_AFTER.match(text[end : end + 6]))
     if typ in ("PHONE", "FAX"):
         return digits >= 6
     if typ in ID_TYPES:
@@ -70,7 +72,7 @@ def plausible(text: str, start: int, end: int, typ: str, names_need_evidence: bo
         if not span[:1].isupper() or _DECIMAL.search(span) or _CODE.match(span) or (len(words) == 1 and is_medical(words[0])):
             return False
         if typ == "POSTAL_CITY" and not digits:  # a place name alone: a known place, or one after "in" / a zip
-            return span in PLACES or bool(_PLACE_BEFORE.search(text[max(0, start - 12):start]))
+            return span in PLACES or bool(_PLACE_BEFORE.search(text[max(0, start - 12) : start]))
         return True
     return True
 
@@ -81,13 +83,18 @@ def _name(text: str, start: int, end: int, need_evidence: bool) -> bool:
     Hypertonus" has none of them)."""
     span = text[start:end]
     words = [w for w in _words(span) if w.lower() not in PARTICLES]
-    if not words or len(words) > 4 or any(c.isdigit() for c in span) or text[end:end + 2].lstrip(" ").startswith(":"):
+    if not words or len(words) > 4 or any(c.isdigit() for c in span) or text[end : end + 2].lstrip(" ").startswith(":"):
         return False
-    if not all(_NAME_WORD.match(w) for w in words) or medical_name(" ".join(w.rstrip(".") for w in words)) or any(w.lower() in _NOT_NAMES for w in words):
+    if (
+        not all(_NAME_WORD.match(w) for w in words)
+        or medical_name(" ".join(w.rstrip(".") for w in words))
+        or any(w.lower() in _NOT_NAMES for w in words)
+    ):
         return False
     if not need_evidence:
         return True
-    before = _words(text[max(0, start - 30):start].replace("\n", " "))
+    before = _words(text[max(0, start - 30) : start].replace("\n", " "))
     vouched = any(w.lower() in FIRST_NAMES or re.fullmatch(r"[A-ZÄÖÜ]\.", w) for w in words) or (
-        bool(before) and before[-1].lower().rstrip(":") in {c.rstrip(".") for c in _CONTEXT_WORDS} | _CONTEXT_WORDS)
+        bool(before) and before[-1].lower().rstrip(":") in {c.rstrip(".") for c in _CONTEXT_WORDS} | _CONTEXT_WORDS
+    )
     return vouched or span.isupper()

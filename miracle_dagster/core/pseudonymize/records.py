@@ -88,16 +88,24 @@ class RowPseudonymizer:
         for column in ID_PREFIXES:
             if column in out:
                 out[column] = pseudonym_id(self.surrogator, column, row[column])
-                result.key.append({"patient_id": patient, "type": f"column:{column}", "original": str(row[column]),
-                                   "surrogate": out[column], "row_id": row_id})
+                result.key.append(
+                    {
+                        "patient_id": patient,
+                        "type": f"column:{column}",
+                        "original": str(row[column]),
+                        "surrogate": out[column],
+                        "row_id": row_id,
+                    }
+                )
         if "date" in out:
             out["date"] = shift_iso_date(self.surrogator, row["date"], patient)
         raw_ids = {str(row[c]) for c in ("patient_id", "case_id", "document_id") if c in row}
         leaks = sorted({leak for column in spans for leak in find_leaks(out[column], self.known_values.get(patient, set()) | raw_ids)})
         if leaks:
             # The withheld row carries only ids and PHI types, never the leaked values themselves.
-            result.withheld.append({"row_id": row_id, "patient_id": patient, "reason": "known_phi_after_replacement",
-                                    "n_leaks": len(leaks)})
+            result.withheld.append(
+                {"row_id": row_id, "patient_id": patient, "reason": "known_phi_after_replacement", "n_leaks": len(leaks)}
+            )
         else:
             result.rows.append(out)
 

@@ -21,8 +21,8 @@ from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 from faker import Faker
 
 from miracle_dagster.core.pseudonymize import dates
-from miracle_dagster.core.pseudonymize.masterlist import fold, person_names
 from miracle_dagster.core.pseudonymize.formats import email_surrogate, org_surrogate, postal_city_surrogate, shape, street_surrogate
+from miracle_dagster.core.pseudonymize.masterlist import fold, person_names
 from miracle_dagster.core.pseudonymize.vocab import FIRST_NAMES_FEMALE, FIRST_NAMES_MALE, PARTICLES
 
 MIN_SECRET_BYTES = 16
@@ -50,7 +50,9 @@ class Surrogator:
     ever a real patient's or relative's name. ``reserved``: further strings whose words must never be emitted.
     """
 
-    def __init__(self, secret: bytes, locale: str = "de_DE", patients: Iterable[Mapping[str, Any]] = (), reserved: Iterable[str] = ()) -> None:
+    def __init__(
+        self, secret: bytes, locale: str = "de_DE", patients: Iterable[Mapping[str, Any]] = (), reserved: Iterable[str] = ()
+    ) -> None:
         if isinstance(secret, str):
             secret = secret.encode("utf-8")
         if not secret or len(secret) < MIN_SECRET_BYTES:
@@ -70,7 +72,10 @@ class Surrogator:
         # (pick() skips a reserved name by drawing again, which only changes the surrogates that collide)
         provider = next(p for p in self._faker.get_providers() if hasattr(p, "first_names_female"))
         self._surnames = sorted({n for n in provider.last_names if n.isalpha()})
-        self._given = {sex: sorted({n for n in names if n.isalpha()}) for sex, names in (("m", provider.first_names_male), ("f", provider.first_names_female))}
+        self._given = {
+            sex: sorted({n for n in names if n.isalpha()})
+            for sex, names in (("m", provider.first_names_male), ("f", provider.first_names_female))
+        }
         self._letters = sorted({n[0] for n in self._given["m"]} & {n[0] for n in self._given["f"]})
         self._cached = functools.lru_cache(maxsize=1 << 16)(self._surrogate)
 
@@ -138,8 +143,14 @@ class Surrogator:
 
     def surname(self, original: str, pid: str) -> str:
         """Each part of a (double) surname; an initial standing for a surname ("Frau I.", "M. wird vorgestellt") stays an initial."""
-        parts = [self._initial(p, pid) if re.fullmatch(r"[^\W\d_]\.", p) else self.pick(self._surnames, p, pid, "SURNAME", fold(p))
-                 if p[:1].isalpha() else p for p in original.split("-")]
+        parts = [
+            self._initial(p, pid)
+            if re.fullmatch(r"[^\W\d_]\.", p)
+            else self.pick(self._surnames, p, pid, "SURNAME", fold(p))
+            if p[:1].isalpha()
+            else p
+            for p in original.split("-")
+        ]
         out = "-".join(parts)
         return out.upper() if original.isupper() and len(original) > 1 else out
 
@@ -165,7 +176,7 @@ class Surrogator:
         return out.upper() if original.isupper() and len(original) > 2 else out
 
     def name(self, original: str, pid: str, sex: str | None = None) -> str:
-        """"Anna Schmidt", "Schmidt", "SCHMIDT, Anna", "A. Schmidt", "von der Heide": parts replaced, layout kept;
+        """ "Anna Schmidt", "Schmidt", "SCHMIDT, Anna", "A. Schmidt", "von der Heide": parts replaced, layout kept;
         ``sex`` ("m"/"f", from Herr/Frau in the context) is used when the first name itself does not tell."""
         if "," in original:
             last, _, first = original.partition(",")
@@ -175,7 +186,7 @@ class Surrogator:
         idx = max((i for i, t in enumerate(tokens) if t and t.lower() not in PARTICLES), default=len(tokens) - 1)
         last = tokens[idx]
         head = self._given_all(" ".join(tokens[:idx]), last, pid, sex)
-        return " ".join(t for t in (head, self.surname(last, pid), *tokens[idx + 1:]) if t)
+        return " ".join(t for t in (head, self.surname(last, pid), *tokens[idx + 1 :]) if t)
 
     def _given_all(self, names: str, surname: str, pid: str, sex: str | None) -> str:
         return " ".join(t if t.lower() in PARTICLES or not t else self.given(t, surname, pid, sex) for t in names.split(" "))
@@ -198,7 +209,7 @@ def pseudonymize(text: str, spans: Iterable[Any], patient_id: str | None, surrog
         if start < pos:
             continue
         original = text[start:end]
-        sur = surrogator.surrogate(typ, original, patient_id, context=text[max(0, start - 40):start])
+        sur = surrogator.surrogate(typ, original, patient_id, context=text[max(0, start - 40) : start])
         out += [text[pos:start], sur]
         replacements.append(Replacement(start, end, typ, original, sur))
         pos = end

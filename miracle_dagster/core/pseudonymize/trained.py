@@ -87,8 +87,9 @@ def _examples(nlp, data: Iterable[Annotated], size: int, stats: Counter) -> list
     return out
 
 
-def train(data: Sequence[Annotated], out_dir: str | Path | None, config: PhiTrainConfig = PhiTrainConfig(),
-          sources: dict[str, int] | None = None) -> tuple[spacy.Language, dict]:
+def train(
+    data: Sequence[Annotated], out_dir: str | Path | None, config: PhiTrainConfig = PhiTrainConfig(), sources: dict[str, int] | None = None
+) -> tuple[spacy.Language, dict]:
     """Train a German NER over PHI types; save to ``out_dir`` (with ``phi_detector.json``) when given.
     Returns the pipeline and its record: documents per source, span counts, rejected spans by reason, losses, seconds."""
     spacy.util.fix_random_seed(config.seed)
@@ -139,8 +140,10 @@ class TrainedPHISource:
         self.batch_size = batch_size
 
     def spans(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
-        return [[(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in PHI_TYPES]
-                for doc in self.nlp.pipe(texts, batch_size=self.batch_size)]
+        return [
+            [(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in PHI_TYPES]
+            for doc in self.nlp.pipe(texts, batch_size=self.batch_size)
+        ]
 
 
 def generated_data(config: PhiTrainConfig) -> dict[str, list[Annotated]]:

@@ -169,18 +169,24 @@ def answer_in_question(question: str, answer: str, language: str) -> bool:
 
 # Open questions (what, where, how ...) whose answer cannot be a bare yes or no; languages without an entry skip the check.
 OPEN_QUESTION_WORDS = {
-    "de": set("was wer wem wen wessen wie wieviel wieviele wo woher wohin wann warum weshalb wieso welche welcher welches "
-              "welchem welchen womit wodurch woran worauf worin wofür wogegen".split()),
+    "de": set(
+        "was wer wem wen wessen wie wieviel wieviele wo woher wohin wann warum weshalb wieso welche welcher welches "
+        "welchem welchen womit wodurch woran worauf worin wofür wogegen".split()
+    ),
     "en": set("what who whom whose how where when why which".split()),
-}  # fmt: skip
+}
 YES_NO = {"de": {"ja", "nein"}, "en": {"yes", "no"}}
 
 
 def yes_no_to_open_question(question: str, answer: str, language: str) -> bool:
     """The question opens with an open-question word (as a clinician writes it) and the answer is only yes or no."""
     question_words, answer_words = words(question), words(answer)
-    return (bool(question_words) and question_words[0] in OPEN_QUESTION_WORDS.get(language, ())
-            and bool(answer_words) and set(answer_words) <= YES_NO.get(language, set()))  # fmt: skip
+    return (
+        bool(question_words)
+        and question_words[0] in OPEN_QUESTION_WORDS.get(language, ())
+        and bool(answer_words)
+        and set(answer_words) <= YES_NO.get(language, set())
+    )
 
 
 def repeated_word(question: str, language: str, times: int = 3) -> str:

@@ -21,19 +21,46 @@ from miracle_dagster.core.qa.parse import parse_pairs
 from miracle_dagster.core.qa.prompts import load_prompts
 
 SOURCE_COLUMNS = (
-    "passage_id", "section_id", "document_id", "patient_id", "case_id",
-    "specialty", "document_type", "date", "section_name", "split",
-)  # fmt: skip
+    "passage_id",
+    "section_id",
+    "document_id",
+    "patient_id",
+    "case_id",
+    "specialty",
+    "document_type",
+    "date",
+    "section_name",
+    "split",
+)
 PAIR_COLUMNS = (
-    "pair_id", "question", "answer", *SOURCE_COLUMNS, "language", "generator_model", "prompt_version",
-    "question_language", "answer_support", "round_trip_rank",
-)  # fmt: skip
+    "pair_id",
+    "question",
+    "answer",
+    *SOURCE_COLUMNS,
+    "language",
+    "generator_model",
+    "prompt_version",
+    "question_language",
+    "answer_support",
+    "round_trip_rank",
+)
 REJECT_COLUMNS = (*PAIR_COLUMNS, "reason", "detail")
 REASONS = (
-    "llm_error", "invalid_json", "no_pairs", "malformed_pair", "not_a_question", "wrong_language", "answer_in_question",
-    "yes_no_to_open_question", "repeated_word", "near_duplicate", "generic_question", "unsupported_answer", "invented_number",
+    "llm_error",
+    "invalid_json",
+    "no_pairs",
+    "malformed_pair",
+    "not_a_question",
+    "wrong_language",
+    "answer_in_question",
+    "yes_no_to_open_question",
+    "repeated_word",
+    "near_duplicate",
+    "generic_question",
+    "unsupported_answer",
+    "invented_number",
     "round_trip_failed",
-)  # fmt: skip
+)
 
 Encoder = Callable[[list[str]], "object"]  # texts -> unit vectors (numpy array)
 
@@ -61,7 +88,9 @@ class QAResult:
     kept: pd.DataFrame
     rejected: pd.DataFrame
     prompt_version: str
-    sections: Counter = field(default_factory=Counter)  # seen, skipped_section, skipped_short, over_limit, with_pairs, failed, cached, generated
+    sections: Counter = field(
+        default_factory=Counter
+    )  # seen, skipped_section, skipped_short, over_limit, with_pairs, failed, cached, generated
     rejected_by_reason: Counter = field(default_factory=Counter)
     repaired: int = 0  # outputs that parsed only after the repair round
 
@@ -74,9 +103,7 @@ def generate_qa(
     encode_passages: Encoder | None = None,
 ) -> QAResult:
     prompts = load_prompts(config.language, config.questions_per_section, config.prompts_file)
-    sampling = Sampling(
-        temperature=config.temperature, max_tokens=config.max_tokens, seed=config.seed, json_schema=prompts.json_schema()
-    )
+    sampling = Sampling(temperature=config.temperature, max_tokens=config.max_tokens, seed=config.seed, json_schema=prompts.json_schema())
     result = QAResult(kept=_frame([], PAIR_COLUMNS), rejected=_frame([], REJECT_COLUMNS), prompt_version=prompts.version)
     result.sections["seen"] = len(sections)
     clinical = [s for s in sections if s.get("section_name", "") not in config.skip_sections]

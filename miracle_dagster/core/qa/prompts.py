@@ -19,7 +19,7 @@ DEFAULT_PROMPTS: dict[str, dict] = {
             "Antworten aus dem Text. Du antwortest ausschließlich auf Deutsch und ausschließlich mit JSON."
         ),
         "user": (
-            "Dokumenttyp: {document_type}\nAbschnitt: {section_name}\n\nText:\n\"\"\"\n{text}\n\"\"\"\n\n"
+            'Dokumenttyp: {document_type}\nAbschnitt: {section_name}\n\nText:\n"""\n{text}\n"""\n\n'
             "{focus}\nSchreibe {n} verschiedene Fragen zu konkreten Inhalten dieses Abschnitts (Befund, Diagnose, "
             "Messwert, Medikament, Lokalisation, Eingriff, Zeitpunkt) und jeweils die Antwort, die im Text steht. "
             "Keine allgemeinen Fragen, die zu jedem Dokument passen. Nenne keine Namen von Personen.\n"
@@ -46,7 +46,7 @@ DEFAULT_PROMPTS: dict[str, dict] = {
             "in English and only with JSON."
         ),
         "user": (
-            "Document type: {document_type}\nSection: {section_name}\n\nText:\n\"\"\"\n{text}\n\"\"\"\n\n"
+            'Document type: {document_type}\nSection: {section_name}\n\nText:\n"""\n{text}\n"""\n\n'
             "{focus}\nWrite {n} different questions about specific content of this section (finding, diagnosis, "
             "measurement, drug, location, procedure, date) and the answer found in the text for each. No generic "
             "questions that fit any document. Do not name people.\n"

@@ -21,8 +21,11 @@ def letterhead(d: Doc, c: Ctx, ward: bool = True) -> None:
         d.phi(hosp, "ORGANIZATION")
         d.nl()
         d.add(dep["name"] + "\n")
-        d.add(rng.choice(("Direktor", "Chefarzt", "Klinikdirektor", "Leitung")) + ": " if dep["chief"]["sex"] == "m"
-              else rng.choice(("Direktorin", "Chefärztin", "Klinikdirektorin", "Leitung")) + ": ")
+        d.add(
+            rng.choice(("Direktor", "Chefarzt", "Klinikdirektor", "Leitung")) + ": "
+            if dep["chief"]["sex"] == "m"
+            else rng.choice(("Direktorin", "Chefärztin", "Klinikdirektorin", "Leitung")) + ": "
+        )
         c.staff(d, dep["chief"], form="full")
         d.nl()
         d.phi(w.street, "STREET")
@@ -130,10 +133,18 @@ def patient_block(d: Doc, c: Ctx, ids: bool = True, address_p: float = 0.35) -> 
     if ids:
         bits: list[tuple[str, str, str]] = []
         if rng.random() < 0.85:
-            bits.append((rng.choice(("Pat.-Nr.: ", "PID: ", "Patienten-Nr. ", "Pat.-ID ")), p["patient_id"] if rng.random() < 0.6 else p["patient_id"][1:], "PATIENT_ID"))
+            bits.append(
+                (
+                    rng.choice(("Pat.-Nr.: ", "PID: ", "Patienten-Nr. ", "Pat.-ID ")),
+                    p["patient_id"] if rng.random() < 0.6 else p["patient_id"][1:],
+                    "PATIENT_ID",
+                )
+            )
         if rng.random() < 0.75:
             cid = c.case["case_id"]
-            bits.append((rng.choice(("Fall-Nr.: ", "Fallnummer: ", "Fall: ", "Aufn.-Nr. ")), cid if rng.random() < 0.6 else cid[1:], "CASE_ID"))
+            bits.append(
+                (rng.choice(("Fall-Nr.: ", "Fallnummer: ", "Fall: ", "Aufn.-Nr. ")), cid if rng.random() < 0.6 else cid[1:], "CASE_ID")
+            )
         if rng.random() < 0.4:
             bits.append((rng.choice(("Versicherten-Nr.: ", "KV-Nr. ", "Krankenversicherten-Nr.: ")), p["insurance_id"], "INSURANCE_ID"))
         sep = rng.choice((" | ", "    ", ", ", "\n"))
@@ -179,8 +190,15 @@ def signature(d: Doc, c: Ctx, people: Sequence[tuple[dict[str, Any], str]], gree
             d.add(", " + role)
         d.nl()
     if rng.random() < 0.2:
-        d.add(rng.choice(("Dieser Brief wurde elektronisch erstellt und ist ohne Unterschrift gültig.\n",
-                          "Elektronisch freigegeben am ", "Vidiert durch OA am ")))
+        d.add(
+            rng.choice(
+                (
+                    "Dieser Brief wurde elektronisch erstellt und ist ohne Unterschrift gültig.\n",
+                    "Elektronisch freigegeben am ",
+                    "Vidiert durch OA am ",
+                )
+            )
+        )
         if not d.ends_with_newline():
             c.date(d, c.doc_date)
             d.add(".\n")
@@ -191,11 +209,16 @@ def signature(d: Doc, c: Ctx, people: Sequence[tuple[dict[str, Any], str]], gree
 # rules can be measured on text they were not written against. Never used by default.
 # --------------------------------------------------------------------------------------------------
 
+
 def _letterhead_holdout(d: Doc, c: Ctx, ward: bool) -> None:
     w, dep, rng = c.world, c.dept, c.rng
     d.add(dep["name"] + " · ")
     d.phi(w.hospital, "ORGANIZATION")
-    d.add("\n" + ("Klinikdirektor: " if dep["chief"]["sex"] == "m" else "Klinikdirektorin: ") + rng.choice(("Univ.-Prof. Dr. med. ", "Prof. Dr. ")))
+    d.add(
+        "\n"
+        + ("Klinikdirektor: " if dep["chief"]["sex"] == "m" else "Klinikdirektorin: ")
+        + rng.choice(("Univ.-Prof. Dr. med. ", "Prof. Dr. "))
+    )
     d.phi(f"{dep['chief']['first']} {dep['chief']['last']}", "STAFF_NAME")
     d.add("\nBesucheradresse: ")
     d.phi(w.street, "STREET")

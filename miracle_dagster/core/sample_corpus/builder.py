@@ -10,7 +10,6 @@ from miracle_dagster.core.sample_corpus.context import PHI_HANDLERS, Ctx
 from miracle_dagster.core.sample_corpus.phrases_common import SLOTS
 from miracle_dagster.core.schema import PHI_TYPES, SECTION_HEADINGS
 
-
 TOKEN = re.compile(r"\{([^{}]+)\}")
 _PHI_TYPE_SET = frozenset(PHI_TYPES)
 
@@ -131,7 +130,7 @@ class Doc:
         pos = 0
         buf: list[str] = []
         for m in TOKEN.finditer(tpl):
-            buf.append(tpl[pos:m.start()])
+            buf.append(tpl[pos : m.start()])
             pos = m.end()
             key = m.group(1)
             if key in g:

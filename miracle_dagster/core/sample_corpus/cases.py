@@ -12,7 +12,6 @@ from miracle_dagster.core.sample_corpus.phrases_radiology import RAD, RAD_BY_SPE
 from miracle_dagster.core.sample_corpus.phrases_surgery import OPS
 from miracle_dagster.core.schema import DISCHARGE_LETTER, OPERATION_NOTE, PATHOLOGY_REPORT, RADIOLOGY_REPORT
 
-
 CLINICAL = ("internal_medicine", "surgery", "cardiology", "oncology", "neurology")
 
 
@@ -46,7 +45,9 @@ def path_for(rng: random.Random, dx: dict[str, Any] | None, op: str | None, sex:
     return spec, rng.choice(list(PATH[spec]["pat"]))
 
 
-def plan_case(rng: random.Random, spec: str, specialties: Sequence[str], dx: dict[str, Any] | None, op: str | None) -> list[tuple[str, str]]:
+def plan_case(
+    rng: random.Random, spec: str, specialties: Sequence[str], dx: dict[str, Any] | None, op: str | None
+) -> list[tuple[str, str]]:
     """Return [(document_type, document_specialty)] for one case, main document first."""
     if spec == "radiology":
         return [(RADIOLOGY_REPORT, "radiology")] * (2 if rng.random() < 0.15 else 1)
@@ -67,8 +68,9 @@ def plan_case(rng: random.Random, spec: str, specialties: Sequence[str], dx: dic
             plan.append((RADIOLOGY_REPORT, spec))
     if "radiology" in specialties and rng.random() < 0.3:
         plan.append((RADIOLOGY_REPORT, "radiology"))
-    if "pathology" in specialties and ((op and op in PATH_PATTERN_BY_OP and rng.random() < 0.6) or
-                                       (dx and dx["icd"][:3] in PATH_BY_ICD and rng.random() < 0.3)):
+    if "pathology" in specialties and (
+        (op and op in PATH_PATTERN_BY_OP and rng.random() < 0.6) or (dx and dx["icd"][:3] in PATH_BY_ICD and rng.random() < 0.3)
+    ):
         plan.append((PATHOLOGY_REPORT, "pathology"))
     return plan
 

@@ -189,7 +189,24 @@ def _h_wohnhaft(c: Ctx, d: Doc) -> None:
 
 
 PHI_HANDLERS: dict[str, Callable[[Ctx, Doc], None]] = {
-    "PNAME": _h_pname, "PFULL": _h_pfull, "PAGE": phi_page, "BDATE": phi_bdate, "D0": phi_d0, "DE": phi_de, "HIST": phi_hist, "HISTM": _h_histm,
-    "RELNOM": _h_relnom, "RELDAT": _h_reldat, "RELAKK": _h_relakk, "RELPHONE": _h_relphone, "GP": _h_gp, "DOC": phi_doc, "EXTORG": _h_extorg, "WARD": _h_ward,
-    "REHA": _h_reha, "APPT": _h_appt, "HPHONE": _h_hphone, "wohnhaft": _h_wohnhaft,
+    "PNAME": _h_pname,
+    "PFULL": _h_pfull,
+    "PAGE": phi_page,
+    "BDATE": phi_bdate,
+    "D0": phi_d0,
+    "DE": phi_de,
+    "HIST": phi_hist,
+    "HISTM": _h_histm,
+    "RELNOM": _h_relnom,
+    "RELDAT": _h_reldat,
+    "RELAKK": _h_relakk,
+    "RELPHONE": _h_relphone,
+    "GP": _h_gp,
+    "DOC": phi_doc,
+    "EXTORG": _h_extorg,
+    "WARD": _h_ward,
+    "REHA": _h_reha,
+    "APPT": _h_appt,
+    "HPHONE": _h_hphone,
+    "wohnhaft": _h_wohnhaft,
 }

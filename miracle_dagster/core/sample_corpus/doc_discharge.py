@@ -118,12 +118,29 @@ def discharge_letter(c: Ctx) -> Doc:
     # Aufnahmebefund
     if rng.random() < 0.8:
         d.heading("Aufnahmebefund")
-        d.render(rng.choice(("{PAGE}-{jaehrige} {Patient} in {az} AZ und {ez} EZ.", "{Patient}, {PAGE} Jahre, {az} AZ, {ez} EZ.",
-                             "{az_nom} Allgemeinzustand, {ez_nom} Ernährungszustand.")).replace("{az_nom}", rng.choice(AZ_NOM))
-                 .replace("{ez_nom}", rng.choice(EZ_NOM)).replace("{az}", rng.choice(AZ)).replace("{ez}", rng.choice(EZ)))
+        d.render(
+            rng.choice(
+                (
+                    "{PAGE}-{jaehrige} {Patient} in {az} AZ und {ez} EZ.",
+                    "{Patient}, {PAGE} Jahre, {az} AZ, {ez} EZ.",
+                    "{az_nom} Allgemeinzustand, {ez_nom} Ernährungszustand.",
+                )
+            )
+            .replace("{az_nom}", rng.choice(AZ_NOM))
+            .replace("{ez_nom}", rng.choice(EZ_NOM))
+            .replace("{az}", rng.choice(AZ))
+            .replace("{ez}", rng.choice(EZ))
+        )
         d.add(" ")
-        d.render(rng.choice(("RR {sys}/{dia} mmHg, HF {hf}/min, SpO2 {spo2} % unter Raumluft, Temp. {temp} °C.",
-                             "Vitalparameter: RR {sys}/{dia} mmHg, Puls {hf}/min, AF 16/min, SpO2 {spo2} %.", "RR {sys}/{dia} mmHg, HF {hf}/min.")))
+        d.render(
+            rng.choice(
+                (
+                    "RR {sys}/{dia} mmHg, HF {hf}/min, SpO2 {spo2} % unter Raumluft, Temp. {temp} °C.",
+                    "Vitalparameter: RR {sys}/{dia} mmHg, Puls {hf}/min, AF 16/min, SpO2 {spo2} %.",
+                    "RR {sys}/{dia} mmHg, HF {hf}/min.",
+                )
+            )
+        )
         d.nl()
         override = dict(dx.get("exam", ()))
         for system in ("Cor", "Pulmo", "Abdomen", "Extremitäten", "Neuro", "Haut"):

@@ -22,13 +22,17 @@ def operation_note(c: Ctx) -> Doc:
     t0 = rng.randint(7 * 60, 16 * 60)
     dur = int(d.slot("tmin"))
     if rng.random() < 0.7:
-        d.add(f"    Saal {rng.randint(1, 12)}    Schnitt: {t0 // 60:02d}:{t0 % 60:02d} Uhr    Naht: {(t0 + dur) // 60 % 24:02d}:{(t0 + dur) % 60:02d} Uhr")
+        d.add(
+            f"    Saal {rng.randint(1, 12)}    Schnitt: {t0 // 60:02d}:{t0 % 60:02d} Uhr    Naht: {(t0 + dur) // 60 % 24:02d}:{(t0 + dur) % 60:02d} Uhr"
+        )
     d.nl()
     dep = c.dept
     ana = c.world.dept("anesthesia")
-    team = [("Operateur: " if rng.random() < 0.8 else "1. Operateur: ", rng.choice(dep["seniors"] + [dep["chief"]])),
-            ("Assistenz: " if rng.random() < 0.7 else "1. Assistenz: ", rng.choice(dep["juniors"])),
-            ("Anästhesie: ", rng.choice(ana["seniors"] + ana["juniors"]))]
+    team = [
+        ("Operateur: " if rng.random() < 0.8 else "1. Operateur: ", rng.choice(dep["seniors"] + [dep["chief"]])),
+        ("Assistenz: " if rng.random() < 0.7 else "1. Assistenz: ", rng.choice(dep["juniors"])),
+        ("Anästhesie: ", rng.choice(ana["seniors"] + ana["juniors"])),
+    ]
     if rng.random() < 0.6:
         team.append((rng.choice(("OP-Pflege: ", "Instrumentierung: ", "OTA: ")), rng.choice(dep["nurses"])))
     sep = rng.choice(("\n", "; ", "    "))
@@ -56,7 +60,9 @@ def operation_note(c: Ctx) -> Doc:
             t = rng.choice(o["ind"])
             extra = []
             if rng.random() < 0.5:
-                extra.append("Die Aufklärung über Risiken und Alternativen erfolgte am {D-1} durch {DOC}, die Einwilligung liegt schriftlich vor.")
+                extra.append(
+                    "Die Aufklärung über Risiken und Alternativen erfolgte am {D-1} durch {DOC}, die Einwilligung liegt schriftlich vor."
+                )
             if rng.random() < 0.3:
                 extra.append("{Pat} ({PAGE} J.) wünscht die operative Versorgung.")
             d.prose([t] + extra)
@@ -75,7 +81,11 @@ def operation_note(c: Ctx) -> Doc:
             d.add(rng.choice(o["ana"]) + "\n")
         elif sec == "OP-Verlauf":
             d.heading(sec, allow_inline=False)
-            steps = [rng.choice(STEPS_START)] + pick(rng, o["steps"], max(2, len(o["steps"]) - 2), len(o["steps"])) + list(rng.choice(STEPS_END)[rng.randint(0, 1):])
+            steps = (
+                [rng.choice(STEPS_START)]
+                + pick(rng, o["steps"], max(2, len(o["steps"]) - 2), len(o["steps"]))
+                + list(rng.choice(STEPS_END)[rng.randint(0, 1) :])
+            )
             if rng.random() < 0.5:
                 d.prose(steps)
             else:
@@ -87,8 +97,15 @@ def operation_note(c: Ctx) -> Doc:
             d.heading(sec)
             proc = list(pick(rng, o["proc"], 1, 3))
             if o.get("path"):
-                proc.append(rng.choice(("Histologische Untersuchung des Präparates im Institut für Pathologie.", "Präparat zur Histologie.",
-                                        "Histologie ausstehend.")))
+                proc.append(
+                    rng.choice(
+                        (
+                            "Histologische Untersuchung des Präparates im Institut für Pathologie.",
+                            "Präparat zur Histologie.",
+                            "Histologie ausstehend.",
+                        )
+                    )
+                )
             if rng.random() < 0.4:
                 proc.append("Rückverlegung auf {WARD}.")
             d.lines(proc, bullet=rng.random() < 0.5)

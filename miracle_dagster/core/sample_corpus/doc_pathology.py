@@ -23,7 +23,10 @@ def pathology_report(c: Ctx) -> Doc:
     d.add(rng.choice(("Pathologisch-anatomisches Gutachten", "Histologischer Befundbericht", "Befundbericht", "PATHOLOGIEBEFUND")) + "\n")
     d.add(rng.choice(("Eingangsnummer: ", "E-Nr.: ", "Journal-Nr. ", "Einsendungs-Nr.: ")))
     y = case["year"]
-    d.phi(rng.choice((f"E/{y}/{digits(rng, 5)}", f"H{y[2:]}-{digits(rng, 5)}", f"{y}-{digits(rng, 6)}", f"P {digits(rng, 5)}/{y[2:]}")), "ORDER_ID")
+    d.phi(
+        rng.choice((f"E/{y}/{digits(rng, 5)}", f"H{y[2:]}-{digits(rng, 5)}", f"{y}-{digits(rng, 6)}", f"P {digits(rng, 5)}/{y[2:]}")),
+        "ORDER_ID",
+    )
     d.add(rng.choice(("    Eingang: ", ", Eingangsdatum: ", " | Eingang am ")))
     c.date(d, max(c.doc_date - _dt.timedelta(days=rng.randint(1, 4)), case["adm"]))
     if rng.random() < 0.6:
@@ -63,8 +66,18 @@ def pathology_report(c: Ctx) -> Doc:
                 t = OPS[case["op"]]["name"][0] + " am {D+" + str((case["op_date"] - case["adm"]).days) + "}. " + t
             d.render(t + ("." if not t.endswith(".") else ""))
             if rng.random() < 0.3:
-                d.add(" " + rng.choice(("Fragestellung: Dignität?", "Bitte um Schnellbearbeitung.", "Vorbefund siehe Eingangs-Nr. der Voreinsendung.",
-                                        "Malignität?", "R-Status?")))
+                d.add(
+                    " "
+                    + rng.choice(
+                        (
+                            "Fragestellung: Dignität?",
+                            "Bitte um Schnellbearbeitung.",
+                            "Vorbefund siehe Eingangs-Nr. der Voreinsendung.",
+                            "Malignität?",
+                            "R-Status?",
+                        )
+                    )
+                )
             d.nl()
         elif sec == "Material":
             d.heading(sec)
@@ -88,8 +101,15 @@ def pathology_report(c: Ctx) -> Doc:
             d.add(rng.choice(("ICD-10: ", "ICD-10-GM: ", "Kodierung: ")) + pat["icd"] + "\n")
         else:
             d.heading(sec)
-            items = list(pat["comment"]) or [rng.choice(("Der Befund wurde in der Konsensuskonferenz bestätigt.", "Weitere Schnittstufen ohne zusätzliche Befunde.",
-                                                          "Eine Zweitbegutachtung ist jederzeit möglich."))]
+            items = list(pat["comment"]) or [
+                rng.choice(
+                    (
+                        "Der Befund wurde in der Konsensuskonferenz bestätigt.",
+                        "Weitere Schnittstufen ohne zusätzliche Befunde.",
+                        "Eine Zweitbegutachtung ist jederzeit möglich.",
+                    )
+                )
+            ]
             d.prose(items)
             if rng.random() < 0.3:
                 d.add("Befund telefonisch vorab an ")

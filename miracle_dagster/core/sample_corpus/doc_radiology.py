@@ -87,7 +87,12 @@ def radiology_report(c: Ctx) -> Doc:
                 extra = " Vorbekannt: " + d.fill(dx_title(d, case["dx"])).split(",")[0] + "."
             d.render(ind + "." + extra if not ind.endswith(".") else ind + extra)
             if rng.random() < 0.25:
-                d.add(" " + rng.choice(("Z.n. Appendektomie.", "Bekannte KHK.", "Niereninsuffizienz, Krea beachten.", "Kontrastmittelallergie verneint.")))
+                d.add(
+                    " "
+                    + rng.choice(
+                        ("Z.n. Appendektomie.", "Bekannte KHK.", "Niereninsuffizienz, Krea beachten.", "Kontrastmittelallergie verneint.")
+                    )
+                )
             d.nl()
         elif sec == "Fragestellung":
             d.heading(sec)

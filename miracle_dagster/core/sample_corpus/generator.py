@@ -30,9 +30,11 @@ from miracle_dagster.core.schema import (
     RADIOLOGY_REPORT,
 )
 
-
 _GENERATORS: dict[str, Callable[[Ctx], Doc]] = {
-    DISCHARGE_LETTER: discharge_letter, RADIOLOGY_REPORT: radiology_report, PATHOLOGY_REPORT: pathology_report, OPERATION_NOTE: operation_note,
+    DISCHARGE_LETTER: discharge_letter,
+    RADIOLOGY_REPORT: radiology_report,
+    PATHOLOGY_REPORT: pathology_report,
+    OPERATION_NOTE: operation_note,
 }
 
 
@@ -86,11 +88,20 @@ def generate_corpus(
             pid = "P" + digits(rng, 7)
         used_pids.add(pid)
         p = make_patient(fk, rng, world, pid, specialties, first_year)
-        patients_out.append({
-            "patient_id": pid, "first_name": p["first_name"], "last_name": p["last_name"], "birth_date": p["birth"].isoformat(),
-            "sex": p["sex"], "street": p["street"], "postal_code": p["postal_code"], "city": p["city"], "phone": p["phone"],
-            "insurance_id": p["insurance_id"],
-        })
+        patients_out.append(
+            {
+                "patient_id": pid,
+                "first_name": p["first_name"],
+                "last_name": p["last_name"],
+                "birth_date": p["birth"].isoformat(),
+                "sex": p["sex"],
+                "street": p["street"],
+                "postal_code": p["postal_code"],
+                "city": p["city"],
+                "phone": p["phone"],
+                "insurance_id": p["insurance_id"],
+            }
+        )
         remaining = rng.randint(lo, hi)
         years_left = list(years)
         rng.shuffle(years_left)
@@ -115,8 +126,15 @@ def generate_corpus(
             elif rng.random() < 0.75:
                 clin_dept = rng.choice(CLINICAL)
             case = {
-                "case_id": f"F{year}{case_counter[year]:06d}", "specialty": spec, "year": year, "adm": adm, "dis": dis, "dx": dx, "op": op,
-                "op_date": adm + _dt.timedelta(days=min(los, rng.randint(0, 2))) if op else None, "clin_dept": clin_dept,
+                "case_id": f"F{year}{case_counter[year]:06d}",
+                "specialty": spec,
+                "year": year,
+                "adm": adm,
+                "dis": dis,
+                "dx": dx,
+                "op": op,
+                "op_date": adm + _dt.timedelta(days=min(los, rng.randint(0, 2))) if op else None,
+                "clin_dept": clin_dept,
                 "ward": ward_for(world, rng, clin_dept) if clin_dept else ward_for(world, rng, "internal_medicine"),
                 "side": rng.choice(("links", "rechts")),
             }
@@ -139,15 +157,33 @@ def generate_corpus(
                     dept_key = (dx.get("dept") if dx else None) or doc_spec
                 gender = dict(GENDER[p["sex"]])
                 gp = p["gp"]
-                gender["gp_acc"] = ("den Hausarzt" if gp["sex"] == "m" else "die Hausärztin")
-                ctx = Ctx(rng=rng, world=world, patient=p, case=case, doc_date=day, dept=world.dept(dept_key), gender=gender,
-                          date_style=rng.choice(DOC_DATE_STYLES), holdout=holdout)
+                gender["gp_acc"] = "den Hausarzt" if gp["sex"] == "m" else "die Hausärztin"
+                ctx = Ctx(
+                    rng=rng,
+                    world=world,
+                    patient=p,
+                    case=case,
+                    doc_date=day,
+                    dept=world.dept(dept_key),
+                    gender=gender,
+                    date_style=rng.choice(DOC_DATE_STYLES),
+                    holdout=holdout,
+                )
                 d = _GENERATORS[doc_type](ctx)
                 text = d.text()
                 doc_no += 1
                 doc_id = f"DOC-{year}-{doc_no:07d}"
-                documents.append({"document_id": doc_id, "patient_id": pid, "case_id": case["case_id"], "specialty": doc_spec,
-                                  "document_type": doc_type, "date": day.isoformat(), "text": text})
+                documents.append(
+                    {
+                        "document_id": doc_id,
+                        "patient_id": pid,
+                        "case_id": case["case_id"],
+                        "specialty": doc_spec,
+                        "document_type": doc_type,
+                        "date": day.isoformat(),
+                        "text": text,
+                    }
+                )
                 for start_, end_, typ, s in d.spans:
                     phi_spans.append({"document_id": doc_id, "patient_id": pid, "start": start_, "end": end_, "type": typ, "text": s})
     return SampleCorpus(documents=documents, phi_spans=phi_spans, patients=patients_out)

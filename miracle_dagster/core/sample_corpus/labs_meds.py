@@ -10,7 +10,7 @@ from miracle_dagster.core.sample_corpus.builder import Doc
 from miracle_dagster.core.sample_corpus.context import Ctx
 from miracle_dagster.core.sample_corpus.formatting import STAY_DATE_STYLES, fmt_decimal
 from miracle_dagster.core.sample_corpus.people import digits
-from miracle_dagster.core.sample_corpus.phrases_common import BASE_PANEL, LABS, MEDS, MED_GROUPS, RANDOM_ABNORMAL
+from miracle_dagster.core.sample_corpus.phrases_common import BASE_PANEL, LABS, MED_GROUPS, MEDS, RANDOM_ABNORMAL
 
 
 def _lab_value(rng: random.Random, key: str, sex: str, direction: str | None) -> tuple[str, str, str, str]:
@@ -76,8 +76,17 @@ def write_labs(d: Doc, c: Ctx, dx: dict[str, Any]) -> None:
             parts.append(f"{name} {val}{u}" + (f" {mark}" if mark else ""))
         d.add(rng.choice(("Bei Aufnahme: ", "Laborchemisch ", "Aufnahmelabor: ", "")) + ", ".join(parts) + ".")
         if rng.random() < 0.5:
-            d.add(" " + rng.choice(("Im Verlauf rückläufige Entzündungsparameter.", "Bei Entlassung Normalisierung der Elektrolyte.",
-                                    "Im Verlauf stabile Werte.", "Kontrollwerte siehe Anlage.")))
+            d.add(
+                " "
+                + rng.choice(
+                    (
+                        "Im Verlauf rückläufige Entzündungsparameter.",
+                        "Bei Entlassung Normalisierung der Elektrolyte.",
+                        "Im Verlauf stabile Werte.",
+                        "Kontrollwerte siehe Anlage.",
+                    )
+                )
+            )
         d.nl()
     elif style == "table":
         d.add(f"{'Parameter':<22}{'Wert':>10}  {'Einheit':<16}{'Referenz'}\n")
@@ -121,5 +130,15 @@ def write_meds(d: Doc, c: Ctx, dx: dict[str, Any]) -> None:
             sched4 = sched + "-0" if re.fullmatch(r"\d-\d-\d", sched) else sched
             d.add(f"{name}\t{dose}\t{sched4}\n")
     if rng.random() < 0.35:
-        d.add(rng.choice(("Abgesetzt: Ibuprofen (Nierenfunktion).", "Neu angesetzt: siehe oben.", "Bedarfsmedikation: Metamizol 500 mg bis 4x tgl.",
-                          "Die Medikation wurde gegenüber der Aufnahme angepasst.", "Pausiert: Metformin bis zur Kontrolle der Nierenfunktion.")) + "\n")
+        d.add(
+            rng.choice(
+                (
+                    "Abgesetzt: Ibuprofen (Nierenfunktion).",
+                    "Neu angesetzt: siehe oben.",
+                    "Bedarfsmedikation: Metamizol 500 mg bis 4x tgl.",
+                    "Die Medikation wurde gegenüber der Aufnahme angepasst.",
+                    "Pausiert: Metformin bis zur Kontrolle der Nierenfunktion.",
+                )
+            )
+            + "\n"
+        )

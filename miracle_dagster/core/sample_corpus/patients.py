@@ -26,7 +26,6 @@ from miracle_dagster.core.sample_corpus.people import (
 )
 from miracle_dagster.core.sample_corpus.phrases_common import ALLERGIES, COMORBIDITIES, FH_EXTRA, HISTORY, SLOTS
 
-
 _SPEC_WEIGHT = {"radiology": 0.6, "pathology": 0.35}
 
 
@@ -68,6 +67,7 @@ def make_patient(fk: Faker, rng: random.Random, world: World, pid: str, specialt
             if k not in fake_ctx_slots:
                 fake_ctx_slots[k] = SLOTS[k](rng)
             return fake_ctx_slots[k]
+
         return TOKEN.sub(rep, t)
 
     comorbidities = [(fill(t), icd) for t, icd, _, _ in chosen]
@@ -88,8 +88,24 @@ def make_patient(fk: Faker, rng: random.Random, world: World, pid: str, specialt
         if s in specs and s not in home and rng.random() < _SPEC_WEIGHT[s]:
             home.append(s)
     return {
-        "patient_id": pid, "first_name": person["first"], "last_name": person["last"], "sex": sex, "birth": birth,
-        "street": street, "postal_code": postal, "city": city, "phone": phone, "email": email, "insurance_id": insurance_id,
-        "insurer": rng.choice(INSURERS), "relatives": relatives, "gp": rng.choice(world.gps), "comorbidities": comorbidities,
-        "chronic_meds": chronic_meds, "history": history, "allergies": allergies, "home": list(dict.fromkeys(home)), "dx_by_spec": {},
+        "patient_id": pid,
+        "first_name": person["first"],
+        "last_name": person["last"],
+        "sex": sex,
+        "birth": birth,
+        "street": street,
+        "postal_code": postal,
+        "city": city,
+        "phone": phone,
+        "email": email,
+        "insurance_id": insurance_id,
+        "insurer": rng.choice(INSURERS),
+        "relatives": relatives,
+        "gp": rng.choice(world.gps),
+        "comorbidities": comorbidities,
+        "chronic_meds": chronic_meds,
+        "history": history,
+        "allergies": allergies,
+        "home": list(dict.fromkeys(home)),
+        "dx_by_spec": {},
     }

@@ -9,7 +9,6 @@ from faker import Faker
 
 from miracle_dagster.core.sample_corpus.formatting import ascii_slug
 
-
 # departments, specialty names, insurers and relatives' relations
 _DEPTS: dict[str, tuple[str, ...]] = {
     "radiology": ("Institut für Diagnostische und Interventionelle Radiologie", "Klinik für Radiologie und Nuklearmedizin", "Zentrum für Radiologie"),

@@ -12,7 +12,6 @@ from typing import Callable
 
 from miracle_dagster.core.sample_corpus.formatting import fmt_decimal
 
-
 try:  # German disease / allergy vocabulary from faker-healthcare-provider (a declared dependency)
     from faker_healthcare.de_DE.constants import ALLERGIES as _FH_ALLERGIES
     from faker_healthcare.de_DE.disease_correlations import DISEASE_CORRELATIONS as _FH_DISEASES

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 # --------------------------------------------------------------------------------------------------
 # Clinical diagnoses per specialty. Templates: lower-case {slots} are fillers, upper-case insert PHI
 # ({PNAME} surname, {D+2} stay date, {HIST} past date, {RELDAT} relative, {GP} family doctor, ...).

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-
 # --------------------------------------------------------------------------------------------------
 # Pathology: specimen -> material, macroscopy, patterns (micro, IHC, diagnosis, ICD, TNM)
 # --------------------------------------------------------------------------------------------------

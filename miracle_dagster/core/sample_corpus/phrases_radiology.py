@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-
 # --------------------------------------------------------------------------------------------------
 # Radiology: exam -> names, technique, normal findings, impressions, pathological patterns
 # --------------------------------------------------------------------------------------------------

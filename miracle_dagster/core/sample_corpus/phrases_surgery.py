@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 # --------------------------------------------------------------------------------------------------
 # Operations: key -> names, OPS codes, anaesthesia, indication, steps, situs, post-op procedure
 # --------------------------------------------------------------------------------------------------

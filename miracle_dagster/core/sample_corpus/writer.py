@@ -10,7 +10,6 @@ from typing import Sequence
 from miracle_dagster.core.sample_corpus.generator import SampleCorpus
 from miracle_dagster.core.schema import REQUIRED_REPORT_COLUMNS
 
-
 BAD_ROW_REASONS = (
     "empty_text",
     "missing_patient_id",
@@ -50,9 +49,15 @@ def _bad_rows_for(spec: str, year: str, rows: list[dict], kinds: Sequence[str]) 
     entries: list[dict] = []
     for k, kind in enumerate(kinds):
         doc_id = f"BAD-{spec}-{year}-{k + 1:02d}"
-        row = {"document_id": doc_id, "patient_id": base["patient_id"], "case_id": base["case_id"], "specialty": spec,
-               "document_type": base["document_type"], "date": f"{year}-06-15",
-               "text": "Befund: Unauffälliger Befund.\nBeurteilung: Kein pathologischer Befund."}
+        row = {
+            "document_id": doc_id,
+            "patient_id": base["patient_id"],
+            "case_id": base["case_id"],
+            "specialty": spec,
+            "document_type": base["document_type"],
+            "date": f"{year}-06-15",
+            "text": "Befund: Unauffälliger Befund.\nBeurteilung: Kein pathologischer Befund.",
+        }
         if kind == "empty_text":
             row["text"] = "   \n\t  "
         elif kind == "missing_patient_id":
@@ -71,12 +76,22 @@ def _bad_rows_for(spec: str, year: str, rows: list[dict], kinds: Sequence[str]) 
             line = json.dumps(row, ensure_ascii=False).encode("utf-8")
             line = line.replace("Unauffälliger".encode("utf-8"), b"Unauff\xe4lliger \xff\xfe\xc3\x28", 1)
         elif kind == "invalid_json":
-            line = ('{"document_id": "' + doc_id + '", "patient_id": "' + base["patient_id"] + '", "text": "Befund: abgeschnittene Zeile').encode("utf-8")
+            line = (
+                '{"document_id": "' + doc_id + '", "patient_id": "' + base["patient_id"] + '", "text": "Befund: abgeschnittene Zeile'
+            ).encode("utf-8")
         else:
             line = json.dumps(row, ensure_ascii=False).encode("utf-8")
         out.append(line + b"\n")
-        entries.append({"specialty": spec, "year": year, "file": f"{spec}/{year}/incoming_bad.jsonl", "line": k + 1,
-                        "document_id": doc_id, "reason": kind})
+        entries.append(
+            {
+                "specialty": spec,
+                "year": year,
+                "file": f"{spec}/{year}/incoming_bad.jsonl",
+                "line": k + 1,
+                "document_id": doc_id,
+                "reason": kind,
+            }
+        )
     return out, entries
 
 
@@ -96,7 +111,7 @@ def write_sample_source(root: Path, corpus: SampleCorpus, file_format: str = "js
     for doc in corpus.documents:
         parts.setdefault((doc["specialty"], doc["date"][:4]), []).append(doc)
     partitions = []
-    for (spec, year) in sorted(parts):
+    for spec, year in sorted(parts):
         pdir = root / spec / year
         pdir.mkdir(parents=True, exist_ok=True)
         for stale in [*(pdir / f"documents.{ext}" for ext in _FILE_FORMATS), pdir / "incoming_bad.jsonl"]:

@@ -24,6 +24,21 @@ VARIANT_LANGUAGE = {"de": "de", "de_pseudonymized": "de", "en_pseudonymized": "e
 PRIVATE_VARIANTS = ("de",)  # raw PHI: the model may have memorized it, so it stays inside the hospital
 
 __all__ = [
-    "PRIVATE_VARIANTS", "VARIANTS", "VARIANT_INPUTS", "VARIANT_LANGUAGE", "BuiltPairs", "Mined", "Split", "TrainConfig", "TrainResult",
-    "build_pairs", "content_version", "mine", "patients_in_several_splits", "split_agreement", "split_of", "statistics", "train",
-]  # fmt: skip
+    "PRIVATE_VARIANTS",
+    "VARIANTS",
+    "VARIANT_INPUTS",
+    "VARIANT_LANGUAGE",
+    "BuiltPairs",
+    "Mined",
+    "Split",
+    "TrainConfig",
+    "TrainResult",
+    "build_pairs",
+    "content_version",
+    "mine",
+    "patients_in_several_splits",
+    "split_agreement",
+    "split_of",
+    "statistics",
+    "train",
+]

@@ -92,6 +92,4 @@ def mine(
 def same_patient_negatives(pairs: pd.DataFrame) -> int:
     """Negatives whose text is a passage of the positive's own patient: an independent check of the guard."""
     texts = pairs.groupby("patient_id")["positive"].agg(set)
-    return sum(
-        1 for patient, negatives in zip(pairs["patient_id"], pairs["negatives"]) for text in negatives if text in texts[patient]
-    )
+    return sum(1 for patient, negatives in zip(pairs["patient_id"], pairs["negatives"]) for text in negatives if text in texts[patient])

@@ -60,8 +60,10 @@ def build_pairs(qa_pairs: pd.DataFrame, passages: pd.DataFrame) -> BuiltPairs:
     if qa_pairs.empty:
         return result
     if "split" not in qa_pairs:
-        raise ValueError("the QA pairs carry no `split` column: they were written before the split moved to "
-                         "report_sections; re-materialize report_sections and the QA pairs")  # fmt: skip
+        raise ValueError(
+            "the QA pairs carry no `split` column: they were written before the split moved to "
+            "report_sections; re-materialize report_sections and the QA pairs"
+        )
     text = passages.drop_duplicates("passage_id").set_index("passage_id")["text"]
     frame = qa_pairs.assign(query=qa_pairs["question"].fillna("").str.strip(), positive=qa_pairs["passage_id"].map(text))
     empty = frame["query"] == ""

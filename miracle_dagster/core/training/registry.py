@@ -38,8 +38,9 @@ def read_registry(models: Path | UPath) -> dict:
     return model_store.read_json(UPath(registry_file(models)))
 
 
-def register(models: Path | UPath, variant: str, location: str, query_prompt: str, passage_prompt: str, max_seq_length: int,
-             license: str) -> ModelSpec:  # fmt: skip
+def register(
+    models: Path | UPath, variant: str, location: str, query_prompt: str, passage_prompt: str, max_seq_length: int, license: str
+) -> ModelSpec:
     """Point `finetuned-<variant>` at the published model (a folder or an object-store URL) in the store's registry
     file (for the command line and other runs); the model's spec."""
     spec = ModelSpec(model_name(variant), f"path:{location}", query_prompt, passage_prompt, max_seq_length, license)

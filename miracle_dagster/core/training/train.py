@@ -95,9 +95,17 @@ def dev_evaluator(pairs: pd.DataFrame, query_prompt: str | None, passage_prompt:
         queries=dict(zip(dev["pair_id"], dev["query"])),
         corpus=dict(zip(dev["passage_id"], dev["positive"])),
         relevant_docs={pair: {passage} for pair, passage in zip(dev["pair_id"], dev["passage_id"])},
-        name="dev", map_at_k=[100], ndcg_at_k=[10], mrr_at_k=[10], accuracy_at_k=[1, 10], precision_recall_at_k=[10],
-        query_prompt=query_prompt, corpus_prompt=passage_prompt, batch_size=batch_size, write_csv=False,
-    )  # fmt: skip
+        name="dev",
+        map_at_k=[100],
+        ndcg_at_k=[10],
+        mrr_at_k=[10],
+        accuracy_at_k=[1, 10],
+        precision_recall_at_k=[10],
+        query_prompt=query_prompt,
+        corpus_prompt=passage_prompt,
+        batch_size=batch_size,
+        write_csv=False,
+    )
 
 
 def world_size() -> int:
@@ -205,18 +213,30 @@ def train(
     columns = {column for dataset in datasets.values() for column in dataset.column_names}
     prompts = {c: query_prompt if c == "anchor" else passage_prompt for c in columns}
     args = SentenceTransformerTrainingArguments(
-        output_dir=str(checkpoints), num_train_epochs=config.epochs, max_steps=config.max_steps,
-        per_device_train_batch_size=config.batch_size, per_device_eval_batch_size=config.batch_size,
-        learning_rate=config.learning_rate, warmup_steps=int(config.warmup_ratio * total_steps),
-        seed=config.seed, data_seed=config.seed,
+        output_dir=str(checkpoints),
+        num_train_epochs=config.epochs,
+        max_steps=config.max_steps,
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=config.batch_size,
+        learning_rate=config.learning_rate,
+        warmup_steps=int(config.warmup_ratio * total_steps),
+        seed=config.seed,
+        data_seed=config.seed,
         prompts=prompts if query_prompt or passage_prompt else None,
         batch_sampler=BatchSamplers.NO_DUPLICATES,
-        eval_strategy=strategy if evaluator else "no", save_strategy=strategy,
-        eval_steps=config.eval_steps or None, save_steps=config.eval_steps or 500,
-        save_total_limit=config.save_total_limit, load_best_model_at_end=evaluator is not None,
-        metric_for_best_model=f"eval_{MAP_KEY}" if evaluator else None, greater_is_better=True,
-        logging_steps=config.logging_steps, report_to="none", disable_tqdm=True, use_cpu=settings.device() == "cpu",
-    )  # fmt: skip
+        eval_strategy=strategy if evaluator else "no",
+        save_strategy=strategy,
+        eval_steps=config.eval_steps or None,
+        save_steps=config.eval_steps or 500,
+        save_total_limit=config.save_total_limit,
+        load_best_model_at_end=evaluator is not None,
+        metric_for_best_model=f"eval_{MAP_KEY}" if evaluator else None,
+        greater_is_better=True,
+        logging_steps=config.logging_steps,
+        report_to="none",
+        disable_tqdm=True,
+        use_cpu=settings.device() == "cpu",
+    )
     trainer = _trainer_class()(
         model=model,
         args=args,
@@ -246,12 +266,15 @@ def train(
     return TrainResult(
         model_dir=model_dir,
         base_metrics={k: float(v) for k, v in base_metrics.items()},
-        evals=[{"step": h["step"], "epoch": h.get("epoch"), "map@100": h[f"eval_{MAP_KEY}"], "ndcg@10": h[f"eval_{NDCG_KEY}"]}
-               for h in history if f"eval_{MAP_KEY}" in h],
+        evals=[
+            {"step": h["step"], "epoch": h.get("epoch"), "map@100": h[f"eval_{MAP_KEY}"], "ndcg@10": h[f"eval_{NDCG_KEY}"]}
+            for h in history
+            if f"eval_{MAP_KEY}" in h
+        ],
         losses=[{"step": h["step"], "epoch": h.get("epoch"), "loss": h["loss"]} for h in history if "loss" in h],
         best_checkpoint=trainer.state.best_model_checkpoint,
         resumed_from=resume,
         pairs_per_second=float(metrics.get("train_samples_per_second", 0.0)),
         train_seconds=seconds,
         steps=trainer.state.global_step,
-    )  # fmt: skip
+    )

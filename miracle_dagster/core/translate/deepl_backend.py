@@ -23,8 +23,15 @@ def configure_retries(max_retries: int, timeout_s: float) -> None:
 class DeepLBackend:
     name = "deepl"
 
-    def __init__(self, auth_key: str, glossary: Glossary, target_lang: str = "EN-GB", server_url: str = "",
-                 max_texts: int = MAX_TEXTS, max_bytes: int = MAX_REQUEST_BYTES):
+    def __init__(
+        self,
+        auth_key: str,
+        glossary: Glossary,
+        target_lang: str = "EN-GB",
+        server_url: str = "",
+        max_texts: int = MAX_TEXTS,
+        max_bytes: int = MAX_REQUEST_BYTES,
+    ):
         self.client = deepl.Translator(auth_key, server_url=server_url or None, send_platform_info=False)
         self.glossary = glossary
         self.target_lang = target_lang
@@ -65,8 +72,12 @@ class DeepLBackend:
             character = self._call(self.client.get_usage).character
         except StopTranslation:
             return {}
-        return {"deepl_account_characters": character.count or 0, "deepl_account_limit": character.limit or 0,
-                "deepl_glossary": self.glossary.name, "deepl_glossary_created": self.glossary_created}
+        return {
+            "deepl_account_characters": character.count or 0,
+            "deepl_account_limit": character.limit or 0,
+            "deepl_glossary": self.glossary.name,
+            "deepl_glossary_created": self.glossary_created,
+        }
 
     @staticmethod
     def _call(fn, *args, **kwargs):

@@ -54,8 +54,9 @@ class Translated:
     stopped: str = ""  # the backend's message when it stopped early
 
 
-def translate_texts(texts: list[str], backend: Backend, cache: TranslationCache | None, source: str, target: str,
-                    glossary_version: str) -> Translated:
+def translate_texts(
+    texts: list[str], backend: Backend, cache: TranslationCache | None, source: str, target: str, glossary_version: str
+) -> Translated:
     keys = [cache_key(t, source, target, glossary_version, backend.name) for t in texts]
     done: dict[str, str] = cache.get_many(sorted(set(keys))) if cache is not None else {}
     failed: dict[str, tuple[str, str]] = {}

@@ -21,9 +21,17 @@ class TranslatedRows:
     by_reason: Counter
 
 
-def translate_rows(frame: pd.DataFrame, columns: tuple[str, ...], backend: Backend, cache: TranslationCache | None,
-                   source: str, target: str, glossary_version: str, max_rows: int = 0,
-                   extra: dict | None = None) -> TranslatedRows:
+def translate_rows(
+    frame: pd.DataFrame,
+    columns: tuple[str, ...],
+    backend: Backend,
+    cache: TranslationCache | None,
+    source: str,
+    target: str,
+    glossary_version: str,
+    max_rows: int = 0,
+    extra: dict | None = None,
+) -> TranslatedRows:
     """A row is kept only when every one of its `columns` translated and passed the checks; rows past
     `max_rows` (0: no limit) are recorded as over_limit without being sent."""
     n = min(max_rows or len(frame), len(frame))
@@ -38,5 +46,4 @@ def translate_rows(frame: pd.DataFrame, columns: tuple[str, ...], backend: Backe
     kept = pd.Series([not r for r in reasons], index=frame.index)
     out = frame.assign(**english, **(extra or {}), source_language=source.lower(), translation_backend=backend.name)
     failed = frame.assign(**{f"{c}_en": v for c, v in english.items()}, reason=reasons, detail=details)
-    return TranslatedRows(out[kept].reset_index(drop=True), failed[~kept].reset_index(drop=True), run,
-                          Counter(r for r in reasons if r))
+    return TranslatedRows(out[kept].reset_index(drop=True), failed[~kept].reset_index(drop=True), run, Counter(r for r in reasons if r))

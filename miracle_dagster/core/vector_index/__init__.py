@@ -8,15 +8,41 @@ One interface (`VectorStore`), two stores: `EdgeStore` (Qdrant Edge in-process, 
 from miracle_dagster.core.vector_index.edge import EdgeStore
 from miracle_dagster.core.vector_index.export import export
 from miracle_dagster.core.vector_index.names import (
-    KEYWORD_FIELDS, MODES, PAYLOAD_COLUMNS, POINT_NAMESPACE, Encoder, alias_name, collection_name, partition_filter,
+    KEYWORD_FIELDS,
+    MODES,
+    PAYLOAD_COLUMNS,
+    POINT_NAMESPACE,
+    Encoder,
+    alias_name,
+    collection_name,
+    partition_filter,
     point_id,
-)  # fmt: skip
+)
 from miracle_dagster.core.vector_index.server import ServerStore
 from miracle_dagster.core.vector_index.store import CollectionInfo, Point, StoreError, VectorStore
 from miracle_dagster.core.vector_index.sync import Hit, SyncStats, publish, search, sync_partition, to_points
 
 __all__ = [
-    "KEYWORD_FIELDS", "MODES", "PAYLOAD_COLUMNS", "POINT_NAMESPACE", "CollectionInfo", "EdgeStore", "Encoder", "Hit",
-    "Point", "ServerStore", "StoreError", "SyncStats", "VectorStore", "alias_name", "collection_name", "export",
-    "partition_filter", "point_id", "publish", "search", "sync_partition", "to_points",
-]  # fmt: skip
+    "KEYWORD_FIELDS",
+    "MODES",
+    "PAYLOAD_COLUMNS",
+    "POINT_NAMESPACE",
+    "CollectionInfo",
+    "EdgeStore",
+    "Encoder",
+    "Hit",
+    "Point",
+    "ServerStore",
+    "StoreError",
+    "SyncStats",
+    "VectorStore",
+    "alias_name",
+    "collection_name",
+    "export",
+    "partition_filter",
+    "point_id",
+    "publish",
+    "search",
+    "sync_partition",
+    "to_points",
+]

@@ -45,9 +45,12 @@ def refuse_local_mode(root: Path) -> None:
 
 
 def _config(dim: int, optimizers: qe.EdgeOptimizersConfig) -> qe.EdgeConfig:
-    return qe.EdgeConfig(vectors={DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
-                         sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
-                         hnsw_config=HNSW, optimizers=optimizers)  # fmt: skip
+    return qe.EdgeConfig(
+        vectors={DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
+        sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+        hnsw_config=HNSW,
+        optimizers=optimizers,
+    )
 
 
 class EdgeStore(VectorStore):
@@ -178,14 +181,25 @@ class EdgeStore(VectorStore):
     def _scroll(self, collection: str, where: Where | None, with_vector: bool, batch_size: int = 1024) -> Iterator[Point]:
         shard, offset = self._shard(collection), None
         while True:
-            records, offset = shard.scroll(qe.ScrollRequest(offset=offset, limit=batch_size, filter=rq.filter_of(where),
-                                                            with_payload=with_vector, with_vector=with_vector))  # fmt: skip
+            records, offset = shard.scroll(
+                qe.ScrollRequest(
+                    offset=offset, limit=batch_size, filter=rq.filter_of(where), with_payload=with_vector, with_vector=with_vector
+                )
+            )
             yield from (rq.point_of(r) for r in records)
             if offset is None:
                 return
 
-    def query(self, collection: str, *, dense: list[float] | None = None, sparse: Sparse | None = None,
-              where: Where | None = None, limit: int = 10, exact: bool = False) -> list[tuple[float, dict]]:  # fmt: skip
+    def query(
+        self,
+        collection: str,
+        *,
+        dense: list[float] | None = None,
+        sparse: Sparse | None = None,
+        where: Where | None = None,
+        limit: int = 10,
+        exact: bool = False,
+    ) -> list[tuple[float, dict]]:
         request = rq.query_request(dense, sparse, rq.filter_of(where), limit, exact)
         return [(p.score, p.payload or {}) for p in self._shard(collection).query(request)] if request else []
 

@@ -16,9 +16,12 @@ def point(p: Point) -> qe.Point:
 def point_of(record) -> Point:
     vectors = record.vector or {}
     sparse = vectors.get(SPARSE)
-    return Point(id=str(record.id), dense=list(vectors.get(DENSE, [])),
-                 sparse=(list(sparse.indices), list(sparse.values)) if sparse else ([], []),
-                 payload=record.payload or {})  # fmt: skip
+    return Point(
+        id=str(record.id),
+        dense=list(vectors.get(DENSE, [])),
+        sparse=(list(sparse.indices), list(sparse.values)) if sparse else ([], []),
+        payload=record.payload or {},
+    )
 
 
 def filter_of(where: Where | None) -> qe.Filter | None:
@@ -27,8 +30,9 @@ def filter_of(where: Where | None) -> qe.Filter | None:
     return qe.Filter(must=[qe.FieldCondition(key=k, match=qe.MatchValue(value=v)) for k, v in where.items()])
 
 
-def query_request(dense: list[float] | None, sparse: Sparse | None, where: qe.Filter | None, limit: int,
-                  exact: bool) -> qe.QueryRequest | None:  # fmt: skip
+def query_request(
+    dense: list[float] | None, sparse: Sparse | None, where: qe.Filter | None, limit: int, exact: bool
+) -> qe.QueryRequest | None:
     """Nearest neighbours of one vector, or RRF over both rankings; None when there is nothing to rank by."""
     params = qe.SearchParams(exact=True) if exact else qe.SearchParams(hnsw_ef=HNSW_EF)
     rankings = []

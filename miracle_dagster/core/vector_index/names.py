@@ -11,9 +11,18 @@ import numpy as np
 # Fixed namespace: the same passage id maps to the same point id in every collection, on every machine.
 POINT_NAMESPACE = uuid.UUID("6f1c1d8e-3b9a-5d2e-9c4f-0a7b5e2d9c11")
 PAYLOAD_COLUMNS = (
-    "passage_id", "section_id", "document_id", "patient_id", "case_id", "specialty",
-    "document_type", "date", "section_name", "passage_index", "text",
-)  # fmt: skip
+    "passage_id",
+    "section_id",
+    "document_id",
+    "patient_id",
+    "case_id",
+    "specialty",
+    "document_type",
+    "date",
+    "section_name",
+    "passage_index",
+    "text",
+)
 KEYWORD_FIELDS = ("passage_id", "document_id", "patient_id", "case_id", "specialty", "document_type", "section_name")
 INTEGER_FIELDS = ("year",)
 DENSE, SPARSE = "dense", "bm25"  # the named vectors of every collection

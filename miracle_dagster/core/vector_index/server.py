@@ -9,8 +9,15 @@ from qdrant_client import models as qm
 
 from miracle_dagster.core.evaluation.fusion import RRF_K
 from miracle_dagster.core.vector_index.names import (
-    CANDIDATES, DENSE, HNSW_EF, HNSW_EF_CONSTRUCT, HNSW_M, INTEGER_FIELDS, KEYWORD_FIELDS, SPARSE,
-)  # fmt: skip
+    CANDIDATES,
+    DENSE,
+    HNSW_EF,
+    HNSW_EF_CONSTRUCT,
+    HNSW_M,
+    INTEGER_FIELDS,
+    KEYWORD_FIELDS,
+    SPARSE,
+)
 from miracle_dagster.core.vector_index.store import CollectionInfo, Point, Sparse, StoreError, VectorStore, Where
 
 BULK_LOAD = qm.OptimizersConfigDiff(indexing_threshold=0)  # no HNSW while a collection is first filled
@@ -36,10 +43,13 @@ class ServerStore(VectorStore):
                 raise StoreError(f"collection {name} holds {size}-d vectors, the model gives {dim}-d")
             return False
         self.client.create_collection(
-            name, vectors_config={DENSE: qm.VectorParams(size=dim, distance=qm.Distance.COSINE)},
+            name,
+            vectors_config={DENSE: qm.VectorParams(size=dim, distance=qm.Distance.COSINE)},
             sparse_vectors_config={SPARSE: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
-            hnsw_config=HNSW, optimizers_config=BULK_LOAD, metadata={"language": language},
-        )  # fmt: skip
+            hnsw_config=HNSW,
+            optimizers_config=BULK_LOAD,
+            metadata={"language": language},
+        )
         for field in KEYWORD_FIELDS:
             self.client.create_payload_index(name, field, qm.PayloadSchemaType.KEYWORD)
         for field in INTEGER_FIELDS:
@@ -67,9 +77,12 @@ class ServerStore(VectorStore):
         self.client.update_collection(self.aliases().get(collection, collection), optimizers_config=SERVING)
 
     def upsert(self, collection: str, points: list[Point]) -> None:
-        structs = [qm.PointStruct(id=p.id, payload=p.payload,
-                                  vector={DENSE: p.dense, SPARSE: qm.SparseVector(indices=p.sparse[0], values=p.sparse[1])})
-                   for p in points]  # fmt: skip
+        structs = [
+            qm.PointStruct(
+                id=p.id, payload=p.payload, vector={DENSE: p.dense, SPARSE: qm.SparseVector(indices=p.sparse[0], values=p.sparse[1])}
+            )
+            for p in points
+        ]
         self.client.upsert(collection, points=structs, wait=True)
 
     def delete(self, collection: str, ids: list[str]) -> None:
@@ -87,32 +100,59 @@ class ServerStore(VectorStore):
     def _scroll(self, collection: str, where: Where | None, with_vector: bool, batch_size: int = 1024) -> Iterator[Point]:
         offset = None
         while True:
-            records, offset = self.client.scroll(collection, scroll_filter=_filter(where), limit=batch_size,
-                                                 offset=offset, with_payload=with_vector, with_vectors=with_vector)  # fmt: skip
+            records, offset = self.client.scroll(
+                collection,
+                scroll_filter=_filter(where),
+                limit=batch_size,
+                offset=offset,
+                with_payload=with_vector,
+                with_vectors=with_vector,
+            )
             for r in records:
                 vectors = r.vector or {}
                 sparse = vectors.get(SPARSE)
-                yield Point(str(r.id), list(vectors.get(DENSE, [])),
-                            (list(sparse.indices), list(sparse.values)) if sparse else ([], []), r.payload or {})  # fmt: skip
+                yield Point(
+                    str(r.id),
+                    list(vectors.get(DENSE, [])),
+                    (list(sparse.indices), list(sparse.values)) if sparse else ([], []),
+                    r.payload or {},
+                )
             if offset is None:
                 return
 
-    def query(self, collection: str, *, dense: list[float] | None = None, sparse: Sparse | None = None,
-              where: Where | None = None, limit: int = 10, exact: bool = False) -> list[tuple[float, dict]]:  # fmt: skip
+    def query(
+        self,
+        collection: str,
+        *,
+        dense: list[float] | None = None,
+        sparse: Sparse | None = None,
+        where: Where | None = None,
+        limit: int = 10,
+        exact: bool = False,
+    ) -> list[tuple[float, dict]]:
         params = qm.SearchParams(exact=True) if exact else qm.SearchParams(hnsw_ef=HNSW_EF)
         rankings = ([(list(dense), DENSE)] if dense is not None else []) + (
-            [(qm.SparseVector(indices=sparse[0], values=sparse[1]), SPARSE)] if sparse is not None and sparse[0] else [])
+            [(qm.SparseVector(indices=sparse[0], values=sparse[1]), SPARSE)] if sparse is not None and sparse[0] else []
+        )
         if not rankings:
             return []
         if len(rankings) == 1:
             query, using = rankings[0]
-            response = self.client.query_points(collection, query=query, using=using, query_filter=_filter(where),
-                                                limit=limit, search_params=params, with_payload=True)  # fmt: skip
+            response = self.client.query_points(
+                collection, query=query, using=using, query_filter=_filter(where), limit=limit, search_params=params, with_payload=True
+            )
         else:
-            prefetch = [qm.Prefetch(query=q, using=u, filter=_filter(where), limit=max(limit, CANDIDATES), params=params)
-                        for q, u in rankings]  # fmt: skip
-            response = self.client.query_points(collection, prefetch=prefetch, query=qm.RrfQuery(rrf=qm.Rrf(k=RRF_K)),
-                                                query_filter=_filter(where), limit=limit, with_payload=True)  # fmt: skip
+            prefetch = [
+                qm.Prefetch(query=q, using=u, filter=_filter(where), limit=max(limit, CANDIDATES), params=params) for q, u in rankings
+            ]
+            response = self.client.query_points(
+                collection,
+                prefetch=prefetch,
+                query=qm.RrfQuery(rrf=qm.Rrf(k=RRF_K)),
+                query_filter=_filter(where),
+                limit=limit,
+                with_payload=True,
+            )
         return [(p.score, p.payload or {}) for p in response.points]
 
     def aliases(self) -> dict[str, str]:

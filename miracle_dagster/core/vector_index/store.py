@@ -80,10 +80,18 @@ class VectorStore(ABC):
         """Every point with vectors and payload, in id order (export, tests)."""
 
     @abstractmethod
-    def query(self, collection: str, *, dense: list[float] | None = None, sparse: Sparse | None = None,
-              where: Where | None = None, limit: int = 10, exact: bool = False) -> list[tuple[float, dict]]:
+    def query(
+        self,
+        collection: str,
+        *,
+        dense: list[float] | None = None,
+        sparse: Sparse | None = None,
+        where: Where | None = None,
+        limit: int = 10,
+        exact: bool = False,
+    ) -> list[tuple[float, dict]]:
         """(score, payload) best first: dense or sparse nearest neighbours, both fused by reciprocal rank fusion
-        when both are given; `exact` skips HNSW (the benchmark's recall reference)."""  # fmt: skip
+        when both are given; `exact` skips HNSW (the benchmark's recall reference)."""
 
     @abstractmethod
     def aliases(self) -> dict[str, str]:

@@ -27,8 +27,9 @@ class SyncStats:
         return self.embedded / self.embed_seconds if self.embed_seconds else 0.0
 
 
-def sync_partition(store: VectorStore, collection: str, passages: pd.DataFrame, specialty: str, year: str,
-                   encode: Encoder, batch_size: int = 64) -> SyncStats:  # fmt: skip
+def sync_partition(
+    store: VectorStore, collection: str, passages: pd.DataFrame, specialty: str, year: str, encode: Encoder, batch_size: int = 64
+) -> SyncStats:
     """Make the partition's points equal its passages: embed only new ids, delete ids that disappeared.
     Upserts are idempotent (deterministic ids), so a sync killed midway is finished by the next one."""
     wanted = {point_id(pid): i for i, pid in enumerate(passages["passage_id"])} if len(passages) else {}
@@ -91,16 +92,33 @@ class Hit:
     text: str
 
 
-def search(store: VectorStore, collection: str, query_vector: np.ndarray | None = None, *, query_text: str = "",
-           mode: str = "dense", patient_id: str | None = None, specialty: str | None = None,
-           year: int | str | None = None, document_type: str | None = None, top_k: int = 10) -> list[Hit]:  # fmt: skip
+def search(
+    store: VectorStore,
+    collection: str,
+    query_vector: np.ndarray | None = None,
+    *,
+    query_text: str = "",
+    mode: str = "dense",
+    patient_id: str | None = None,
+    specialty: str | None = None,
+    year: int | str | None = None,
+    document_type: str | None = None,
+    top_k: int = 10,
+) -> list[Hit]:
     """Nearest passages by the dense vector, by BM25 over `query_text` (`sparse`) or both fused by RRF (`hybrid`),
     optionally restricted to one patient (patient-centred RAG), specialty, year or type."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-    where = {k: v for k, v in (("patient_id", patient_id), ("specialty", specialty),
-                               ("year", int(year) if year is not None else None), ("document_type", document_type))
-             if v is not None}  # fmt: skip
+    where = {
+        k: v
+        for k, v in (
+            ("patient_id", patient_id),
+            ("specialty", specialty),
+            ("year", int(year) if year is not None else None),
+            ("document_type", document_type),
+        )
+        if v is not None
+    }
     dense = np.asarray(query_vector, dtype=np.float32).tolist() if mode != "sparse" else None
     terms = bm25_vectors.query(query_text, store.info(collection).language) if mode != "dense" else None
     scored = store.query(collection, dense=dense, sparse=terms, where=where, limit=top_k)

@@ -20,11 +20,24 @@ from miracle_dagster.core.sample_corpus.phi_letters.signature import copy_to, si
 from miracle_dagster.core.sample_corpus.phi_letters.templates import pick, say_all
 from miracle_dagster.core.sample_corpus.phi_letters.values import FULL_STYLES, order_id
 
-_DEKURS = ("Visite: beschwerdefrei, keine Übelkeit.", "Vitalparameter stabil, afebril.", "Mobilisation an den Bettrand gelingt.",
-           "Schmerzen unter Analgesie gut kontrolliert (NRS 2).", "Kostaufbau problemlos.", "Laborkontrolle veranlasst.",
-           "Wundverhältnisse reizlos, VW-Wechsel.", "Nächtliche Unruhe, Melperon b.B. verabreicht.", "Ausscheidung unauffällig.",
-           "Physiotherapie fortgeführt.", "Sozialdienst bzgl. Entlassungsplanung kontaktiert.", "Aufklärungsgespräch geführt, Einverständnis liegt vor.",
-           "RR {sys}/{dia} mmHg, HF {hf}/min.", "Temp. {fever} °C, Blutkulturen abgenommen.", "Drainage entfernt.", "BZ-Tagesprofil unauffällig.")
+_DEKURS = (
+    "Visite: beschwerdefrei, keine Übelkeit.",
+    "Vitalparameter stabil, afebril.",
+    "Mobilisation an den Bettrand gelingt.",
+    "Schmerzen unter Analgesie gut kontrolliert (NRS 2).",
+    "Kostaufbau problemlos.",
+    "Laborkontrolle veranlasst.",
+    "Wundverhältnisse reizlos, VW-Wechsel.",
+    "Nächtliche Unruhe, Melperon b.B. verabreicht.",
+    "Ausscheidung unauffällig.",
+    "Physiotherapie fortgeführt.",
+    "Sozialdienst bzgl. Entlassungsplanung kontaktiert.",
+    "Aufklärungsgespräch geführt, Einverständnis liegt vor.",
+    "RR {sys}/{dia} mmHg, HF {hf}/min.",
+    "Temp. {fever} °C, Blutkulturen abgenommen.",
+    "Drainage entfernt.",
+    "BZ-Tagesprofil unauffällig.",
+)
 
 
 def discharge(lt: Letter, title: str, target: int) -> None:
@@ -152,9 +165,24 @@ def dekurs(lt: Letter, title: str, target: int) -> None:
         if r < 0.4:
             d.add(rng.choice(("Pat. ", "Pt. ", lt.mister() + " ")))
             lt.patient_short()
-            d.add(" " + rng.choice(("beschwerdefrei, mobil.", "klagt über Schmerzen, Analgesie angepasst.", "schläft gut, isst gut.",
-                                    "afebril, Wunde reizlos.", "wach, orientiert, kooperativ.")) + " ")
-        say_all(lt, pick(lt, _DEKURS, rng.randint(0 if r < 0.4 else 1, 2)) + pick(lt, tuple(lt.dx["course"]) + tuple(lt.dx["dia"]), rng.randint(0, 1)))
+            d.add(
+                " "
+                + rng.choice(
+                    (
+                        "beschwerdefrei, mobil.",
+                        "klagt über Schmerzen, Analgesie angepasst.",
+                        "schläft gut, isst gut.",
+                        "afebril, Wunde reizlos.",
+                        "wach, orientiert, kooperativ.",
+                    )
+                )
+                + " "
+            )
+        say_all(
+            lt,
+            pick(lt, _DEKURS, rng.randint(0 if r < 0.4 else 1, 2))
+            + pick(lt, tuple(lt.dx["course"]) + tuple(lt.dx["dia"]), rng.randint(0, 1)),
+        )
         if rng.random() < 0.2:
             d.add(" Telefonat mit ")
             lt.relative("dat")
@@ -166,9 +194,17 @@ def dekurs(lt: Letter, title: str, target: int) -> None:
 
 
 _KINDS: tuple[tuple[str, Callable[[Letter, str, int], None]], ...] = (
-    ("Arztbrief", discharge), ("Entlassungsbrief", discharge), ("Vorläufiger Entlassungsbrief", discharge), ("Kurzarztbrief", discharge),
-    ("Verlegungsbericht", discharge), ("Befundbericht", report), ("Ambulanzbrief", ambulant), ("Ambulanter Befundbericht", ambulant),
-    ("Dekurs", dekurs), ("Konsiliarbefund", report))
+    ("Arztbrief", discharge),
+    ("Entlassungsbrief", discharge),
+    ("Vorläufiger Entlassungsbrief", discharge),
+    ("Kurzarztbrief", discharge),
+    ("Verlegungsbericht", discharge),
+    ("Befundbericht", report),
+    ("Ambulanzbrief", ambulant),
+    ("Ambulanter Befundbericht", ambulant),
+    ("Dekurs", dekurs),
+    ("Konsiliarbefund", report),
+)
 
 
 def _one(rng: random.Random) -> tuple[str, list[tuple[int, int, str]]]:

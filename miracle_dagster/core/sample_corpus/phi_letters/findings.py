@@ -27,12 +27,18 @@ def random_study(rng: random.Random) -> dict[str, Any]:
 
 def exam(lt: Letter) -> None:
     d, rng = lt.d, lt.rng
-    inline = lt.heading(("Aufnahmebefund", "Status praesens", "Körperlicher Untersuchungsbefund", "STATUS BEI AUFNAHME", "Status somaticus"))
+    inline = lt.heading(
+        ("Aufnahmebefund", "Status praesens", "Körperlicher Untersuchungsbefund", "STATUS BEI AUFNAHME", "Status somaticus")
+    )
     if not inline and rng.random() < 0.5:
         lt.age_phrase()
         d.add(f" in {rng.choice(AZ)} AZ und {rng.choice(EZ)} EZ.")
         lt.nl()
-    d.add(lt.fill(rng.choice(("RR {sys}/{dia} mmHg, HF {hf}/min, SpO2 {spo2} %, Temp. {temp} °C.", "RR {sys}/{dia}, Puls {hf}/min, afebril."))))
+    d.add(
+        lt.fill(
+            rng.choice(("RR {sys}/{dia} mmHg, HF {hf}/min, SpO2 {spo2} %, Temp. {temp} °C.", "RR {sys}/{dia}, Puls {hf}/min, afebril."))
+        )
+    )
     lt.nl()
     sep = rng.choice((": ", ":\t", ": ", ":  "))
     for system, opts in EXAM_GENERIC.items():

@@ -53,7 +53,11 @@ def head_line(lt: Letter) -> None:
     else:
         head = rng.choice(HEADS)
         if p["sex"] == "f":
-            head = head.replace("Ärztlicher Direktor", "Ärztliche Direktorin").replace("Direktor:", "Direktorin:").replace("Chefarzt", "Chefärztin")
+            head = (
+                head.replace("Ärztlicher Direktor", "Ärztliche Direktorin")
+                .replace("Direktor:", "Direktorin:")
+                .replace("Chefarzt", "Chefärztin")
+            )
         else:
             head = head.replace("Direktorin", "Direktor").replace("Chefärztin", "Chefarzt").replace("Primaria", "Primar")
         d.add(head)
@@ -81,8 +85,15 @@ def contact(lt: Letter) -> None:
     if rng.random() < 0.45:
         d.add(rng.choice(("E-Mail: ", "Mail: ", "E-mail: ", "")))
         staff = rng.choice(lt.doctors)
-        local = rng.choice((f"sekretariat.{ascii_slug(lt.dept.split(' ')[-1])}", "ambulanz", "office", "info",
-                            f"{ascii_slug(staff['first'])[:1]}.{ascii_slug(staff['last'])}"))
+        local = rng.choice(
+            (
+                f"sekretariat.{ascii_slug(lt.dept.split(' ')[-1])}",
+                "ambulanz",
+                "office",
+                "info",
+                f"{ascii_slug(staff['first'])[:1]}.{ascii_slug(staff['last'])}",
+            )
+        )
         d.phi(f"{local}@{lt.domain}", "EMAIL")
         if rng.random() < 0.3:
             d.add(rng.choice((" | ", "  ", ", ")))
@@ -101,8 +112,20 @@ def recipient(lt: Letter) -> None:
         lt.gp_staff()
         lt.nl()
         if rng.random() < 0.4:
-            d.add(ind + rng.choice(("Facharzt für Allgemeinmedizin", "Praxis für Allgemeinmedizin", "Urologe", "Internist", "Arzt für Allgemeinmedizin",
-                                    "Hausärztliche Gemeinschaftspraxis", "Fachärztin für Innere Medizin")))
+            d.add(
+                ind
+                + rng.choice(
+                    (
+                        "Facharzt für Allgemeinmedizin",
+                        "Praxis für Allgemeinmedizin",
+                        "Urologe",
+                        "Internist",
+                        "Arzt für Allgemeinmedizin",
+                        "Hausärztliche Gemeinschaftspraxis",
+                        "Fachärztin für Innere Medizin",
+                    )
+                )
+            )
             lt.nl()
     elif r < 0.72:  # Gemeinschaftspraxis Drs. Leber und Krauth
         other = staff_person(rng, lt.country, gp=True)
@@ -116,7 +139,9 @@ def recipient(lt: Letter) -> None:
         lt.address_lines(lt.p_street, lt.p_pc, ind)
         return
     else:  # another hospital
-        unit = rng.choice(("Abteilung für Innere Medizin", "Universitätsklinik für Neurologie", "Chirurgische Ambulanz", "Sekretariat Prof. Dr. "))
+        unit = rng.choice(
+            ("Abteilung für Innere Medizin", "Universitätsklinik für Neurologie", "Chirurgische Ambulanz", "Sekretariat Prof. Dr. ")
+        )
         d.add(ind + rng.choice(("An die\n", "An das\n", "")) + ind + unit)
         if unit.endswith(" "):
             lt.gp_staff(title=False)
@@ -147,15 +172,39 @@ def salutation(lt: Letter) -> None:
     r = rng.random()
     m = gp["sex"] == "m"
     if r < 0.55:
-        lead = rng.choice(("Sehr geehrter Herr Kollege ", "Sehr geehrter Herr Kollege ", "Lieber Herr Kollege ", "Sehr geehrter Herr Dr. ",
-                           "Sehr geehrter Herr ", "Lieber ") if m else
-                          ("Sehr geehrte Frau Kollegin ", "Sehr geehrte Frau Kollegin ", "Liebe Frau Kollegin ", "Sehr geehrte Frau Dr. ",
-                           "Sehr geehrte Frau ", "Liebe "))
+        lead = rng.choice(
+            (
+                "Sehr geehrter Herr Kollege ",
+                "Sehr geehrter Herr Kollege ",
+                "Lieber Herr Kollege ",
+                "Sehr geehrter Herr Dr. ",
+                "Sehr geehrter Herr ",
+                "Lieber ",
+            )
+            if m
+            else (
+                "Sehr geehrte Frau Kollegin ",
+                "Sehr geehrte Frau Kollegin ",
+                "Liebe Frau Kollegin ",
+                "Sehr geehrte Frau Dr. ",
+                "Sehr geehrte Frau ",
+                "Liebe ",
+            )
+        )
         d.add(lead)
         d.phi(gp["first"] if lead in ("Lieber ", "Liebe ") else gp["last"], "STAFF_NAME")
         d.add(rng.choice((",", ",", "!", ", ")))
     else:
-        d.add(rng.choice(("Sehr geehrte Kolleginnen und Kollegen,", "Sehr geehrte Damen und Herren,", "Liebe Kolleginnen, liebe Kollegen,",
-                          "Sehr geehrte Frau Kollegin, sehr geehrter Herr Kollege,", "Werte Kollegen!")))
+        d.add(
+            rng.choice(
+                (
+                    "Sehr geehrte Kolleginnen und Kollegen,",
+                    "Sehr geehrte Damen und Herren,",
+                    "Liebe Kolleginnen, liebe Kollegen,",
+                    "Sehr geehrte Frau Kollegin, sehr geehrter Herr Kollege,",
+                    "Werte Kollegen!",
+                )
+            )
+        )
     lt.nl()
     lt.gap()

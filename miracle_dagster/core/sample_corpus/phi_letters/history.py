@@ -16,16 +16,41 @@ from miracle_dagster.core.sample_corpus.phi_letters.values import DAY_STYLES, fm
 from miracle_dagster.core.sample_corpus.phrases_common import ALLERGIES, COMORBIDITIES, HISTORY
 from miracle_dagster.core.sample_corpus.phrases_letters import ANAM_MORE
 
-_THERAPY_HIST = ("6x PCT m. Folfox", "Radiatio", "4 Zyklen Carboplatin/Paclitaxel", "Chemotherapie nach FLOT-Schema", "Immuntherapie mit Pembrolizumab",
-                 "Antikoagulation mit Phenprocoumon", "Kortisonstoßtherapie", "Physiotherapie")
-_EVENTS = ("Z.n. SHT", "Z.n. Apoplex", "Z.n. Myokardinfarkt", "Z.n. Appendektomie", "Z.n. Radiusfraktur li.", "Z.n. Hüft-TEP bds.",
-           "Z.n. Sigmoideostomie", "Z.n. Pneumonie", "Z.n. Adenom-Enukleation", "Z.n. Lymphadenektomie", "Z.n. Cholezystektomie",
-           "Z.n. Hepatitis B", "Z.n. Lungenembolie", "Psychose (ED", "Diabetes mellitus Typ 2 (ED", "Arterielle Hypertonie, bekannt")
+_THERAPY_HIST = (
+    "6x PCT m. Folfox",
+    "Radiatio",
+    "4 Zyklen Carboplatin/Paclitaxel",
+    "Chemotherapie nach FLOT-Schema",
+    "Immuntherapie mit Pembrolizumab",
+    "Antikoagulation mit Phenprocoumon",
+    "Kortisonstoßtherapie",
+    "Physiotherapie",
+)
+_EVENTS = (
+    "Z.n. SHT",
+    "Z.n. Apoplex",
+    "Z.n. Myokardinfarkt",
+    "Z.n. Appendektomie",
+    "Z.n. Radiusfraktur li.",
+    "Z.n. Hüft-TEP bds.",
+    "Z.n. Sigmoideostomie",
+    "Z.n. Pneumonie",
+    "Z.n. Adenom-Enukleation",
+    "Z.n. Lymphadenektomie",
+    "Z.n. Cholezystektomie",
+    "Z.n. Hepatitis B",
+    "Z.n. Lungenembolie",
+    "Psychose (ED",
+    "Diabetes mellitus Typ 2 (ED",
+    "Arterielle Hypertonie, bekannt",
+)
 
 
 def diagnoses(lt: Letter, ambulant: bool = False) -> None:
     d, rng = lt.d, lt.rng
-    names = ("Diagnosen", "Diagnose", "HAUPT-/NEBENDIAGNOSEN", "Dg.", "Hauptdiagnose") + (("Diagnosen",) if ambulant else ("Entlassungsdiagnosen",))
+    names = ("Diagnosen", "Diagnose", "HAUPT-/NEBENDIAGNOSEN", "Dg.", "Hauptdiagnose") + (
+        ("Diagnosen",) if ambulant else ("Entlassungsdiagnosen",)
+    )
     lt.heading(names, inline_ok=False)
     bullet = rng.choice(("", "- ", "• ", "* ", "1."))
     n = [0]
@@ -92,8 +117,14 @@ def anamnesis(lt: Letter) -> None:
         lt.patient_short()
         d.add(" ist " + ("eine " if f else "ein "))
         lt.age_phrase()
-        d.add(rng.choice((f", {'die' if f else 'der'} sich mit {lt.g['sym']} vorstellte. ",
-                          f", {'die' if f else 'der'} uns wegen {lt.g['sym']} zugewiesen wurde. ")))
+        d.add(
+            rng.choice(
+                (
+                    f", {'die' if f else 'der'} sich mit {lt.g['sym']} vorstellte. ",
+                    f", {'die' if f else 'der'} uns wegen {lt.g['sym']} zugewiesen wurde. ",
+                )
+            )
+        )
     elif r < 0.7:
         d.add(rng.choice(("Die ", "Der ") if not f else ("Die ",)))
         lt.age_phrase()
@@ -106,7 +137,9 @@ def anamnesis(lt: Letter) -> None:
         d.add(f" wird mit {lt.g['sym']} vorgestellt. ")
     say_all(lt, pick(lt, lt.dx["anam"], rng.randint(0, 2)) + pick(lt, ANAM_MORE, rng.randint(1, 3)))
     if rng.random() < 0.4:
-        d.add(rng.choice(("Sozialanamnese: lebt ", "Lebt ", "Wohnt ")) + rng.choice(("allein ", "mit Partner ", "im Pflegeheim ", "")) + "in ")
+        d.add(
+            rng.choice(("Sozialanamnese: lebt ", "Lebt ", "Wohnt ")) + rng.choice(("allein ", "mit Partner ", "im Pflegeheim ", "")) + "in "
+        )
         d.phi(invented_place(rng) if rng.random() < 0.5 else lt.fk.city(), "POSTAL_CITY")
         d.add(". ")
     if rng.random() < 0.35:
@@ -120,8 +153,14 @@ def anamnesis(lt: Letter) -> None:
         d.add(". ")
     if rng.random() < 0.3:
         smoker = "Raucherin" if f else "Raucher"
-        lead, tail = rng.choice((("Erstdiagnose im Alter von ", " Jahren. "), ("Im Alter von ", " Jahren Erstdiagnose. "),
-                                 (f"{smoker} seit dem Alter von ", " Jahren. "), ("Seit dem Alter von ", f" Jahren {smoker}. ")))
+        lead, tail = rng.choice(
+            (
+                ("Erstdiagnose im Alter von ", " Jahren. "),
+                ("Im Alter von ", " Jahren Erstdiagnose. "),
+                (f"{smoker} seit dem Alter von ", " Jahren. "),
+                ("Seit dem Alter von ", f" Jahren {smoker}. "),
+            )
+        )
         d.add(lead)
         d.phi(str(rng.randint(12, max(13, lt.age))), "AGE")
         d.add(tail)
@@ -130,7 +169,7 @@ def anamnesis(lt: Letter) -> None:
         d.phi(str(rng.randint(45, 95)), "AGE")
         d.add(" an Myokardinfarkt verstorben, Mutter mit ")
         d.phi(str(rng.randint(50, 101)), "AGE")
-        d.add(rng.choice((" an \"Altersschwäche\".", " an Pankreas-CA verstorben.")))
+        d.add(rng.choice((' an "Altersschwäche".', " an Pankreas-CA verstorben.")))
     if rng.random() < 0.3:
         d.add(" Allergien: " + rng.choice((", ".join(rng.sample(ALLERGIES, 2)), "keine bekannt")) + ".")
     lt.nl()

@@ -15,7 +15,15 @@ from typing import Any, Callable, Sequence
 from miracle_dagster.core.sample_corpus.people import RELATIONS
 from miracle_dagster.core.sample_corpus.phi_letters.doc import WARD_TYPE, Doc, close
 from miracle_dagster.core.sample_corpus.phi_letters.hospitals import DEPARTMENTS, hospital_lines, web_domain
-from miracle_dagster.core.sample_corpus.phi_letters.persons import FOREIGN_LOCALES, LOCALES, ROLE_SHORT, faker, initial, person, staff_person
+from miracle_dagster.core.sample_corpus.phi_letters.persons import (
+    FOREIGN_LOCALES,
+    LOCALES,
+    ROLE_SHORT,
+    faker,
+    initial,
+    person,
+    staff_person,
+)
 from miracle_dagster.core.sample_corpus.phi_letters.values import (
     FULL_STYLES,
     HIST_STYLES,
@@ -68,7 +76,11 @@ class Letter:
         self.doctors = [staff_person(rng, c) for _ in range(rng.randint(2, 4))]
         self.wards = [ward_code(rng) for _ in range(2)]
         # patient
-        pfk = fk if rng.random() < 0.72 else (faker(rng.choice(FOREIGN_LOCALES), rng) if rng.random() < 0.4 else faker(rng.choice(list(LOCALES.values())), rng))
+        pfk = (
+            fk
+            if rng.random() < 0.72
+            else (faker(rng.choice(FOREIGN_LOCALES), rng) if rng.random() < 0.4 else faker(rng.choice(list(LOCALES.values())), rng))
+        )
         self.p = person(pfk, rng)
         self.p_street, self.p_pc = street(rng, fk, c), postal_city(rng, c, town(rng, fk))
         self.p_phone = private_phone(rng, c)
@@ -130,8 +142,20 @@ class Letter:
     def patient_full(self) -> None:
         p, rng = self.p, self.rng
         first, last = p["first"], p["last"]
-        self.d.phi(rng.choices((f"{first} {last}", f"{last.upper()}, {first}", f"{last}, {first}", f"{first} {last.upper()}", f"{last} {first}",
-                                f"{last.upper()} {first}"), (45, 12, 12, 10, 14, 7))[0], "PATIENT_NAME")
+        self.d.phi(
+            rng.choices(
+                (
+                    f"{first} {last}",
+                    f"{last.upper()}, {first}",
+                    f"{last}, {first}",
+                    f"{first} {last.upper()}",
+                    f"{last} {first}",
+                    f"{last.upper()} {first}",
+                ),
+                (45, 12, 12, 10, 14, 7),
+            )[0],
+            "PATIENT_NAME",
+        )
 
     def patient_short(self) -> None:
         """The surname, sometimes only its initial (``Frau I.``, ``Pat. M.``) or upper case."""
@@ -213,9 +237,22 @@ class Letter:
 
     def ext_org(self) -> None:
         rng = self.rng
-        org = rng.choice(("Krankenhaus {c}", "Universitätsklinik {c}", "KH der Diakonissen", "ÖHK {c}", "Klinikum {c}", "Rehaklinik {c}",
-                          "Rehabilitationszentrum {c}", "Kantonsspital {c}", "LKH {c}", "Ambulatorium {c}", "Pflegeheim Haus {s}",
-                          "Reha-Zentrum am See {c}"))
+        org = rng.choice(
+            (
+                "Krankenhaus {c}",
+                "Universitätsklinik {c}",
+                "KH der Diakonissen",
+                "ÖHK {c}",
+                "Klinikum {c}",
+                "Rehaklinik {c}",
+                "Rehabilitationszentrum {c}",
+                "Kantonsspital {c}",
+                "LKH {c}",
+                "Ambulatorium {c}",
+                "Pflegeheim Haus {s}",
+                "Reha-Zentrum am See {c}",
+            )
+        )
         self.d.phi(org.format(c=town(rng, self.fk), s=rng.choice(SAINTS)), "ORGANIZATION")
 
     def labelled(self, lead: str, write: Callable[[], None]) -> None:

@@ -11,15 +11,31 @@ import datetime as _dt
 from miracle_dagster.core.sample_corpus.phi_letters.doc import WARD_TYPE
 from miracle_dagster.core.sample_corpus.phi_letters.letter import Letter
 
-_INSURERS = {"DE": ("AOK Bayern", "AOK Nordost", "Techniker Krankenkasse", "BARMER", "DAK-Gesundheit", "IKK classic", "Knappschaft"),
-             "AT": ("ÖGK", "BVA", "BVAEB", "SVS", "WGKK", "KFA Wien"),
-             "CH": ("Helsana", "CSS", "Swica", "Sanitas", "Concordia", "Visana")}
+_INSURERS = {
+    "DE": ("AOK Bayern", "AOK Nordost", "Techniker Krankenkasse", "BARMER", "DAK-Gesundheit", "IKK classic", "Knappschaft"),
+    "AT": ("ÖGK", "BVA", "BVAEB", "SVS", "WGKK", "KFA Wien"),
+    "CH": ("Helsana", "CSS", "Swica", "Sanitas", "Concordia", "Visana"),
+}
 _ID_LABELS = {
-    "CASE_ID": ("Fallzahl: ", "Fallzahl: \t", "Fallnummer: ", "Fallnummer:\t", "Fall-Nr.", "Fall-Nr.: ", "FN:", "FN: ", "Aufnahmezahl: ", "Fall: "),
+    "CASE_ID": (
+        "Fallzahl: ",
+        "Fallzahl: \t",
+        "Fallnummer: ",
+        "Fallnummer:\t",
+        "Fall-Nr.",
+        "Fall-Nr.: ",
+        "FN:",
+        "FN: ",
+        "Aufnahmezahl: ",
+        "Fall: ",
+    ),
     "PATIENT_ID": ("Pat.-Nr. ", "Pat.-Nr.: ", "PIZ: ", "Patienten-ID: ", "PID: ", "Pat.-ID ", "Patientennummer: "),
 }
-_INSURANCE_LABELS = {"DE": ("Vers.-Nr.: ", "KV-Nr. ", "Versichertennummer: "), "AT": ("SV: ", "SV: ", "SV Nr.: ", "SV Nr.: \t", "SVNR: ", "VSNR "),
-                     "CH": ("AHV-Nr.: ", "AHV-Nr. ", "Vers.-Nr. ")}
+_INSURANCE_LABELS = {
+    "DE": ("Vers.-Nr.: ", "KV-Nr. ", "Versichertennummer: "),
+    "AT": ("SV: ", "SV: ", "SV Nr.: ", "SV Nr.: \t", "SVNR: ", "VSNR "),
+    "CH": ("AHV-Nr.: ", "AHV-Nr. ", "Vers.-Nr. "),
+}
 
 
 def id_block(lt: Letter, full: bool = False) -> None:
@@ -98,14 +114,29 @@ def intro(lt: Letter, ambulant: bool = False) -> None:
     """``wir berichten über ... Frau Alissa Rieser geb. 01.07.1963, wohnhaft ..., die sich vom ... bis ... befand.``"""
     d, rng = lt.d, lt.rng
     f = lt.p["sex"] == "f"
-    lead = rng.choice(("wir berichten über ", "nachfolgend berichten wir über ", "wir berichten Ihnen über ", "vielen Dank für die Zuweisung ",
-                       "im Folgenden berichten wir über "))
+    lead = rng.choice(
+        (
+            "wir berichten über ",
+            "nachfolgend berichten wir über ",
+            "wir berichten Ihnen über ",
+            "vielen Dank für die Zuweisung ",
+            "im Folgenden berichten wir über ",
+        )
+    )
     d.add(lead)
     if lead.startswith("vielen"):
         d.add(("Ihrer Patientin, " if f else "Ihres Patienten, ") + ("Frau " if f else "Herrn "))
     else:
-        d.add(rng.choice((("unsere gemeinsame Patientin " if f else "unseren gemeinsamen Patienten "), "Frau " if f else "Herrn ",
-                          "die Patientin Frau " if f else "den Patienten Herrn ", "")))
+        d.add(
+            rng.choice(
+                (
+                    ("unsere gemeinsame Patientin " if f else "unseren gemeinsamen Patienten "),
+                    "Frau " if f else "Herrn ",
+                    "die Patientin Frau " if f else "den Patienten Herrn ",
+                    "",
+                )
+            )
+        )
     lt.patient_full()
     if rng.random() < 0.8:
         lt.labelled(rng.choice((", geb. ", " geb. ", ", *", ", * ", ", geboren am ", " (* ", ", geb. am ")), lt.bdate)
@@ -120,11 +151,19 @@ def intro(lt: Letter, ambulant: bool = False) -> None:
     if ambulant:
         d.add("am ")
         lt.date(lt.today - _dt.timedelta(days=rng.randint(0, 10)))
-        d.add(rng.choice((" in unserer Ambulanz vorstellte.", " zur ambulanten Kontrolle vorstellte.", " in unserer Spezialambulanz befand.")))
+        d.add(
+            rng.choice((" in unserer Ambulanz vorstellte.", " zur ambulanten Kontrolle vorstellte.", " in unserer Spezialambulanz befand."))
+        )
     else:
         lt.stay_range()
-        tail = rng.choice((" in unserer stationären Behandlung befand.", " bei uns in stationärer Behandlung befand.",
-                           " auf unserer Station ", " an unserer Abteilung aufhielt."))
+        tail = rng.choice(
+            (
+                " in unserer stationären Behandlung befand.",
+                " bei uns in stationärer Behandlung befand.",
+                " auf unserer Station ",
+                " an unserer Abteilung aufhielt.",
+            )
+        )
         d.add(tail)
         if tail.endswith("Station "):
             lt.ward(lead=False)

@@ -10,15 +10,61 @@ from faker import Faker
 
 LOCALES = {"DE": "de_DE", "AT": "de_AT", "CH": "de_CH"}
 FOREIGN_LOCALES = ("ro_RO", "pl_PL", "tr_TR", "hr_HR", "es_ES", "fr_FR", "it_IT", "cs_CZ", "hu_HU", "pt_PT")
-_ROLES = {"m": ("Oberarzt", "Oberarzt", "Facharzt für Innere Medizin", "Assistenzarzt", "Stationsarzt", "Leitender Oberarzt", "Chefarzt",
-                "Arzt in Ausbildung"),
-          "f": ("Oberärztin", "Oberärztin", "Fachärztin für Innere Medizin", "Assistenzärztin", "Stationsärztin", "Leitende Oberärztin", "Chefärztin",
-                "Ärztin in Ausbildung")}
-ROLE_SHORT = {"m": ("OA", "OA", "Hr. OA", "Ass.-Arzt", "FA", "Prim.", "CA"), "f": ("OÄ", "OÄ", "Fr. OÄ", "Ass.-Ärztin", "FÄ", "Primaria", "CÄ")}
+_ROLES = {
+    "m": (
+        "Oberarzt",
+        "Oberarzt",
+        "Facharzt für Innere Medizin",
+        "Assistenzarzt",
+        "Stationsarzt",
+        "Leitender Oberarzt",
+        "Chefarzt",
+        "Arzt in Ausbildung",
+    ),
+    "f": (
+        "Oberärztin",
+        "Oberärztin",
+        "Fachärztin für Innere Medizin",
+        "Assistenzärztin",
+        "Stationsärztin",
+        "Leitende Oberärztin",
+        "Chefärztin",
+        "Ärztin in Ausbildung",
+    ),
+}
+ROLE_SHORT = {
+    "m": ("OA", "OA", "Hr. OA", "Ass.-Arzt", "FA", "Prim.", "CA"),
+    "f": ("OÄ", "OÄ", "Fr. OÄ", "Ass.-Ärztin", "FÄ", "Primaria", "CÄ"),
+}
 _TITLES = {
-    "DE": ("Dr. med.", "Dr. med.", "Dr.", "Dr.med.", "Prof. Dr. med.", "PD Dr. med.", "Priv.-Doz. Dr.", "Dr  med.", "Dipl.-Med.", "Prof. Dr.", ""),
-    "AT": ("Dr.", "Dr.", "OA Dr.", "Prim. Dr.", "Univ.-Prof. Dr.", "o.Univ. Prof. Dr.", "Ao. Univ.-Prof. Dr.", "Ass.Dr.", "Dr. med. univ.",
-           "Priv. Doz.", "OA Dr. med.", "Prim. Univ.-Doz. Dr.", "Dr.med."),
+    "DE": (
+        "Dr. med.",
+        "Dr. med.",
+        "Dr.",
+        "Dr.med.",
+        "Prof. Dr. med.",
+        "PD Dr. med.",
+        "Priv.-Doz. Dr.",
+        "Dr  med.",
+        "Dipl.-Med.",
+        "Prof. Dr.",
+        "",
+    ),
+    "AT": (
+        "Dr.",
+        "Dr.",
+        "OA Dr.",
+        "Prim. Dr.",
+        "Univ.-Prof. Dr.",
+        "o.Univ. Prof. Dr.",
+        "Ao. Univ.-Prof. Dr.",
+        "Ass.Dr.",
+        "Dr. med. univ.",
+        "Priv. Doz.",
+        "OA Dr. med.",
+        "Prim. Univ.-Doz. Dr.",
+        "Dr.med.",
+    ),
     "CH": ("Dr. med.", "Dr. med.", "Prof. Dr. med.", "PD Dr. med.", "med. pract.", "dipl. Ärztin", "Dr. med. FMH", "Dr."),
 }
 
@@ -71,6 +117,13 @@ def staff_person(rng: random.Random, country: str, chief: bool = False, gp: bool
         p["title"] = rng.choice(("Dr. med.", "Dr.", "Dr. med.", "Dipl.-Med.", "med. pract." if country == "CH" else "Dr.med.", ""))
     else:
         p["title"] = rng.choice(_TITLES[country])
-    p["role"] = rng.choice(_ROLES[p["sex"]]) if not chief else rng.choice(
-        ("Chefarzt", "Direktor", "Primar", "Klinikvorstand") if p["sex"] == "m" else ("Chefärztin", "Direktorin", "Primaria", "Klinikvorständin"))
+    p["role"] = (
+        rng.choice(_ROLES[p["sex"]])
+        if not chief
+        else rng.choice(
+            ("Chefarzt", "Direktor", "Primar", "Klinikvorstand")
+            if p["sex"] == "m"
+            else ("Chefärztin", "Direktorin", "Primaria", "Klinikvorständin")
+        )
+    )
     return p

@@ -21,7 +21,7 @@ def say(lt: Letter, tpl: str) -> None:
     """Write a phrase-pool template: lower-case slots are filler, upper-case ones write PHI through :func:`phi_slot`."""
     pos, buf = 0, []
     for m in TOKEN.finditer(tpl):
-        buf.append(tpl[pos:m.start()])
+        buf.append(tpl[pos : m.start()])
         pos = m.end()
         key = m.group(1)
         if key in lt.g:
