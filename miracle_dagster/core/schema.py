@@ -80,6 +80,8 @@ REQUIRED_REPORT_COLUMNS = (
     "text",
 )
 OPTIONAL_REPORT_COLUMNS = ("metadata",)  # JSON string with source-specific extras
+# What says where a passage comes from: its ids and its document's metadata (every table of passages carries them).
+PASSAGE_KEYS = ("passage_id", "section_id", *(c for c in REQUIRED_REPORT_COLUMNS if c != "text"), "section_name")
 
 # PHI categories the sample generator annotates (ground truth) and pseudonymization detects.
 PHI_TYPES = (

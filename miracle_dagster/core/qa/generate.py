@@ -19,19 +19,9 @@ from miracle_dagster.core.llm import ChatRequest, LLMClient, Sampling
 from miracle_dagster.core.qa import filters
 from miracle_dagster.core.qa.parse import parse_pairs
 from miracle_dagster.core.qa.prompts import load_prompts
+from miracle_dagster.core.schema import PASSAGE_KEYS
 
-SOURCE_COLUMNS = (
-    "passage_id",
-    "section_id",
-    "document_id",
-    "patient_id",
-    "case_id",
-    "specialty",
-    "document_type",
-    "date",
-    "section_name",
-    "split",
-)
+SOURCE_COLUMNS = (*PASSAGE_KEYS, "split")
 PAIR_COLUMNS = (
     "pair_id",
     "question",

@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from miracle_dagster.core.schema import REQUIRED_REPORT_COLUMNS
+from miracle_dagster.core.schema import PASSAGE_KEYS
 from miracle_dagster.core.sections.headings import split_sections
 from miracle_dagster.core.sections.passages import split_passages
 
@@ -16,10 +16,7 @@ from miracle_dagster.core.sections.passages import split_passages
 ID_VERSION = 1
 
 PASSAGE_COLUMNS = (
-    "passage_id",
-    "section_id",
-    *(column for column in REQUIRED_REPORT_COLUMNS if column != "text"),
-    "section_name",
+    *PASSAGE_KEYS,
     "section_heading",
     "section_ordinal",
     "passage_index",

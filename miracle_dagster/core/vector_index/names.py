@@ -8,21 +8,11 @@ from collections.abc import Callable
 
 import numpy as np
 
+from miracle_dagster.core.schema import PASSAGE_KEYS
+
 # Fixed namespace: the same passage id maps to the same point id in every collection, on every machine.
 POINT_NAMESPACE = uuid.UUID("6f1c1d8e-3b9a-5d2e-9c4f-0a7b5e2d9c11")
-PAYLOAD_COLUMNS = (
-    "passage_id",
-    "section_id",
-    "document_id",
-    "patient_id",
-    "case_id",
-    "specialty",
-    "document_type",
-    "date",
-    "section_name",
-    "passage_index",
-    "text",
-)
+PAYLOAD_COLUMNS = (*PASSAGE_KEYS, "passage_index", "text")
 KEYWORD_FIELDS = ("passage_id", "document_id", "patient_id", "case_id", "specialty", "document_type", "section_name")
 INTEGER_FIELDS = ("year",)
 DENSE, SPARSE = "dense", "bm25"  # the named vectors of every collection
