@@ -36,7 +36,7 @@ def _metadata(result: dg.ExecuteInProcessResult, asset: str | dg.AssetKey) -> di
 
 
 def run(verbose: bool, qa_partitions: int, qa_sections: int, translate_rows: int) -> int:
-    """Run with the options `miracle demo` passes: their defaults are defined once, in cli.py."""
+    """Run with the options `miracle demo` passes: their defaults are defined once, in cli/data.py."""
     # The demo starts its own runs: the nightly schedule and the new-documents sensor stay off (MIRACLE_AUTOMATION).
     os.environ.setdefault("MIRACLE_AUTOMATION", "off")
     from miracle_dagster.definitions import defs
