@@ -8,7 +8,7 @@ import datetime as dt
 
 import dagster as dg
 
-from miracle_dagster.assets import partitioned_assets
+from miracle_dagster.assets import PER_PARTITION
 from miracle_dagster.core import settings, variables
 from miracle_dagster.partitions import partition_key
 
@@ -22,7 +22,7 @@ def default_status() -> dg.DefaultScheduleStatus:
 
 @dg.schedule(
     cron_schedule=NIGHTLY_CRON,
-    target=partitioned_assets,
+    target=PER_PARTITION,
     execution_timezone="UTC",  # the year partitions' time zone
     default_status=default_status(),
     description="Re-ingests every specialty of the current year; unchanged passages keep their ids.",

@@ -4,7 +4,7 @@ ships it stopped."""
 
 import dagster as dg
 
-from miracle_dagster.assets import partitioned_assets
+from miracle_dagster.assets import PER_PARTITION
 from miracle_dagster.assets.ingest import SOURCE_FINGERPRINT
 from miracle_dagster.core import settings
 from miracle_dagster.partitions import partition_key
@@ -27,7 +27,7 @@ def default_status() -> dg.DefaultSensorStatus:
 
 
 @dg.sensor(
-    target=partitioned_assets,
+    target=PER_PARTITION,
     minimum_interval_seconds=300,
     default_status=default_status(),
     description="Compares each source partition's content hash with the one recorded at its last ingestion.",

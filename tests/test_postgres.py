@@ -12,7 +12,8 @@ import shutil
 import dagster as dg
 import pytest
 
-from miracle_dagster.assets import partitioned_assets
+from miracle_dagster.assets import ingest_assets, pseudonymized_sections
+from miracle_dagster.assets.index import index_assets
 from miracle_dagster.assets.ingest import ingest_reports
 from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
 from miracle_dagster.deployment import DEPLOY_INSTANCE
@@ -111,5 +112,8 @@ RESOURCES: dict = {}
 def definitions() -> dg.Definitions:
     """The per-partition assets with the project's own schedule and sensor, on the test's resources."""
     return dg.Definitions(
-        assets=partitioned_assets, schedules=[nightly_ingest_schedule], sensors=[new_documents_sensor], resources=RESOURCES
+        assets=[*ingest_assets, pseudonymized_sections, *index_assets],
+        schedules=[nightly_ingest_schedule],
+        sensors=[new_documents_sensor],
+        resources=RESOURCES,
     )

@@ -1,13 +1,12 @@
-"""One module per pipeline stage; each asset reads inputs, calls the core, writes output, reports metadata."""
+"""One module per pipeline stage; each asset reads inputs, calls the core, writes output, reports metadata.
+
+`definitions.py` collects every asset and check of these modules by convention and selects jobs by group; the names
+below are shortcuts for tests and benchmarks that materialize one stage on its own."""
 
 import dagster as dg
 
 from miracle_dagster.assets.evaluate_ir import ir_eval_report, relevance_judgments
 from miracle_dagster.assets.evaluate_rag import rag_eval_report
-from miracle_dagster.assets.icd import icd_code_catalog, icd_synthetic_queries
-from miracle_dagster.assets.icd_eval import icd_eval_report
-from miracle_dagster.assets.icd_models import icd_biencoder, icd_reranker
-from miracle_dagster.assets.index import build_index_assets
 from miracle_dagster.assets.ingest import ingest_reports
 from miracle_dagster.assets.phi_detector import phi_detector
 from miracle_dagster.assets.pseudonymization_eval import pseudonymization_eval
@@ -17,19 +16,20 @@ from miracle_dagster.assets.sections import report_sections
 from miracle_dagster.assets.train import finetuned_model, training_pairs
 from miracle_dagster.assets.translate import translate_qa_pairs, translate_sections
 from miracle_dagster.assets.variant_index import variant_index
-from miracle_dagster.core import settings
 
 ingest_assets = [ingest_reports, report_sections]
 qa_assets = [generate_qa_pairs]
-training_assets = [training_pairs, finetuned_model, variant_index]
-privacy_assets = [pseudonymized_sections, pseudonymized_qa_pairs, phi_detector, pseudonymization_eval]
-translation_assets = [translate_sections, translate_qa_pairs]
-icd_assets = [icd_code_catalog, icd_synthetic_queries, icd_biencoder, icd_reranker, icd_eval_report]
-evaluation_assets = [relevance_judgments, ir_eval_report]
-_index = [definition for model in settings.index_models() for definition in build_index_assets(model)]
-index_assets = [d for d in _index if not isinstance(d, dg.AssetChecksDefinition)]
-index_checks = [d for d in _index if isinstance(d, dg.AssetChecksDefinition)]
-rag_eval_assets = [rag_eval_report]
 
-# Everything that runs per specialty x year: what the sensor, the nightly schedule and ingest_job target.
-partitioned_assets = [*ingest_assets, pseudonymized_sections, *(a for a in index_assets if a.partitions_def is not None)]
+# Everything that runs per specialty x year without a rate-limited service: what ingest_job, the new-documents sensor
+# and the nightly schedule target. A new asset of group `ingest` (or a new index model) joins by itself.
+PER_PARTITION = (
+    dg.AssetSelection.groups("ingest")
+    | dg.AssetSelection.assets("pseudonymized_sections")
+    | dg.AssetSelection.key_substring("qdrant_points")
+)
+
+__all__ = [
+    "PER_PARTITION", "finetuned_model", "ingest_assets", "ir_eval_report", "phi_detector", "pseudonymization_eval",
+    "pseudonymized_qa_pairs", "pseudonymized_sections", "qa_assets", "rag_eval_report", "relevance_judgments", "training_pairs",
+    "translate_qa_pairs", "translate_sections", "variant_index",
+]  # fmt: skip

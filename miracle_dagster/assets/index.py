@@ -131,3 +131,9 @@ def build_index_assets(model_name: str) -> list:
         )
 
     return [qdrant_points, qdrant_collection, alias_serves_complete_collection]
+
+
+# One pair of assets (and the alias check) per index model: what definitions.py collects from this module.
+_built = [definition for model in settings.index_models() for definition in build_index_assets(model)]
+index_assets = [d for d in _built if not isinstance(d, dg.AssetChecksDefinition)]
+index_checks = [d for d in _built if isinstance(d, dg.AssetChecksDefinition)]
