@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from miracle_dagster.assets.index import asset_prefix
 from miracle_dagster.core import settings, vector_index
 from miracle_dagster.core.pseudonymize.records import ID_PREFIXES, pseudonym_id
+from miracle_dagster.core.vector_index.names import asset_prefix
 from miracle_dagster.resources import build_pseudonymizer, build_qdrant, build_resources
 
 

@@ -10,8 +10,7 @@ import dagster as dg
 import pandas as pd
 
 from miracle_dagster.config import config_from
-from miracle_dagster.core.icd import catalog, queries, registry
-from miracle_dagster.core.icd.search import CodeIndex
+from miracle_dagster.core.icd import catalog, queries
 from miracle_dagster.metadata import column_schema, count_table, md_table
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.llm import LLMResource
@@ -75,19 +74,6 @@ class IcdQueriesConfig(config_from(queries.QueryConfig)):
     round_trip_model: str = ""  # default: the embedder (MIRACLE_EMBEDDER)
 
 
-def code_index(frame: pd.DataFrame, embedder: EmbeddingModels, home: Path, name: str = "") -> CodeIndex:
-    """The catalogue embedded by a registered model, title vectors cached under the data root."""
-    spec = embedder.spec(name or None)
-    return CodeIndex(
-        frame,
-        embedder.sentence_transformer(spec.name),
-        spec.query_prompt,
-        spec.passage_prompt,
-        registry.embedding_cache(home),
-        f"{spec.name}:{embedder.version(spec.name)}",
-    )
-
-
 @dg.multi_asset(
     outs={
         "icd_synthetic_queries": dg.AssetOut(
@@ -106,7 +92,7 @@ def icd_synthetic_queries(
     config: IcdQueriesConfig, icd_code_catalog: pd.DataFrame, llm: LLMResource, embedder: EmbeddingModels, data_root: DataRoot
 ):
     client = llm.client()
-    index = code_index(icd_code_catalog, embedder, Path(data_root.path), config.round_trip_model)
+    index = embedder.code_index(icd_code_catalog, Path(data_root.path), config.round_trip_model or None)
     result = queries.generate_queries(icd_code_catalog, client, index, config.to_core())
     kept = result.kept
     unknown = sorted(set(kept["code"]) - set(icd_code_catalog["code"]))

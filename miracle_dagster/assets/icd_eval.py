@@ -6,7 +6,6 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from miracle_dagster.assets.icd import code_index
 from miracle_dagster.assets.icd_models import latest, pairs_for
 from miracle_dagster.core.icd import catalog, codiesp, metrics, registry
 from miracle_dagster.metadata import bar_chart, count_table, md_table
@@ -87,7 +86,7 @@ def icd_eval_report(
     held_out = held_out[held_out["split"] == "test"]
     dataset = HELD_OUT[bi_entry.get("split_by", "code")]
     home = Path(data_root.path)
-    indexes = (code_index(icd_code_catalog, embedder, home), registry.trained_index(bi_entry, icd_code_catalog, home))
+    indexes = (embedder.code_index(icd_code_catalog, home), registry.trained_index(bi_entry, icd_code_catalog, home))
     rows = _all_models(
         dataset,
         held_out["query"].tolist(),
@@ -101,7 +100,7 @@ def icd_eval_report(
     codiesp_counts = {}
     if config.codiesp:
         cm, mentions, codiesp_counts = _codiesp(config, sorted(icd_code_catalog["chapter"].unique()))
-        cm_indexes = (code_index(cm, embedder, home), registry.trained_index(bi_entry, cm, home))
+        cm_indexes = (embedder.code_index(cm, home), registry.trained_index(bi_entry, cm, home))
         rows += _all_models(
             "CodiEsp (ICD-10-CM)",
             mentions["text"].tolist(),

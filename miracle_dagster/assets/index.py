@@ -1,12 +1,11 @@
 """Per index model: `qdrant_points` keeps each partition's points equal to its passages; `qdrant_collection`
 moves the model's alias to the current collection version once every ingested partition is in it."""
 
-import re
-
 import dagster as dg
 import pandas as pd
 
 from miracle_dagster.core import settings, vector_index
+from miracle_dagster.core.vector_index.names import asset_prefix
 from miracle_dagster.metadata import md_table
 from miracle_dagster.partitions import eager_every_year, partition_dims, report_partitions
 from miracle_dagster.resources.embedder import EmbeddingModels
@@ -18,10 +17,6 @@ INDEX_LANGUAGE = "de"  # of the index source's passages (German reports, pseudon
 
 class EmbeddingConfig(dg.Config):
     batch_size: int = 32
-
-
-def asset_prefix(model_name: str) -> str:
-    return re.sub(r"\W+", "_", model_name).strip("_").lower()
 
 
 def target_collection(embedder: EmbeddingModels, model_name: str, served_as: str = "") -> tuple[str, int]:

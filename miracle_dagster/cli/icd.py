@@ -32,7 +32,6 @@ def _queries(text: str | None, input_file: str | None, lang: str) -> list[dict]:
 
 def _index(catalogue: str, chapters: tuple[str, ...], no_rerank: bool):
     """(index, (reranker or None, its fusion weight), what was loaded) from latest.json, else the base embedder."""
-    from miracle_dagster.assets.icd import code_index
     from miracle_dagster.core import model_store
     from miracle_dagster.core.icd import catalog, registry
     from miracle_dagster.resources import build_embedder
@@ -46,7 +45,7 @@ def _index(catalogue: str, chapters: tuple[str, ...], no_rerank: bool):
         index, what = registry.trained_index(trained, frame, home), f"fine-tuned bi-encoder {trained['version']}"
     else:
         click.echo("miracle icd: no trained ICD models yet (materialize icd_job): using the base embedder without reranker", err=True)
-        index, what = code_index(frame, build_embedder(), home), "base embedder"
+        index, what = build_embedder().code_index(frame, home), "base embedder"
     reranked = latest.get("reranker") if trained and not no_rerank else None
     if reranked and reranked.get("biencoder_version") != trained["version"]:
         click.echo("miracle icd: the reranker was trained for another bi-encoder version; using it anyway", err=True)

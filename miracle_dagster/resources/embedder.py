@@ -70,6 +70,17 @@ class EmbeddingModels(dg.ConfigurableResource):
     def sentence_transformer(self, name: str | None = None):
         return _sentence_transformer(self.spec(name), self.models_dir)
 
+    def code_index(self, catalogue, home: Path, name: str | None = None):
+        """An ICD catalogue embedded by a registered model (the default: this registry's), title vectors cached under
+        the data root: the base model's code search of icd_synthetic_queries, icd_eval_report and `miracle icd`."""
+        from miracle_dagster.core.icd import registry
+        from miracle_dagster.core.icd.search import CodeIndex
+
+        spec = self.spec(name)
+        scope = f"{spec.name}:{self.version(spec.name)}"
+        model = self.sentence_transformer(spec.name)
+        return CodeIndex(catalogue, model, spec.query_prompt, spec.passage_prompt, registry.embedding_cache(home), scope)
+
     def version(self, name: str | None = None) -> str:
         """Content version of the provisioned files: a new version gets a new Qdrant collection."""
         return models.model_version(self.provision(name))

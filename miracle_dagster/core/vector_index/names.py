@@ -45,3 +45,8 @@ def collection_name(model_name: str, version: str, dim: int) -> str:
 def partition_filter(specialty: str, year: str | int) -> dict:
     """The payload equality filter of one (specialty, year) partition, as every store takes it."""
     return {"specialty": specialty, "year": int(year)}
+
+
+def asset_prefix(model_name: str) -> str:
+    """The asset key prefix of a model's index assets (`multilingual_e5_small/qdrant_points`)."""
+    return re.sub(r"\W+", "_", model_name).strip("_").lower()
