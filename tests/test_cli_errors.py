@@ -49,3 +49,9 @@ def test_every_command_is_covered():
 def test_verbose_shows_the_traceback(home):
     with pytest.raises(ValueError, match="unknown model 'no-such-model'"):
         main(["--verbose", "provision-models", "no-such-model"])
+
+
+def test_data_root_option_is_where_commands_read_and_write(tmp_path, monkeypatch):
+    monkeypatch.setenv("MIRACLE_HOME", str(tmp_path / "elsewhere"))  # restored after the test: the option sets it
+    assert main(["--data-root", str(tmp_path / "root"), "sample-corpus", "--patients", "1"]) == 0
+    assert (tmp_path / "root" / "sample_source" / "_meta" / "manifest.json").is_file() and not (tmp_path / "elsewhere").exists()

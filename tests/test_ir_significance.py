@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from miracle_dagster.cli import main
-from miracle_dagster.core.evaluation import bm25, ir, significance
+from miracle_dagster.core.evaluation import bm25, ir, ir_files, significance
 from miracle_dagster.resources.embedder import EmbeddingModels
 
 ORGANS = ["kidney", "lung", "liver", "heart", "brain", "spleen", "pancreas", "thyroid"]
@@ -142,9 +142,11 @@ def test_compare_rows_against_the_base():
         significance.compare({"better": better}, "base")
 
 
-def test_ir_eval_cli_runs_bm25_and_compares_with_a_dense_model(four_passage_ir_files, capsys):
-    _, args = four_passage_ir_files
-    assert main([*args, "--model", "bm25", "--language", "de", "--json"]) == 0
+def test_ir_eval_cli_runs_bm25_and_compares_with_a_dense_model(four_passage_ir_files, tmp_path, capsys):
+    data, args = four_passage_ir_files
+    assert main([*args, "--model", "bm25", "--language", "de", "--json", "--write-files", str(tmp_path / "set")]) == 0
+    written = ir_files.read_files(*(tmp_path / "set" / f"{name}.jsonl" for name in ("corpus", "queries", "qrels")))
+    assert (written.corpus, written.queries, written.qrels) == (data.corpus, data.queries, data.qrels)  # the set it evaluated
     out = json.loads(capsys.readouterr().out)
     rows = pd.DataFrame(out["rows"]).set_index("metric")
     assert set(rows["model"]) == {"bm25"} and out["comparison"] == []

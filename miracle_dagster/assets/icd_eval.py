@@ -7,7 +7,7 @@ import dagster as dg
 import pandas as pd
 
 from miracle_dagster.assets.icd_models import latest, pairs_for
-from miracle_dagster.core.icd import catalog, codiesp, metrics, registry
+from miracle_dagster.core.icd import RERANK_TOP_N, catalog, codiesp, metrics, registry
 from miracle_dagster.metadata import bar_chart, count_table, md_table
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.storage import DataRoot
@@ -19,7 +19,7 @@ HELD_OUT = {"phrasing": "held-out phrasings", "code": "held-out codes"}  # by th
 
 class IcdEvalConfig(dg.Config):
     top_k: int = 10
-    rerank_top_n: int = 20
+    rerank_top_n: int = RERANK_TOP_N
     codiesp: bool = True
     codiesp_split: str = "dev"
     codiesp_max_mentions: int = 300  # 0: all; mentions whose code lies in the catalogue's chapters

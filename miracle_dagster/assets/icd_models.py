@@ -15,7 +15,7 @@ import pandas as pd
 from miracle_dagster.assets.train import FineTuneConfig
 from miracle_dagster.config import config_from
 from miracle_dagster.core import model_store, models, training
-from miracle_dagster.core.icd import registry
+from miracle_dagster.core.icd import RERANK_TOP_N, registry
 from miracle_dagster.core.icd import train as icd_train
 from miracle_dagster.core.training.train import MAP_KEY
 from miracle_dagster.metadata import count_table, curve, md_table
@@ -149,7 +149,7 @@ class IcdRerankerConfig(config_from(icd_train.RerankConfig)):
     base_encoder: str = ""  # a registered model name; default the fine-tuned icd_biencoder
     top_n: int = 10
     negatives_per_query: int = 4
-    rerank_top_n: int = 20  # the candidates the fusion weight is chosen on (as icd_eval_report and miracle icd rerank)
+    rerank_top_n: int = RERANK_TOP_N  # the candidates the fusion weight is chosen on (as icd_eval_report and miracle icd rerank)
 
 
 def latest(data_root: DataRoot, kind: str) -> dict:

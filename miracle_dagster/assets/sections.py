@@ -4,6 +4,7 @@ import dagster as dg
 import pandas as pd
 
 from miracle_dagster.core import sections, settings
+from miracle_dagster.core.sections import OVERLAP_TOKENS
 from miracle_dagster.metadata import column_schema, count_table
 from miracle_dagster.partitions import eager_every_year, partition_dims, report_partitions
 from miracle_dagster.resources.embedder import EmbeddingModels
@@ -14,7 +15,7 @@ class SectioningConfig(dg.Config):
     """Passage size is capped by the model's own limit; overlap keeps context across passage borders."""
 
     max_tokens: int = 512
-    overlap_tokens: int = 32
+    overlap_tokens: int = OVERLAP_TOKENS
 
 
 @dg.asset(

@@ -63,8 +63,16 @@ def _load(name: str):
 @click.option("--language", type=click.Choice(["de", "en"]), help="stemming and stopwords of bm25 (default de; en with --liveqa)")
 @click.option("--min-grade", type=click.IntRange(min=0), help="grade from which a document counts as relevant (default 1; 2 with --liveqa)")
 @click.option("--max-seq-length", type=click.IntRange(min=0), default=0, help="cap the models' token limit (0: their own)")
+@click.option(
+    "--write-files",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="also write the evaluated set (e.g. LiveQA-Med with its distractors) as corpus/queries/qrels JSONL, the format "
+    "--corpus/--queries/--qrels read: to inspect it, edit it or run other tools on it",
+)
 @json_option("metric rows as JSON")
-def ir_eval(corpus, queries, qrels, liveqa, distractors, question_text, model_names, language, min_grade, max_seq_length, as_json) -> int:
+def ir_eval(
+    corpus, queries, qrels, liveqa, distractors, question_text, model_names, language, min_grade, max_seq_length, write_files, as_json
+) -> int:
     """Retrieval metrics (MAP@100, NDCG@10, MRR@10, recall@k) of models on JSONL files or LiveQA-Med, with 95%
     bootstrap intervals and a paired randomization test against the first model."""
     import pandas as pd
@@ -73,6 +81,11 @@ def ir_eval(corpus, queries, qrels, liveqa, distractors, question_text, model_na
 
     quiet_model_loading()
     data, min_grade, stats = _data(corpus, queries, qrels, liveqa, distractors, question_text, min_grade)
+    if write_files:
+        from miracle_dagster.core.evaluation import ir_files
+
+        written = ir_files.write_files(data, write_files)
+        click.echo(f"miracle ir-eval: the evaluated set is in {', '.join(str(p) for p in written.values())}", err=True)
     relevant = ir.relevant_or_fail(data, min_grade)
     language = language or ("en" if liveqa else "de")
     ranked_queries = {q: data.queries[q] for q in relevant}

@@ -14,6 +14,7 @@ import click
 from miracle_dagster.cli.common import UserError, json_option, quiet_model_loading
 from miracle_dagster.cli.qa import INPUT
 from miracle_dagster.core import settings
+from miracle_dagster.core.icd import RERANK_TOP_N
 
 
 def _queries(text: str | None, input_file: str | None, lang: str) -> list[dict]:
@@ -60,7 +61,11 @@ def _index(catalogue: str, chapters: tuple[str, ...], no_rerank: bool):
 @click.option("--top-k", type=click.IntRange(min=1), default=5, show_default=True)
 @click.option("--no-rerank", is_flag=True, help="bi-encoder ranking only")
 @click.option(
-    "--rerank-top-n", type=click.IntRange(min=1), default=20, show_default=True, help="bi-encoder candidates the reranker reorders"
+    "--rerank-top-n",
+    type=click.IntRange(min=1),
+    default=RERANK_TOP_N,
+    show_default=True,
+    help="bi-encoder candidates the reranker reorders",
 )
 @click.option("--catalogue", default="", help="icd10gm | icd10cm | icd10who (default: the trained model's, else icd10gm)")
 @click.option("--chapter", multiple=True, help="only codes of this chapter (repeatable), e.g. 09")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from miracle_dagster.core.icd import RERANK_TOP_N
+
 CUTOFFS = (1, 5, 10)
 
 
@@ -26,7 +28,9 @@ def summarize(ranks: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def search_summary(index, texts, gold, languages, top_k: int = 10, reranker=None, rerank_top_n: int = 20, weight=None) -> pd.DataFrame:
+def search_summary(
+    index, texts, gold, languages, top_k: int = 10, reranker=None, rerank_top_n: int = RERANK_TOP_N, weight=None
+) -> pd.DataFrame:
     """`summarize` of where each gold code lands in `index.search` (a CodeIndex), optionally reranked and fused."""
     hits = index.search(list(texts), top_k, reranker, rerank_top_n, weight)
     return summarize(pd.DataFrame({"language": list(languages), "rank": [rank_of([h.code for h in row], g) for row, g in zip(hits, gold)]}))

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from miracle_dagster.core.icd import RERANK_TOP_N
+
 
 @dataclass
 class Hit:
@@ -68,7 +70,7 @@ class CodeIndex:
         return vectors @ self.vectors.T
 
     def search(
-        self, queries: list[str], top_k: int = 10, reranker=None, rerank_top_n: int = 20, rerank_weight: float | None = None
+        self, queries: list[str], top_k: int = 10, reranker=None, rerank_top_n: int = RERANK_TOP_N, rerank_weight: float | None = None
     ) -> list[list[Hit]]:
         """Top-k codes per query; with a CrossEncoder, its logits reorder the bi-encoder's top rerank_top_n: alone
         (rerank_weight None) or fused as cosine + rerank_weight × logit (a weight chosen on dev phrasings)."""

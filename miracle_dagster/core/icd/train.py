@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from miracle_dagster.core import settings
+from miracle_dagster.core.icd import RERANK_TOP_N
 from miracle_dagster.core.training import split_of
 
 PAIR_COLUMNS = ("pair_id", "query", "positive", "negatives", "passage_id", "code", "language", "split")
@@ -160,7 +161,9 @@ def train_reranker(base_dir: Path, examples: pd.DataFrame, out_dir: Path, config
 RERANK_WEIGHTS = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 
 
-def choose_rerank_weight(index, reranker, pairs: pd.DataFrame, top_n: int = 20, weights=RERANK_WEIGHTS) -> tuple[float, pd.DataFrame]:
+def choose_rerank_weight(
+    index, reranker, pairs: pd.DataFrame, top_n: int = RERANK_TOP_N, weights=RERANK_WEIGHTS
+) -> tuple[float, pd.DataFrame]:
     """The fusion weight (cosine + w × reranker logit) with the best R@5 (then MRR) on pairs (the dev split): a reranker
     trained on a few hundred phrasings is a weak signal on its own but can break the bi-encoder's near ties. 0 keeps
     the bi-encoder's order; the smallest weight wins ties. Returns it with the table of every weight tried."""

@@ -46,12 +46,13 @@ from miracle_dagster.core.sections.documents import (
     section_id,
 )
 from miracle_dagster.core.sections.headings import HEAD_SECTION, TEXT_SECTION, Section, heading_lexicon, match_heading, split_sections
-from miracle_dagster.core.sections.passages import Passage, split_passages, token_counter
+from miracle_dagster.core.sections.passages import OVERLAP_TOKENS, Passage, split_passages, token_counter
 from miracle_dagster.core.sections.sentences import split_sentences
 
 __all__ = [
     "HEAD_SECTION",
     "ID_VERSION",
+    "OVERLAP_TOKENS",
     "PASSAGE_COLUMNS",
     "TEXT_SECTION",
     "Passage",

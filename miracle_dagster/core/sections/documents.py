@@ -10,7 +10,7 @@ from typing import Any
 
 from miracle_dagster.core.schema import PASSAGE_KEYS
 from miracle_dagster.core.sections.headings import split_sections
-from miracle_dagster.core.sections.passages import split_passages
+from miracle_dagster.core.sections.passages import OVERLAP_TOKENS, split_passages
 
 # Bump when the id scheme (hash input) changes; it is part of every hash input.
 ID_VERSION = 1
@@ -53,7 +53,7 @@ def section_document(
     doc: Mapping[str, Any],
     count_tokens: Callable[[str], int],
     max_tokens: int,
-    overlap_tokens: int = 32,
+    overlap_tokens: int = OVERLAP_TOKENS,
 ) -> list[dict[str, Any]]:
     """One row per passage of ``doc`` (columns :data:`PASSAGE_COLUMNS`).
 
@@ -97,7 +97,7 @@ def section_documents(
     docs: Iterable[Mapping[str, Any]],
     count_tokens: Callable[[str], int],
     max_tokens: int,
-    overlap_tokens: int = 32,
+    overlap_tokens: int = OVERLAP_TOKENS,
 ):
     """Passage rows of all ``docs`` as a pandas DataFrame with columns :data:`PASSAGE_COLUMNS`.
 

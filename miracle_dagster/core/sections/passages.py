@@ -11,6 +11,8 @@ from typing import Any
 
 from miracle_dagster.core.sections.sentences import sentence_spans
 
+OVERLAP_TOKENS = 32  # tokens a passage repeats from the end of the one before it: context across borders
+
 
 @dataclass(frozen=True)
 class Passage:
@@ -78,7 +80,7 @@ def split_passages(
     text: str,
     count_tokens: Callable[[str], int],
     max_tokens: int,
-    overlap_tokens: int = 32,
+    overlap_tokens: int = OVERLAP_TOKENS,
 ) -> list[Passage]:
     """Cut ``text`` into passages with ``count_tokens(passage.text) <= max_tokens``.
 
