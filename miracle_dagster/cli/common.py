@@ -28,6 +28,16 @@ def user_errors() -> tuple[type[BaseException], ...]:
     return (*USER_ERRORS, LLMUnavailableError, ModelProvisioningError, StoreError)
 
 
+INPUT = click.Path(exists=True, dir_okay=False)  # a file the command reads: a missing one is a usage error
+
+
+def jsonl_in_out(command):
+    """INPUT (an existing JSONL file) and OUTPUT (the JSONL file written) of the commands that run an asset's code on a
+    user's file."""
+    command = click.argument("output", type=click.Path(dir_okay=False))(command)
+    return click.argument("input_file", metavar="INPUT", type=INPUT)(command)
+
+
 def json_option(help: str = "machine-readable output"):
     return click.option("--json", "as_json", is_flag=True, help=help)
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from miracle_dagster.cli.common import UserError, json_option, quiet_model_loading
-from miracle_dagster.cli.qa import INPUT
+from miracle_dagster.cli.common import INPUT, UserError, json_option, quiet_model_loading
 
 
 def _data(corpus, queries, qrels, liveqa, distractors: int, question_text: str, min_grade: int | None):

@@ -11,8 +11,7 @@ import json
 
 import click
 
-from miracle_dagster.cli.common import UserError, json_option, quiet_model_loading
-from miracle_dagster.cli.qa import INPUT
+from miracle_dagster.cli.common import INPUT, UserError, json_option, quiet_model_loading
 from miracle_dagster.core import settings
 from miracle_dagster.core.icd import RERANK_TOP_N
 

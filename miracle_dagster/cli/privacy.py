@@ -6,12 +6,11 @@ from collections import Counter
 
 import click
 
-from miracle_dagster.cli.qa import INPUT
+from miracle_dagster.cli.common import INPUT, jsonl_in_out
 
 
 @click.command("pseudonymize")
-@click.argument("input_file", metavar="INPUT", type=INPUT)
-@click.argument("output", type=click.Path(dir_okay=False))
+@jsonl_in_out
 @click.option("--patients", type=INPUT, help="JSONL patient master list (patient_id, first_name, last_name, birth_date, ...)")
 @click.option(
     "--key", type=click.Path(dir_okay=False), help="also write the surrogate key (original -> surrogate) here: keep it restricted"

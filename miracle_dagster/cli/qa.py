@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import click
 
-from miracle_dagster.cli.common import UserError, quiet_model_loading
+from miracle_dagster.cli.common import UserError, jsonl_in_out, quiet_model_loading
 
 OUTPUT_FIELDS = (
     "id",
@@ -21,7 +21,6 @@ OUTPUT_FIELDS = (
     "generator_model",
     "prompt_version",
 )
-INPUT = click.Path(exists=True, dir_okay=False)
 
 
 def read_inputs(path: str, default_language: str) -> tuple[list[dict], list[dict]]:
@@ -43,8 +42,7 @@ def read_inputs(path: str, default_language: str) -> tuple[list[dict], list[dict
 
 
 @click.command("generate-qa")
-@click.argument("input_file", metavar="INPUT", type=INPUT)
-@click.argument("output", type=click.Path(dir_okay=False))
+@jsonl_in_out
 @click.option("--rejected", type=click.Path(dir_okay=False), help="JSONL of rejected pairs, failed texts and unreadable input lines")
 @click.option("--language", default="de", show_default=True, help="language of texts that do not say")
 @click.option("--questions", type=click.IntRange(min=1), default=3, show_default=True, help="questions per text")

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import click
 
-from miracle_dagster.cli.qa import INPUT
+from miracle_dagster.cli.common import jsonl_in_out
 
 
 @click.command("translate")
-@click.argument("input_file", metavar="INPUT", type=INPUT)
-@click.argument("output", type=click.Path(dir_okay=False))
+@jsonl_in_out
 @click.option("--untranslated", type=click.Path(dir_okay=False), help="JSONL of lines without a kept translation (with the reason)")
 @click.option("--backend", type=click.Choice(["llm", "deepl"]), help="default MIRACLE_TRANSLATOR_BACKEND or llm")
 @click.option("--target-lang", type=click.Choice(["EN-GB", "EN-US"]), help="default MIRACLE_TRANSLATOR_TARGET_LANG or EN-GB")
