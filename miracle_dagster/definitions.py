@@ -7,7 +7,7 @@ import dagster as dg
 from miracle_dagster import assets, checks
 from miracle_dagster.assets import PER_PARTITION
 from miracle_dagster.core import settings
-from miracle_dagster.deployment import gpu_tags
+from miracle_dagster.deployment import run_gpu_tags
 from miracle_dagster.partitions import report_partitions, variant_partitions
 from miracle_dagster.resources import backend_from_env, build_resources
 from miracle_dagster.schedules import nightly_ingest_schedule
@@ -16,17 +16,12 @@ from miracle_dagster.sensors import automation_sensor, new_documents_sensor
 LLM = {"miracle/service": "llm"}  # runs that call the LLM queue behind the instance's limit for this tag
 
 
-def _gpus(count: int = 1) -> dict:
-    """GPU reservation tags for jobs that embed, train or evaluate, when the deployment asks for CUDA (MIRACLE_DEVICE)."""
-    return gpu_tags(count) if settings.gpu_requested() else {}
-
-
 jobs = [
     dg.define_asset_job(
         "ingest_job",
         selection=PER_PARTITION,
         partitions_def=report_partitions,
-        tags=_gpus(),  # the passages' embeddings
+        tags=run_gpu_tags(),  # the passages' embeddings
         description="Source files -> validated reports -> passages -> pseudonymized passages and Qdrant points, per partition.",
     ),
     dg.define_asset_job(
@@ -52,7 +47,7 @@ jobs = [
         "training_job",
         selection=dg.AssetSelection.groups("training") | dg.AssetSelection.assets("variant_index"),
         partitions_def=variant_partitions,
-        tags=_gpus(max(settings.train_processes(), 1)),  # one GPU per torchrun worker
+        tags=run_gpu_tags(max(settings.train_processes(), 1)),  # one GPU per torchrun worker
         description="QA pairs + passages of every partition -> training pairs (the patients' split, hard negatives) -> fine-tuned "
         "model -> its collection (and the base model's) of the variant's passages, per variant.",
     ),
@@ -60,21 +55,21 @@ jobs = [
         "ir_evaluation_job",
         selection=dg.AssetSelection.groups("evaluation") - dg.AssetSelection.assets("rag_eval_report"),
         partitions_def=variant_partitions,
-        tags={**LLM, **_gpus()},
+        tags={**LLM, **run_gpu_tags()},
         description="Held-out questions -> pooled LLM relevance judgments -> retrieval metrics of every compared model, per variant.",
     ),
     dg.define_asset_job(
         "rag_evaluation_job",
         selection=dg.AssetSelection.assets("rag_eval_report"),
         partitions_def=variant_partitions,
-        tags={**LLM, **_gpus()},
+        tags={**LLM, **run_gpu_tags()},
         description="Per variant: test-split questions answered with the base and the fine-tuned model's passages (cross-patient and "
         "patient-centred), scored.",
     ),
     dg.define_asset_job(
         "icd_job",
         selection=dg.AssetSelection.groups("icd"),
-        tags={**LLM, **_gpus()},
+        tags={**LLM, **run_gpu_tags()},
         description="ICD-10 catalogue -> LLM phrasings (cached) -> fine-tuned bi-encoder -> reranker -> evaluation per language.",
     ),
     dg.define_asset_job(

@@ -7,6 +7,7 @@ tests and `write_deploy_instance()` use this without loading the pipeline.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -20,6 +21,7 @@ RUN_LAUNCHERS = ("default", "docker", "k8s")
 MAX_CONCURRENT_RUNS = 4
 SERVICE_LIMITS = {"llm": 1, "deepl": 2}  # runs tagged miracle/service=<name>: rate-limited or single-GPU services
 GPU_TAG = "miracle/gpus"  # GPUs a run's container or pod reserves (docker_launcher.GpuDockerRunLauncher, dagster-k8s)
+GPU_RUNS = 1  # GPU runs at a time: Docker hands every run the same first cards, so GPU runs take turns
 # Named volumes of the stack and where runs see them; private/ is its own volume so that it can be left out elsewhere.
 VOLUMES = {"miracle_data": "/data/miracle", "miracle_models": "/data/models", "miracle_private": "/data/private"}
 VOLUMES_READ_ONLY = {"miracle_source": "/data/source"}  # the documents: runs never write to the source
@@ -68,6 +70,7 @@ class InstanceConfig:
         config["run_coordinator"] = {"module": "dagster._core.run_coordinator", "class": "QueuedRunCoordinator"}
         config["run_launcher"] = self._launcher()
         limits = [{"key": "miracle/service", "value": name, "limit": n} for name, n in SERVICE_LIMITS.items()]
+        limits.append({"key": GPU_TAG, "limit": GPU_RUNS})
         config["concurrency"] = {
             "runs": {"max_concurrent_runs": self.max_concurrent_runs, "tag_concurrency_limits": limits},
             "pools": {"default_limit": 1},  # the embedded Qdrant store (pool "qdrant") admits one writer
@@ -101,11 +104,21 @@ class InstanceConfig:
         return yaml.safe_dump(self.to_dict(), sort_keys=False, default_flow_style=False)
 
 
-def gpu_tags(gpus: int) -> dict:
-    """Tags of a job whose runs need `gpus` GPUs: the Docker launcher reserves them per run container
-    (`miracle/gpus`), the Kubernetes launcher asks for `nvidia.com/gpu` in the run pod (`dagster-k8s/config`)."""
+def gpu_tags(gpus: int) -> dict[str, str]:
+    """Tags of a run that needs `gpus` GPUs: the Docker launcher reserves them per run container (`miracle/gpus`),
+    the Kubernetes launcher asks for `nvidia.com/gpu` in the run pod (`dagster-k8s/config`), and the run queue lets
+    GPU_RUNS of them run at a time."""
     limits = {"nvidia.com/gpu": str(gpus)}
-    return {GPU_TAG: str(gpus), "dagster-k8s/config": {"container_config": {"resources": {"limits": limits}}}}
+    k8s = {"container_config": {"resources": {"limits": limits}}}
+    return {GPU_TAG: str(gpus), "dagster-k8s/config": json.dumps(k8s)}
+
+
+def run_gpu_tags(gpus: int = 1) -> dict[str, str]:
+    """gpu_tags for runs that embed, train or evaluate when the deployment asks for CUDA (MIRACLE_DEVICE), else none:
+    job tags, and the run requests of the sensor and the nightly schedule."""
+    from miracle_dagster.core import settings
+
+    return gpu_tags(gpus) if settings.gpu_requested() else {}
 
 
 COMPOSE = InstanceConfig(storage="postgres", run_launcher="default")

@@ -28,4 +28,6 @@ class GpuDockerRunLauncher(DockerRunLauncher):
         gpus = dagster_run.tags.get(GPU_TAG)
         if not gpus or gpus == "0":
             return context
-        return context.merge(DockerContainerContext(container_kwargs={"device_requests": device_requests(gpus)}))
+        # NCCL between the GPUs of one run needs more shared memory than Docker's 64 MB default
+        kwargs = {"device_requests": device_requests(gpus), "shm_size": "8g"}
+        return context.merge(DockerContainerContext(container_kwargs=kwargs))

@@ -10,6 +10,7 @@ import dagster as dg
 
 from miracle_dagster.assets import PER_PARTITION
 from miracle_dagster.core import settings, variables
+from miracle_dagster.deployment import run_gpu_tags
 from miracle_dagster.partitions import partition_key
 
 NIGHTLY_CRON = variables.value("MIRACLE_NIGHTLY_CRON")
@@ -34,6 +35,6 @@ def nightly_ingest_schedule(context: dg.ScheduleEvaluationContext):
         return dg.SkipReason(f"{year} lies before the first year partition (MIRACLE_FIRST_YEAR={settings.first_year()})")
     stamp = context.scheduled_execution_time.isoformat() if context.scheduled_execution_time else "manual"
     return [
-        dg.RunRequest(partition_key=str(partition_key(specialty, year)), run_key=f"{specialty}|{year}@{stamp}")
+        dg.RunRequest(partition_key=str(partition_key(specialty, year)), run_key=f"{specialty}|{year}@{stamp}", tags=run_gpu_tags())
         for specialty in settings.specialties()
     ]

@@ -7,6 +7,7 @@ import dagster as dg
 from miracle_dagster.assets import PER_PARTITION
 from miracle_dagster.assets.ingest import SOURCE_FINGERPRINT
 from miracle_dagster.core import settings
+from miracle_dagster.deployment import run_gpu_tags
 from miracle_dagster.partitions import partition_key
 from miracle_dagster.resources.source import ReportSource
 
@@ -41,7 +42,7 @@ def new_documents_sensor(context: dg.SensorEvaluationContext, source: ReportSour
             current = source.fingerprint(specialty, year)
             key = partition_key(specialty, year)
             if current and current != _ingested_fingerprint(context.instance, key):
-                requests.append(dg.RunRequest(partition_key=str(key), run_key=f"{key}:{current[:16]}"))
+                requests.append(dg.RunRequest(partition_key=str(key), run_key=f"{key}:{current[:16]}", tags=run_gpu_tags()))
     return requests or dg.SkipReason("No new or changed source partitions.")
 
 

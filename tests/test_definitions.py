@@ -108,8 +108,8 @@ def test_instance_settings_queue_rate_limited_services(tmp_path):
         assert type(coordinator).__name__ == "QueuedRunCoordinator"
         concurrency = instance.get_concurrency_config()
         queue = concurrency.run_queue_config
-        limits = {(limit["key"], limit["value"]): limit["limit"] for limit in queue.tag_concurrency_limits}
-        assert limits[("miracle/service", "llm")] == 1
+        limits = {(limit["key"], limit.get("value")): limit["limit"] for limit in queue.tag_concurrency_limits}
+        assert limits[("miracle/service", "llm")] == 1 and limits[("miracle/gpus", None)] == 1  # GPU runs take turns
         assert queue.max_concurrent_runs == 4
         assert concurrency.pool_config.default_pool_limit == 1, "the embedded Qdrant store takes one writer"
 

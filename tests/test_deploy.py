@@ -2,6 +2,7 @@
 project (variables it reads, ports, volumes), deploy/dagster.yaml through Dagster's own config schema, the
 Dockerfile, the swappable instance config, and no PHI in the logs of a pipeline run."""
 
+import datetime as dt
 import importlib
 import importlib.metadata
 import json
@@ -411,8 +412,9 @@ def test_deploy_instance_queues_like_the_local_one(tmp_path):
     local = _load(ROOT / "dagster.yaml")
     deploy = _load(ROOT / "deploy" / "dagster.yaml")
     assert deploy["run_coordinator"] == local["run_coordinator"] and deploy["concurrency"] == local["concurrency"]
-    limits = {(x["value"], x["limit"]) for x in local["concurrency"]["runs"]["tag_concurrency_limits"]}
-    assert limits == set(deployment.SERVICE_LIMITS.items()) and {"llm", "deepl"} <= dict(limits).keys()
+    limits = {(x["key"], x.get("value"), x["limit"]) for x in local["concurrency"]["runs"]["tag_concurrency_limits"]}
+    services = {("miracle/service", name, n) for name, n in deployment.SERVICE_LIMITS.items()}
+    assert limits == services | {(deployment.GPU_TAG, None, deployment.GPU_RUNS)} and {"llm", "deepl"} <= set(deployment.SERVICE_LIMITS)
     # sqlite (local) renders the local file, plus the launcher it uses implicitly
     assert InstanceConfig().to_dict() == {**local, "run_launcher": deploy["run_launcher"]}
     with (
@@ -687,6 +689,15 @@ def test_jobs_that_embed_train_or_evaluate_reserve_gpus_when_cuda_is_asked_for(m
         assert gpus["qa_job"] is None and gpus["translation_job"] is None  # the LLM and DeepL do their work elsewhere
         k8s = json.loads(tags()["training_job"]["dagster-k8s/config"])
         assert k8s["container_config"]["resources"]["limits"] == {"nvidia.com/gpu": "4"}
+        # the nightly schedule's runs (and the sensor's, built the same way) ask for a GPU too
+        from miracle_dagster.schedules import nightly_ingest_schedule
+
+        now = dt.datetime.now(dt.timezone.utc)
+        requests = nightly_ingest_schedule(dg.build_schedule_context(scheduled_execution_time=now))
+        assert requests and all(r.tags[deployment.GPU_TAG] == "1" for r in requests)
+        # and GPU runs take turns in the run queue: Docker gives every run the same first cards
+        limits = InstanceConfig(storage="postgres").to_dict()["concurrency"]["runs"]["tag_concurrency_limits"]
+        assert {"key": deployment.GPU_TAG, "limit": deployment.GPU_RUNS} in limits
     finally:
         monkeypatch.undo()
         importlib.reload(definitions)
@@ -708,6 +719,7 @@ def test_docker_launcher_reserves_the_tagged_gpus_for_a_run():
     assert "device_requests" not in kwargs({}) and "device_requests" not in kwargs({deployment.GPU_TAG: "0"})
     tagged = kwargs({deployment.GPU_TAG: "2"})
     assert tagged["volumes"] == section["config"]["container_kwargs"]["volumes"]  # the launcher's own kwargs stay
+    assert tagged["shm_size"] == "8g"  # NCCL between the run's GPUs
     # what docker-py sends to the engine: `docker run --gpus 2`
     host = docker_types.HostConfig(version="1.44", device_requests=tagged["device_requests"])
     assert host["DeviceRequests"] == [{"Driver": "nvidia", "Count": 2, "DeviceIDs": [], "Capabilities": [["gpu"]], "Options": {}}]

@@ -106,3 +106,26 @@ def test_ingest_to_a_fine_tuned_model_on_s3_leaves_no_asset_or_model_on_disk(s3_
     local = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
     assert not any(name.endswith("registry.json") or name.endswith("latest.json") for name in local)
     assert not (tmp_path / "assets").exists()
+
+
+def test_a_republished_model_replaces_its_local_copy(tmp_path):
+    """Same URL, new weights: the cached copy is compared by its provenance record, never trusted by name alone."""
+    from miracle_dagster.core import model_store
+
+    def model(text: str):
+        folder = tmp_path / f"trained-{text}"
+        folder.mkdir()
+        (folder / "model.safetensors").write_text(text)
+        (folder / models.PROVENANCE_FILE).write_text(f'{{"files": {{"model.safetensors": "{text}"}}}}')
+        return folder
+
+    url = "memory://store/finetuned/de_pseudonymized/v1/model"
+    assert model_store.publish(model("old"), UPath(url)) == url
+    first = model_store.local_copy(url, tmp_path / "cache")
+    assert (first / "model.safetensors").read_text() == "old"
+    model_store.publish(model("new"), UPath(url))
+    again = model_store.local_copy(url, tmp_path / "cache")
+    assert again == first and (again / "model.safetensors").read_text() == "new"
+    UPath(url).joinpath(models.PROVENANCE_FILE).unlink()  # a publish in progress: not a model yet
+    with pytest.raises(FileNotFoundError, match="no published model"):
+        model_store.local_copy(url, tmp_path / "cache")

@@ -29,7 +29,19 @@ PER_PARTITION = (
 )
 
 __all__ = [
-    "PER_PARTITION", "finetuned_model", "ingest_assets", "ir_eval_report", "phi_detector", "pseudonymization_eval",
-    "pseudonymized_qa_pairs", "pseudonymized_sections", "qa_assets", "rag_eval_report", "relevance_judgments", "training_pairs",
-    "translate_qa_pairs", "translate_sections", "variant_index",
-]  # fmt: skip
+    "PER_PARTITION",
+    "finetuned_model",
+    "ingest_assets",
+    "ir_eval_report",
+    "phi_detector",
+    "pseudonymization_eval",
+    "pseudonymized_qa_pairs",
+    "pseudonymized_sections",
+    "qa_assets",
+    "rag_eval_report",
+    "relevance_judgments",
+    "training_pairs",
+    "translate_qa_pairs",
+    "translate_sections",
+    "variant_index",
+]

@@ -192,6 +192,10 @@ def finetuned_model(
     spec = embedder.spec(config.base_model or None)
     pairs_version = training.content_version(training_pairs)
     processes = settings.train_processes() if config.processes is None else config.processes
+    if processes < 0:
+        raise dg.Failure(
+            description=f"finetuned_model: processes must be 0 (in this process) or the number of torchrun workers, got {processes}"
+        )
     # the spec (prompts, token limit), the base weights and the processes (each takes a batch) are part of what it is
     recipe = {**config.model_dump(exclude={"processes"}), "world_size": max(processes, 1)}
     fingerprint = json.dumps([pairs_version, asdict(spec), embedder.version(spec.name), recipe], sort_keys=True)

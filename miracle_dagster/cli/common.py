@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 # What a user can get wrong outside the command line itself; anything else is a bug and keeps its traceback.
-USER_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError, LookupError, PermissionError)
+USER_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError)
 
 
 class UserError(click.ClickException):

@@ -14,12 +14,12 @@ def _data(corpus, queries, qrels, liveqa, distractors: int, question_text: str, 
     from miracle_dagster.core.evaluation import ir_files, public_data
 
     if liveqa:
-        min_grade = min_grade or public_data.MIN_GRADE
+        min_grade = public_data.MIN_GRADE if min_grade is None else min_grade
         loaded = public_data.load_liveqa(Path(liveqa), distractors, question_text, min_grade)
         return loaded.data, min_grade, loaded.stats
     if not (corpus and queries and qrels):
         raise UserError("give --corpus, --queries and --qrels, or --liveqa DATA_DIR")
-    return ir_files.read_files(Path(corpus), Path(queries), Path(qrels)), min_grade or 1, {}
+    return ir_files.read_files(Path(corpus), Path(queries), Path(qrels)), 1 if min_grade is None else min_grade, {}
 
 
 def _load(name: str):

@@ -14,7 +14,9 @@ from miracle_dagster.cli.common import jsonl_in_out
 @jsonl_in_out
 @click.option("--untranslated", type=click.Path(dir_okay=False), help="JSONL of lines without a kept translation (with the reason)")
 @click.option("--backend", type=click.Choice(["llm", "deepl"]), help="default MIRACLE_TRANSLATOR_BACKEND or llm")
-@click.option("--target-lang", type=click.Choice(["EN-GB", "EN-US"]), help="default MIRACLE_TRANSLATOR_TARGET_LANG or EN-GB")
+@click.option(
+    "--target-lang", type=click.Choice(["EN-GB", "EN-US"], case_sensitive=False), help="default MIRACLE_TRANSLATOR_TARGET_LANG or EN-GB"
+)
 @click.option("--server-url", help="DeepL endpoint (default: by the key, Free or Pro)")
 def translate_command(input_file, output, untranslated, backend, target_lang, server_url) -> int:
     """German texts of a JSONL file (lines {"id", "text", ...}; pseudonymized!) into English with DeepL or the LLM;

@@ -41,6 +41,8 @@ def publish(folder: Path, dest: UPath) -> str:
         if Path(dest).resolve() != folder.resolve():
             shutil.copytree(folder, Path(dest), dirs_exist_ok=True)
         return str(Path(dest).resolve())
+    if (dest / PROVENANCE_FILE).exists():  # overwriting a model: readers must not trust it until it is whole again
+        (dest / PROVENANCE_FILE).unlink()
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     for file in sorted(files, key=lambda p: p.name == PROVENANCE_FILE):  # provenance last: the model is complete
         with (dest / file.relative_to(folder).as_posix()).open("wb") as out, file.open("rb") as source:
@@ -54,11 +56,14 @@ def local_copy(location: str, cache: Path | None = None) -> Path:
     if not is_remote(location):
         return Path(location)
     target = Path(cache or settings.models_dir()) / "remote" / hashlib.sha256(location.encode()).hexdigest()[:16]
-    if (target / PROVENANCE_FILE).is_file():
-        return target
     source = UPath(location)
     if not (source / PROVENANCE_FILE).exists():
         raise FileNotFoundError(f"no published model at {location} (its {PROVENANCE_FILE} is missing)")
+    published = (source / PROVENANCE_FILE).read_text()  # names every file's hash: a re-published model differs
+    if (target / PROVENANCE_FILE).is_file():
+        if (target / PROVENANCE_FILE).read_text() == published:
+            return target
+        shutil.rmtree(target)  # the store holds newer weights under the same name
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
@@ -68,6 +73,9 @@ def local_copy(location: str, cache: Path | None = None) -> Path:
                 local.parent.mkdir(parents=True, exist_ok=True)
                 with file.open("rb") as remote, local.open("wb") as out:
                     shutil.copyfileobj(remote, out)
+        copied = staging / PROVENANCE_FILE
+        if not copied.is_file() or copied.read_text() != published:
+            raise RuntimeError(f"the model at {location} was re-published during the download; run again")
         try:
             staging.rename(target)
         except OSError:

@@ -105,14 +105,16 @@ def device() -> str:
         return chosen
     import torch
 
-    if chosen == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
+    if chosen == "auto" and not torch.cuda.is_available():
+        return "cpu"
     if not torch.cuda.is_available():
         raise ValueError(
             f"MIRACLE_DEVICE={chosen}: torch sees no CUDA device here (a CPU build of torch, or no GPU "
             "reserved for this container); set MIRACLE_DEVICE=auto or cpu"
         )
-    return chosen
+    if chosen in ("auto", "cuda") and "LOCAL_RANK" in os.environ:  # a torchrun worker: its own GPU, not GPU 0
+        return f"cuda:{os.environ['LOCAL_RANK']}"
+    return "cuda" if chosen == "auto" else chosen
 
 
 def gpu_requested() -> bool:

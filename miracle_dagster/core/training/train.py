@@ -207,7 +207,8 @@ def train(
     base_metrics = evaluator(model) if evaluator else {}
 
     n_train = sum(len(d) for d in datasets.values())
-    total_steps = config.max_steps if config.max_steps > 0 else math.ceil(n_train / config.batch_size) * math.ceil(config.epochs)
+    per_step = config.batch_size * world_size()  # every process takes a batch per step
+    total_steps = config.max_steps if config.max_steps > 0 else math.ceil(n_train / per_step) * math.ceil(config.epochs)
     strategy = "steps" if config.eval_steps else "epoch"
     checkpoints = Path(out_dir) / "checkpoints"
     columns = {column for dataset in datasets.values() for column in dataset.column_names}
