@@ -84,7 +84,7 @@ def icd_biencoder(
         embedder.version(spec.name),
         config.model_dump(),
     )
-    out_dir = registry.icd_models_root(Path(data_root.path) / "models") / catalogue / version / "biencoder"  # a local disk
+    out_dir = registry.icd_models_root(data_root.local_models) / catalogue / version / "biencoder"
     model = models.load_sentence_transformer(spec, Path(embedder.models_dir))  # a fresh copy: training changes it
     model.max_seq_length = config.max_seq_length
     result = training.train(
@@ -183,7 +183,7 @@ def icd_reranker(
         / entry["version"]
         / f"reranker-{_version(base_name, training.content_version(examples), config.model_dump())}"
     )
-    out_dir = registry.icd_models_root(Path(data_root.path) / "models") / folder
+    out_dir = registry.icd_models_root(data_root.local_models) / folder
     result = icd_train.train_reranker(base_dir, examples, out_dir, config.to_core())
     dev = pairs[pairs["split"] == "dev"]
     weights = pd.DataFrame()

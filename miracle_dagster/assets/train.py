@@ -200,7 +200,7 @@ def finetuned_model(
     recipe = {**config.model_dump(exclude={"processes"}), "world_size": max(processes, 1)}
     fingerprint = json.dumps([pairs_version, asdict(spec), embedder.version(spec.name), recipe], sort_keys=True)
     version = hashlib.sha256(fingerprint.encode()).hexdigest()[:10]
-    out_dir = registry.finetuned_root(Path(data_root.path) / "models") / variant / version  # checkpoints: a local disk
+    out_dir = registry.finetuned_root(data_root.local_models) / variant / version
     name, private = f"miracle training_pairs[{variant}] {pairs_version}", variant in training.PRIVATE_VARIANTS
     if processes:
         result = train_with_torchrun(

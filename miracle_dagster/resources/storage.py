@@ -64,6 +64,11 @@ class DataRoot(dg.ConfigurableResource):
         return model_store.store(self.models_url, Path(self.path))
 
     @property
+    def local_models(self) -> Path:
+        """Where training writes its checkpoints (a local disk); the finished model is then published to models_store."""
+        return Path(self.path) / "models"
+
+    @property
     def assets_dir(self) -> UPath:
         return UPath(self.assets_url) if self.assets_url else UPath(Path(self.path) / "assets")
 
