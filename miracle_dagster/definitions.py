@@ -73,6 +73,12 @@ jobs = [
         description="ICD-10 catalogue -> LLM phrasings (cached) -> fine-tuned bi-encoder -> reranker -> evaluation per language.",
     ),
     dg.define_asset_job(
+        "icd_default_job",
+        selection=dg.AssetSelection.groups("icd_default"),
+        tags=run_gpu_tags(),
+        description="The default ICD-10-GM code search without an LLM: public term -> code data -> fine-tuned bi-encoder -> evaluation.",
+    ),
+    dg.define_asset_job(
         "privacy_eval_job",
         selection=dg.AssetSelection.groups("privacy") - dg.AssetSelection.key_substring("pseudonymized_"),  # not the per-partition data
         description="Train the PHI detector (k-fold scored on annotated letters) -> detection quality of rules + model.",

@@ -52,7 +52,8 @@ def test_demo_materializes_every_source_partition_into_the_instance(tmp_path, mo
     env = {"MIRACLE_SPECIALTIES": "radiology,surgery", "MIRACLE_FIRST_YEAR": three_years}
     # 4 patients: still every partition, 45 PHI values to look for and the same first QA passage as with 10, but 169
     # passages to embed instead of 391.
-    done = _run(["demo", "--patients", "4", "--qa-partitions", "1", "--qa-sections", "1", "--translate-rows", "1"], tmp_path, **env)
+    demo = ["demo", "--patients", "4", "--qa-partitions", "1", "--qa-sections", "1", "--translate-rows", "1", "--icd-steps", "0"]
+    done = _run(demo, tmp_path, **env)
     assert done.returncode == 0, done.stdout + done.stderr
     partitions = {(p.parent.name, p.name) for p in (tmp_path / "sample_source").glob("*/*") if p.parent.name != "_meta"}
     assert f"{len(partitions)}/{len(partitions)} partitions" in done.stdout

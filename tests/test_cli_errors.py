@@ -20,6 +20,7 @@ MISTAKES = {  # command line -> what the one line says
     "serve-llm": (["serve-llm", "--model", "{tmp}/none.gguf"], "miracle serve-llm: local LLM"),
     "ir-eval": (["ir-eval", "--model", "bm25"], "miracle ir-eval: give --corpus, --queries and --qrels"),
     "icd": (["icd"], "give TEXT or --input FILE"),
+    "icd-train": (["icd-train", "--chapter", "99"], "miracle icd-train: chapters are numbers 1-22 (e.g. 03), got '99'"),
     "index": (["index", "rollback", "nothing"], "miracle index: no alias 'nothing'"),
 }
 

@@ -10,6 +10,7 @@ import dagster as dg
 import numpy as np
 import pandas as pd
 import pytest
+from materialized import metadata_of
 
 from miracle_dagster.assets import finetuned_model, ingest_assets, ir_eval_report, relevance_judgments, training_pairs
 from miracle_dagster.assets.evaluate_ir import BEATS_BASE
@@ -182,15 +183,10 @@ def world(tmp_path_factory, models_dir):
     shutil.rmtree(root, ignore_errors=True)
 
 
-def _meta(result, asset):
-    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(asset)]
-    return {k: v.value for k, v in event.materialization.metadata.items()}
-
-
 def test_judgments_pool_both_models_and_a_rerun_judges_nothing_new(world):
     passages, pairs, first, second = world
     judged = first.output_for_node("relevance_judgments")
-    meta = _meta(first, "relevance_judgments")
+    meta = metadata_of(first, "relevance_judgments")
     test = pairs[pairs["split"] == "test"].sort_values("pair_id").head(2)
     assert set(judged["question_id"]) == set(test["pair_id"]) and meta["questions"] == 2
     sources = judged[judged["judge"] == judge.SOURCE_JUDGE]
@@ -202,7 +198,7 @@ def test_judgments_pool_both_models_and_a_rerun_judges_nothing_new(world):
     assert meta["judge_model"].startswith("local:") and meta["llm_requests"] == len(asked)
     texts = set(passages["text"]) | set(pairs["query"])
     assert not any(str(v) in texts for v in meta.values())  # `de` is raw PHI: no passage or question in metadata
-    again = _meta(second, "relevance_judgments")
+    again = metadata_of(second, "relevance_judgments")
     assert (
         again["newly_judged"] == 0
         and again["llm_requests"] == 0
@@ -214,7 +210,7 @@ def test_judgments_pool_both_models_and_a_rerun_judges_nothing_new(world):
 def test_ir_eval_report_compares_base_finetuned_baseline_bm25_and_hybrid_with_intervals(world):
     _, _, first, _ = world
     rows = first.output_for_node("ir_eval_report")
-    meta = _meta(first, "ir_eval_report")
+    meta = metadata_of(first, "ir_eval_report")
     compared = [*MODELS[:1], TUNED, MODELS[1], "bm25", f"{TUNED}+bm25"]
     assert list(rows["model"].unique()) == compared and set(rows["group_kind"]) == {"all", "language", "specialty", "year"}
     overall = rows[(rows["group_kind"] == "all") & (rows["metric"] == "map@100")].set_index("model")

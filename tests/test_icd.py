@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 import pytest
+from materialized import metadata_of
 
 from miracle_dagster import cli
 from miracle_dagster.assets.icd import icd_code_catalog, icd_synthetic_queries
@@ -196,32 +197,27 @@ def icd_world(tmp_path_factory, models_dir):
     shutil.rmtree(root, ignore_errors=True)
 
 
-def _meta(result, asset):
-    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(asset)]
-    return {k: v.value for k, v in event.materialization.metadata.items()}
-
-
 @needs_data
 def test_icd_assets_train_register_and_report_every_model_and_dataset(icd_world):
     root, result = icd_world
     checks = {check.check_name: check.passed for check in result.get_asset_check_evaluations()}
     assert result.success and checks["codes_unique"] and checks["queries_reference_catalogue_codes"]
     assert {"beats_base_on_dev", "reranker_keeps_recall_at_5"} <= set(checks)  # two training steps: WARN either way
-    queries_meta = _meta(result, "icd_synthetic_queries")
+    queries_meta = metadata_of(result, "icd_synthetic_queries")
     assert queries_meta["codes"] == 40 and queries_meta["phrasings_kept"] + queries_meta["phrasings_rejected"] == 160
     report = result.output_for_node("icd_eval_report")
     assert set(report["model"]) == {"base", "finetuned", "finetuned+reranker"}
     assert set(report["dataset"]) == {"held-out phrasings", "CodiEsp (ICD-10-CM)"}
     held_out = report[(report["dataset"] == "held-out phrasings") & (report["language"] == "all")]
-    assert (held_out["queries"] == _meta(result, "icd_eval_report")["held_out_phrasings"]).all()
-    counts = _meta(result, "icd_eval_report")["codiesp"]
+    assert (held_out["queries"] == metadata_of(result, "icd_eval_report")["held_out_phrasings"]).all()
+    counts = metadata_of(result, "icd_eval_report")["codiesp"]
     assert "code_not_in_icd10cm" in counts and "evaluated" in counts
     latest = registry.read_latest(root / "models")
     assert Path(latest["biencoder"]["path"]).is_dir() and Path(latest["reranker"]["path"]).is_dir()
     assert latest["reranker"]["biencoder_version"] == latest["biencoder"]["version"] and latest["biencoder"]["split_by"] == "phrasing"
     assert latest["reranker"]["base_encoder"] == f"icd_biencoder {latest['biencoder']['version']}"  # starts from what it reranks
     assert latest["reranker"]["rerank_weight"] in (*icd_train.RERANK_WEIGHTS, None)  # None only without dev phrasings
-    assert str(latest["reranker"]["rerank_weight"]) == _meta(result, "icd_reranker")["rerank_weight"]
+    assert str(latest["reranker"]["rerank_weight"]) == metadata_of(result, "icd_reranker")["rerank_weight"]
 
 
 @needs_data

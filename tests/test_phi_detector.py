@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from materialized import metadata_of
 
 from miracle_dagster.assets import ingest_assets, phi_detector, pseudonymization_eval, pseudonymized_sections
 from miracle_dagster.core.pseudonymize import PHIDetector, grascco, phi_models
@@ -85,11 +86,6 @@ def detector(tmp_path_factory) -> Path:
     return path
 
 
-def _meta(result, asset):
-    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(asset)]
-    return {k: v.value for k, v in event.materialization.metadata.items()}
-
-
 def test_folds_keep_template_families_together_and_cover_every_document():
     docs = [
         {"document_id": i, "family": grascco.family(i)}
@@ -134,7 +130,7 @@ def lo_le(lo, x, hi):
 def test_phi_detector_is_versioned_with_a_model_card_and_misses_stay_private(trained):
     root, pseudonymizer, result = trained
     assert result.success
-    meta = _meta(result, "phi_detector")
+    meta = metadata_of(result, "phi_detector")
     path = pseudonymizer.phi_detector_path()
     assert path.name == meta["version"] and path.parent == phi_models.root(root / "models")
     card = (path / "README.md").read_text()
@@ -176,7 +172,7 @@ def test_leak_check_holds_on_the_sample_corpus_with_the_model_merged(trained, mo
     assert result.success
     checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations() if c.asset_key == dg.AssetKey("pseudonymized_sections")}
     assert checks["no_known_phi_leaks"]
-    assert _meta(result, "pseudonymized_sections")["phi_detector"].startswith("rules + phi_detector ")
+    assert metadata_of(result, "pseudonymized_sections")["phi_detector"].startswith("rules + phi_detector ")
 
 
 def test_pseudonymization_eval_reports_rules_master_list_and_model(trained):
@@ -186,7 +182,7 @@ def test_pseudonymization_eval_reports_rules_master_list_and_model(trained):
         resources={"pseudonymizer": pseudonymizer},
         run_config={"ops": {"pseudonymization_eval": {"config": {"patients": 6}}}},
     )
-    meta = _meta(result, "pseudonymization_eval")
+    meta = metadata_of(result, "pseudonymization_eval")
     assert {"rules_by_type", "rules_and_master_list_by_type", "rules_master_list_and_model_by_type", "grascco"} <= set(meta)
     assert "| ALL |" in meta["grascco_rules_and_model_by_type"] and "| NAME_PATIENT |" in meta["grascco_recall_by_gemtex_type"]
     assert meta["rules_master_list_and_model_names_recall"] >= meta["rules_names_recall"]

@@ -6,6 +6,7 @@ import stat
 import dagster as dg
 import pandas as pd
 import pytest
+from materialized import metadata_of
 
 from miracle_dagster.assets import ingest_assets, pseudonymization_eval, pseudonymized_qa_pairs, pseudonymized_sections
 from miracle_dagster.core.pseudonymize import known_phi_values
@@ -81,17 +82,12 @@ def world(tmp_path_factory, sample_corpus, models_dir):
     return root, key, resources, result
 
 
-def _meta(result, asset):
-    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(asset)]
-    return {k: v.value for k, v in event.materialization.metadata.items()}
-
-
 def test_pseudonymized_sections_hold_no_known_phi(world, sample_corpus):
     root, _, _, result = world
     assert result.success
     source = result.output_for_node("report_sections")
     out = result.output_for_node("pseudonymized_sections")
-    assert len(out) == len(source) and _meta(result, "pseudonymized_sections")["rows_withheld"] == 0
+    assert len(out) == len(source) and metadata_of(result, "pseudonymized_sections")["rows_withheld"] == 0
     checks = {(c.asset_key.to_user_string(), c.check_name): c.passed for c in result.get_asset_check_evaluations()}
     assert checks[("pseudonymized_sections", "no_known_phi_leaks")] and checks[("pseudonymized_qa_pairs", "no_known_phi_leaks")]
     # Independent of the asset's own check: the generator's ground truth of these patients is gone from every passage.
@@ -114,7 +110,7 @@ def test_dates_move_by_one_offset_per_patient(world):
 
 def test_metadata_and_logs_show_counts_never_values(world, sample_corpus):
     _, _, _, result = world
-    meta = _meta(result, "pseudonymized_sections")
+    meta = metadata_of(result, "pseudonymized_sections")
     assert meta["phi_replaced"] > 0 and "| PATIENT_NAME |" in meta["phi_replaced_by_type"] and meta["master_data_patients"] > 0
     shown = json.dumps({k: str(v) for k, v in meta.items()}) + "\n".join(str(e.message) for e in result.all_events if e.message)
     values = {v for s in sample_corpus.phi_spans if s["type"] in ("PATIENT_NAME", "BIRTH_DATE", "STREET") for v in [s["text"]]}
@@ -144,7 +140,7 @@ def test_qa_pairs_get_the_surrogates_of_their_passages(world):
     # The answer quotes the passage's first 200 characters: pseudonymized the same way on both sides.
     assert (merged.apply(lambda r: r["text"].startswith(r["answer"][:40]), axis=1)).mean() > 0.9
     assert not any(pid in q for q in pairs["question"] for pid in raw_pairs["patient_id"])
-    sample = _meta(result, "pseudonymized_qa_pairs")["sample"]
+    sample = metadata_of(result, "pseudonymized_qa_pairs")["sample"]
     assert "| section | question | answer |" in sample and not any(pid in sample for pid in raw_pairs["patient_id"])
 
 
@@ -156,7 +152,7 @@ def test_a_leak_blocks_downstream_and_withholds_rows(world):
     assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert "downstream" not in materialized
-    meta = _meta(result, "pseudonymized_sections")
+    meta = metadata_of(result, "pseudonymized_sections")
     assert meta["rows_withheld"] > 0 and meta["rows_out"] + meta["rows_withheld"] == meta["rows_in"]
 
 
@@ -166,7 +162,7 @@ def test_heldout_evaluation_asset(tmp_path):
         resources={"pseudonymizer": Pseudonymizer(secret=SECRET, private_dir=str(tmp_path))},
         run_config={"ops": {"pseudonymization_eval": {"config": {"patients": 6, "seed": 11}}}},
     )
-    meta = _meta(result, "pseudonymization_eval")
+    meta = metadata_of(result, "pseudonymization_eval")
     assert meta["documents"] > 0 and "| PATIENT_NAME |" in meta["rules_by_type"]
     assert meta["rules_and_master_list_names_recall"] >= meta["rules_names_recall"] > 0.5
     [check] = result.get_asset_check_evaluations()

@@ -5,6 +5,7 @@ import json
 import dagster as dg
 import pandas as pd
 import pytest
+from materialized import metadata_of
 
 from miracle_dagster.assets import ingest_assets, qa_assets
 from miracle_dagster.core.sample_corpus import write_sample_source
@@ -41,15 +42,10 @@ def materialized(tmp_path_factory, sample_corpus, models_dir):
     return root, run(), run()
 
 
-def _meta(result, asset):
-    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(asset)]
-    return {k: v.value for k, v in event.materialization.metadata.items()}
-
-
 def test_qa_pairs_on_the_bundled_model(materialized):
     root, first, _ = materialized
     assert first.success
-    meta = _meta(first, "qa_pairs")
+    meta = metadata_of(first, "qa_pairs")
     kept, rejected = first.output_for_node("generate_qa_pairs", "qa_pairs"), first.output_for_node("generate_qa_pairs", "rejected_qa_pairs")
     sections = first.output_for_node("report_sections")
     assert meta["sections_seen"] == len(sections)
@@ -69,7 +65,7 @@ def test_qa_pairs_on_the_bundled_model(materialized):
 
 def test_rematerializing_costs_no_tokens(materialized):
     _, first, second = materialized
-    meta = _meta(second, "qa_pairs")
+    meta = metadata_of(second, "qa_pairs")
     assert meta["sections_cached"] == SECTIONS and meta["sections_generated"] == 0 and meta["llm_generated"] == 0
     pd.testing.assert_frame_equal(
         first.output_for_node("generate_qa_pairs", "qa_pairs"), second.output_for_node("generate_qa_pairs", "qa_pairs")

@@ -8,6 +8,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 import torch
+from materialized import metadata_of
 from safetensors.torch import load_file
 from transformers import TrainerCallback
 
@@ -88,11 +89,6 @@ def fresh_base(world):
         return model
 
     return fresh
-
-
-def _meta(result, asset):
-    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(asset)]
-    return {k: v.value for k, v in event.materialization.metadata.items()}
 
 
 def test_split_is_by_patient_deterministic_and_follows_fractions():
@@ -189,14 +185,14 @@ def test_training_pairs_split_by_patient_with_guarded_negatives(world):
     assert checks["patients_in_one_split"] and checks["negatives_not_from_positive_patient"]
     pairs = result.output_for_node("training_pairs")
     assert set(pairs["split"]) >= {"train", "dev"} and training.patients_in_several_splits(pairs) == []
-    meta = _meta(result, "training_pairs")
+    meta = metadata_of(result, "training_pairs")
     assert meta["pairs"] == len(pairs) and meta["train_pairs_with_negatives"] > 0 and "| same_" in meta["negatives_removed_by_guard"]
     assert "| dev |" in meta["by_split"] and "2021" in meta["by_year"]
 
 
 def test_short_training_run_beats_the_base_model_on_dev(world):
     root, resources, result = world
-    meta = _meta(result, "finetuned_model")
+    meta = metadata_of(result, "finetuned_model")
     assert meta["dev_map@100"] > meta["base_dev_map@100"], (meta["dev_map@100"], meta["base_dev_map@100"])
     [check] = [c for c in result.get_asset_check_evaluations() if c.check_name == "beats_base_on_dev"]
     assert check.passed and meta["steps"] == TRAIN_CONFIG["max_steps"] and meta["pairs_per_second"] > 0
@@ -210,7 +206,7 @@ def test_short_training_run_beats_the_base_model_on_dev(world):
     folder = root / "models" / "finetuned" / VARIANT / meta["version"] / "model"
     assert meta["model_path"] == str(folder) and "map@100" in (folder / "README.md").read_text()
     # one token limit: the passages were cut at it, negatives mined, the model trained at it, and the card records it
-    assert meta["max_seq_length"] == _meta(result, "training_pairs")["max_seq_length"] == 128
+    assert meta["max_seq_length"] == metadata_of(result, "training_pairs")["max_seq_length"] == 128
     assert "**Maximum Sequence Length:** 128 tokens" in (folder / "README.md").read_text()
     # Registered by name: the embedder resource resolves and encodes with it, prompts included.
     embedder = resources["embedder"]
@@ -232,7 +228,7 @@ def test_fine_tuning_on_every_gpu_through_torchrun(world, monkeypatch):
         selection=[finetuned_model],
         run_config=dg.RunConfig(ops={"finetuned_model": {"config": config}}),
     )
-    meta = _meta(result, "finetuned_model")
+    meta = metadata_of(result, "finetuned_model")
     assert meta["processes"] == gpus and meta["device"] == "cuda" and meta["steps"] == 2
 
 

@@ -7,6 +7,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 from deepl_stub import DeepLStub
+from materialized import metadata_of
 
 from miracle_dagster.assets import ingest_assets, pseudonymized_sections, translate_qa_pairs, translate_sections
 from miracle_dagster.assets.pseudonymize import LEAK_CHECK
@@ -57,11 +58,6 @@ def world(tmp_path_factory, sample_corpus, models_dir):
     stub.close()
 
 
-def _meta(result, asset):
-    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(asset)]
-    return {k: v.value for k, v in event.materialization.metadata.items()}
-
-
 def _checks(result):
     return {c.check_name: c.passed for c in result.get_asset_check_evaluations() if c.asset_key == dg.AssetKey("english_sections")}
 
@@ -77,7 +73,7 @@ def test_english_sections_keep_the_contract(world):
     assert set(failed["reason"]) <= {"units_changed", "numbers_changed", "still_german"}  # the stub's crude "English"
     merged = english.merge(source[["passage_id", "text"]], on="passage_id", suffixes=("", "_de"))
     assert (merged["text"] != merged["text_de"]).all() and (english["translation_backend"] == "deepl").all()
-    meta = _meta(first, "english_sections")
+    meta = metadata_of(first, "english_sections")
     assert meta["characters_billed"] == stub.character_count > 0 and meta["deepl_account_characters"] == stub.character_count
     assert meta["texts_sent"] == source["text"].nunique() and meta["requests"] == -(-meta["texts_sent"] // 3)
     assert meta["rows_out"] == len(english) and meta["translation_backend"] == "deepl" and meta["target_lang"] == "EN-GB"
@@ -91,7 +87,7 @@ def test_rematerializing_sends_nothing_new(world):
     stub, run, first = world
     requests_before = len(stub.translated_texts())
     again = run(selection=ENGLISH)
-    meta = _meta(again, "english_sections")
+    meta = metadata_of(again, "english_sections")
     assert again.success and meta["texts_sent"] == 0 and meta["characters_billed"] == 0 and meta["texts_cached"] > 0
     assert len(stub.translated_texts()) == requests_before
     pd.testing.assert_frame_equal(
@@ -106,7 +102,7 @@ def test_quota_exceeded_mid_partition_then_a_resumed_run_finishes(world, tmp_pat
     sent_before = len(stub.translated_texts())
     stopped = run(selection=ENGLISH, cache_dir=str(tmp_path))  # a fresh cache: everything must be sent again
     failed = stopped.output_for_node("translate_sections", "untranslated_sections")
-    meta = _meta(stopped, "english_sections")
+    meta = metadata_of(stopped, "english_sections")
     assert "quota exhausted" in meta["stopped"] and (failed["reason"] == "quota_exceeded").sum() > 0
     assert meta["rows_out"] + meta["rows_untranslated"] == len(texts) and meta["rows_out"] > 0
     assert not _checks(stopped)["translation_complete"] and _checks(stopped)["rows_accounted_for"]
@@ -201,11 +197,11 @@ def test_llm_backend_on_the_bundled_model(tmp_path, models_dir):
     failed = first.output_for_node("translate_qa_pairs", "untranslated_qa_pairs")
     assert len(english) + len(failed) == 2 and (english["language"] == "en").all()
     assert set(failed["reason"]) <= {"numbers_changed", "units_changed", "still_german", "empty_translation", "backend_error"}
-    meta = _meta(first, "english_qa_pairs")
+    meta = metadata_of(first, "english_qa_pairs")
     assert meta["translation_model"].startswith("llm:local:") and meta["llm_generated"] == meta["texts_sent"] == 4
     assert meta["characters_billed"] == 0 and meta["tokens_out"] > 0
     again = _qa_run(resources, passed=True, instance=instance)
-    assert _meta(again, "english_qa_pairs")["texts_sent"] == 0 and _meta(again, "english_qa_pairs")["texts_cached"] == 4
+    assert metadata_of(again, "english_qa_pairs")["texts_sent"] == 0 and metadata_of(again, "english_qa_pairs")["texts_cached"] == 4
 
 
 def test_en_pseudonymized_training_pairs_are_built_from_the_english_assets(tmp_path, models_dir, monkeypatch):

@@ -1,4 +1,4 @@
-"""icd_eval_report: R@1/5/10 and MRR per language for the base bi-encoder, the fine-tuned one and with the reranker,
+"""icd_eval_report: R@1/5/10, MRR and three-character accuracy per language for the base bi-encoder, the fine-tuned one and with the reranker,
 on the held-out phrasings (of held-out codes when the bi-encoder split by code) and on CodiEsp's real Spanish diagnosis mentions against ICD-10-CM."""
 
 from pathlib import Path
@@ -71,7 +71,7 @@ def _codiesp(config: IcdEvalConfig, chapters: list[str]) -> tuple[pd.DataFrame, 
     kinds={"pandas", "parquet"},
     deps=["icd_reranker"],
     check_specs=[dg.AssetCheckSpec(RERANK_CHECK, asset="icd_eval_report")],
-    description="Recall@1/5/10 and MRR per language and model on held-out phrasings and on CodiEsp mentions.",
+    description="Recall@1/5/10, MRR and three-character accuracy per language and model on held-out phrasings and on CodiEsp mentions.",
 )
 def icd_eval_report(
     config: IcdEvalConfig,
@@ -111,11 +111,11 @@ def icd_eval_report(
             config,
             rr_entry.get("rerank_weight"),
         )
-    report = pd.DataFrame(rows)[["dataset", "model", "language", "queries", "R@1", "R@5", "R@10", "MRR"]]
+    report = pd.DataFrame(rows)[["dataset", "model", "language", "queries", "R@1", "R@5", "R@10", "MRR", "3-char acc"]]
     r5 = report[report["language"] == "all"].set_index(["dataset", "model"])["R@5"]
     held = r5.get(dataset, pd.Series(dtype=float))
     passed = held.empty or held.get("finetuned+reranker", 0.0) >= held.get("finetuned", 0.0)
-    table = report.assign(**{c: report[c].round(3) for c in ("R@1", "R@5", "R@10", "MRR")})
+    table = report.assign(**{c: report[c].round(3) for c in ("R@1", "R@5", "R@10", "MRR", "3-char acc")})
     chart = {f"{d} {lang}": group.set_index("model")["R@5"].to_dict() for (d, lang), group in report.groupby(["dataset", "language"])}
     yield dg.Output(
         report,

@@ -11,6 +11,7 @@ import click
 
 from miracle_dagster.cli.common import quiet_model_loading
 from miracle_dagster.core import settings
+from miracle_dagster.core.icd.defaults import DefaultModelConfig
 
 DEFAULT_MODELS = ("multilingual-e5-small", "all-MiniLM-L6-v2")
 
@@ -69,17 +70,37 @@ def write_sample_corpus(out: Path | None, patients: int, seed: int, file_format:
     help="passages per partition for QA (0: skip; ~30 s each with the bundled model)",
 )
 @click.option("--translate-rows", type=int, default=3, show_default=True, help="QA pairs per partition to translate (0: skip)")
-def demo(patients: int, seed: int, fresh: bool, verbose: bool, qa_partitions: int, qa_sections: int, translate_rows: int) -> int:
-    """Provision models, write the sample corpus, materialize every partition."""
+@click.option(
+    "--icd-steps",
+    type=click.IntRange(min=0),
+    default=DefaultModelConfig.max_steps,
+    show_default=True,
+    help="training steps of the default ICD model (0: skip; ~11 s each on 2 cores)",
+)
+def demo(
+    patients: int, seed: int, fresh: bool, verbose: bool, qa_partitions: int, qa_sections: int, translate_rows: int, icd_steps: int
+) -> int:
+    """Provision models, write the sample corpus, materialize every partition, train the default ICD model."""
     from miracle_dagster import demo as runner
+    from miracle_dagster.cli.icd import train_default
 
     ensure_dagster_home()
-    click.echo("1/3 provisioning bundled models")
+    click.echo("1/4 provisioning bundled models")
     provision_models(())
-    click.echo("2/3 sample corpus")
+    click.echo("2/4 sample corpus")
     write_sample_corpus(None, patients, seed, "jsonl", bad_rows=True, force=fresh)
-    click.echo("3/3 materializing raw_reports -> report_sections -> Qdrant points per partition, the collections, QA pairs")
-    return runner.run(verbose=verbose, qa_partitions=qa_partitions, qa_sections=qa_sections, translate_rows=translate_rows)
+    click.echo("3/4 materializing raw_reports -> report_sections -> Qdrant points per partition, the collections, QA pairs")
+    status = runner.run(verbose=verbose, qa_partitions=qa_partitions, qa_sections=qa_sections, translate_rows=translate_rows)
+    if icd_steps:
+        from miracle_dagster.core.icd import catalog
+
+        click.echo("4/4 the default ICD-10-GM code search, trained on public term -> code data (`miracle icd-train`)")
+        if not catalog.default_gm_file().is_file():
+            click.echo(f"  skipped: no ICD-10-GM code list at {catalog.default_gm_file()} (set MIRACLE_ICD_GM_FILE)")
+            return status
+        train_default((), icd_steps)
+        click.echo('  try: .venv/bin/miracle icd "Defekt des Sinus coronarius" --top-k 5')
+    return status
 
 
 @click.command("provision-models")

@@ -1,8 +1,10 @@
-"""`miracle icd TEXT` / `miracle icd --input QUERIES.jsonl`: ICD-10 codes for free text, with the models loaded once.
+"""`miracle icd TEXT` / `miracle icd --input QUERIES.jsonl`: ICD-10 codes for free text, with the models loaded once;
+`miracle icd-train`: the default ICD-10-GM model from public terms.
 
-Uses the latest bi-encoder and reranker in the model store (`models/icd/latest.json`); before any is trained, the
-base embedder without reranker (said on stderr). The catalogue is the trained model's (ICD-10-GM by default), all
-terminal codes unless `--chapter` narrows it; its title vectors are cached after the first call.
+`miracle icd` uses the newer of the default model and icd_job's bi-encoder (with its reranker) in the model store
+(`models/icd/latest.json`); before any is trained, the base embedder without reranker (said on stderr). The catalogue
+is the trained model's (ICD-10-GM by default), all terminal codes unless `--chapter` narrows it; its code vectors
+are cached after the first call.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import click
 from miracle_dagster.cli.common import INPUT, UserError, json_option, quiet_model_loading
 from miracle_dagster.core import settings
 from miracle_dagster.core.icd import RERANK_TOP_N
+from miracle_dagster.core.icd.defaults import DefaultModelConfig, TermsConfig
 
 
 def _queries(text: str | None, input_file: str | None, lang: str) -> list[dict]:
@@ -38,15 +41,16 @@ def _index(catalogue: str, chapters: tuple[str, ...], no_rerank: bool):
 
     home = settings.miracle_home()
     latest = registry.read_latest(model_store.default_store())
-    trained = latest.get("biencoder")
-    name = catalogue or (trained or {}).get("catalogue", "icd10gm")
+    kind, trained = registry.answering(latest)
+    name = catalogue or trained.get("catalogue", "icd10gm")
     frame = catalog.load_selection(catalog.Selection(name, chapters=chapters))
     if trained:
-        index, what = registry.trained_index(trained, frame, home), f"fine-tuned bi-encoder {trained['version']}"
+        source = "public terms" if kind == "default" else "LLM phrasings"
+        index, what = registry.trained_index(trained, frame, home), f"fine-tuned bi-encoder {trained['version']} (on {source})"
     else:
-        click.echo("miracle icd: no trained ICD models yet (materialize icd_job): using the base embedder without reranker", err=True)
+        click.echo("miracle icd: no trained ICD models yet (run `miracle icd-train`): using the base embedder", err=True)
         index, what = build_embedder().code_index(frame, home), "base embedder"
-    reranked = latest.get("reranker") if trained and not no_rerank else None
+    reranked = latest.get("reranker") if kind == "biencoder" and not no_rerank else None
     if reranked and reranked.get("biencoder_version") != trained["version"]:
         click.echo("miracle icd: the reranker was trained for another bi-encoder version; using it anyway", err=True)
     reranker = (registry.trained_reranker(reranked), reranked.get("rerank_weight")) if reranked else (None, None)
@@ -86,4 +90,35 @@ def icd(text, input_file, lang, top_k, no_rerank, rerank_top_n, catalogue, chapt
     return 0
 
 
-COMMANDS = (icd,)
+def train_default(chapters: tuple[str, ...], max_steps: int) -> dict:
+    """Train and publish the default model, then embed its catalogue once (the cache the first `miracle icd` reads),
+    printing both times; returns the latest.json entry."""
+    import time
+
+    from miracle_dagster.core.icd import catalog, default_model, registry
+    from miracle_dagster.resources import build_data_root, build_embedder
+
+    quiet_model_loading()
+    root = build_data_root()
+    gm, terms, _ = default_model.load_sources(TermsConfig(chapters=chapters))
+    click.echo(f"miracle icd-train: {len(terms.terms)} public terms for {int(gm['terminal'].sum())} ICD-10-GM codes, {max_steps} steps")
+    config = DefaultModelConfig(max_steps=max_steps)
+    entry = default_model.train_and_publish(build_embedder(), root.models_store, root.local_models, config, terms.terms)[0]
+    click.echo(f"miracle icd-train: trained in {entry['train_seconds']:.0f} s ({entry['steps']} steps), model {entry['version']}")
+    started = time.perf_counter()
+    frame = catalog.load_selection(catalog.Selection("icd10gm", chapters=chapters))
+    registry.trained_index(entry, frame, settings.miracle_home())
+    click.echo(f"miracle icd-train: {len(frame)} codes indexed in {time.perf_counter() - started:.0f} s; `miracle icd` answers with it")
+    return entry
+
+
+@click.command("icd-train")
+@click.option("--chapter", multiple=True, help="train on this chapter only (repeatable): a quick run")
+@click.option("--max-steps", type=click.IntRange(min=1), default=DefaultModelConfig.max_steps, show_default=True)
+def icd_train(chapter, max_steps) -> int:
+    """Train the default ICD-10-GM model on public term -> code data (GM titles, ICD-10-CM, WHO, CodiEsp), no LLM."""
+    train_default(tuple(chapter), max_steps)
+    return 0
+
+
+COMMANDS = (icd, icd_train)

@@ -53,7 +53,7 @@ VARIABLES = (
     Variable("MIRACLE_EVAL_BASELINES", "all-MiniLM-L6-v2", "baselines every IR evaluation compares (comma list)"),
     Variable("MIRACLE_BLEURT_CHECKPOINT", "", "a converted PyTorch BLEURT checkpoint folder; empty: BLEURT not scored"),
     Variable("MIRACLE_ICD_GM_FILE", "", "the ICD-10-GM code list (default: the shared data's)"),
-    Variable("MIRACLE_CODIESP_DIR", "", "CodiEsp mentions for icd_eval_report (default: the shared data's)"),
+    Variable("MIRACLE_CODIESP_DIR", "", "CodiEsp mentions for icd_eval_report and icd_public_terms (default: the shared data's)"),
     Variable("MIRACLE_GRASCCO_DIR", "", "annotated German letters that train and score phi_detector"),
     Variable("MIRACLE_QDRANT_URL", "", "a Qdrant server instead of the embedded engine"),
     Variable("MIRACLE_QDRANT_API_KEY", "", "its API key", secret=True),

@@ -102,10 +102,14 @@ def build_translator(resolve_secrets: bool = False, **overrides) -> Translator:
     return Translator(**{**fields, **overrides})
 
 
+def build_data_root() -> DataRoot:
+    """$MIRACLE_HOME, with assets and trained models where MIRACLE_ASSETS_URL / MIRACLE_MODELS_URL point (s3://... with
+    s3fs installed)."""
+    return DataRoot(path=str(settings.miracle_home()), assets_url=value("MIRACLE_ASSETS_URL"), models_url=value("MIRACLE_MODELS_URL"))
+
+
 def build_resources() -> dict[str, object]:
-    home = settings.miracle_home()
-    # s3://... with s3fs installed
-    data_root = DataRoot(path=str(home), assets_url=value("MIRACLE_ASSETS_URL"), models_url=value("MIRACLE_MODELS_URL"))
+    data_root = build_data_root()
     return {
         "io_manager": ParquetIOManager(base_dir=str(data_root.assets_dir)),  # writes where data_root reads
         "data_root": data_root,

@@ -1,4 +1,6 @@
-"""Recall@1/5/10 and MRR of ranked code lists against the gold code, overall and per language."""
+"""Recall@1/5/10, MRR and three-character accuracy of ranked code lists against the gold code, overall and per
+language. Three-character accuracy: the first code's category (its first three characters) is the gold code's, the
+answer a coder can refine in the catalogue."""
 
 from __future__ import annotations
 
@@ -15,12 +17,15 @@ def rank_of(ranked: list[str], gold: str) -> int:
 
 
 def summarize(ranks: pd.DataFrame) -> pd.DataFrame:
-    """ranks: columns `language`, `rank` (0 = not retrieved) -> one row per language plus `all`."""
+    """ranks: columns `language`, `rank` (0 = not retrieved), optionally `category_hit` (the first code's category is
+    the gold one's) -> one row per language plus `all`."""
 
     def row(frame: pd.DataFrame) -> dict:
         r = frame["rank"]
         found = r[r > 0]
         metrics = {f"R@{k}": float(((r > 0) & (r <= k)).mean()) if len(r) else 0.0 for k in CUTOFFS}
+        if "category_hit" in frame:
+            metrics["3-char acc"] = float(frame["category_hit"].mean()) if len(r) else 0.0
         return {"queries": len(r), **metrics, "MRR": float((1.0 / found).sum() / len(r)) if len(r) else 0.0}
 
     rows = [{"language": lang, **row(group)} for lang, group in ranks.groupby("language", sort=True)]
@@ -28,9 +33,21 @@ def summarize(ranks: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def ranked(index, texts, gold, languages, top_k: int = 10, reranker=None, rerank_top_n: int = RERANK_TOP_N, weight=None) -> pd.DataFrame:
+    """Per query: language, the gold code's `rank` in `index.search` (a CodeIndex; optionally reranked and fused) and
+    `category_hit`, what `summarize` reads."""
+    hits = index.search(list(texts), top_k, reranker, rerank_top_n, weight)
+    return pd.DataFrame(
+        {
+            "language": list(languages),
+            "rank": [rank_of([h.code for h in row], g) for row, g in zip(hits, gold)],
+            "category_hit": [bool(row) and row[0].code[:3] == g[:3] for row, g in zip(hits, gold)],
+        }
+    )
+
+
 def search_summary(
     index, texts, gold, languages, top_k: int = 10, reranker=None, rerank_top_n: int = RERANK_TOP_N, weight=None
 ) -> pd.DataFrame:
-    """`summarize` of where each gold code lands in `index.search` (a CodeIndex), optionally reranked and fused."""
-    hits = index.search(list(texts), top_k, reranker, rerank_top_n, weight)
-    return summarize(pd.DataFrame({"language": list(languages), "rank": [rank_of([h.code for h in row], g) for row, g in zip(hits, gold)]}))
+    """`summarize` of `ranked`."""
+    return summarize(ranked(index, texts, gold, languages, top_k, reranker, rerank_top_n, weight))

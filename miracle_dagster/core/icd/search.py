@@ -1,7 +1,8 @@
-"""Code search: bi-encoder top-k over the catalogue titles, optionally reranked by a cross-encoder.
+"""Code search: bi-encoder top-k over the catalogue's titles (or the richer text a model was trained for), optionally
+reranked by a cross-encoder.
 
-Title embeddings are the expensive part (13,440 GM codes take minutes on a CPU), so they are cached as `.npy`
-keyed by the model's version and the exact titles: a CLI call embeds only the query.
+Code embeddings are the expensive part (13,440 GM codes take minutes on a CPU), so they are cached as `.npy`
+keyed by the model's version and the exact texts: a CLI call embeds only the query.
 """
 
 from __future__ import annotations
@@ -28,8 +29,14 @@ class Hit:
         return asdict(self)
 
 
+def with_index_text(frame: pd.DataFrame, texts: pd.Series) -> pd.DataFrame:
+    """The catalogue rows with `index_text` from texts (code -> text); a code texts lacks keeps its title."""
+    return frame.assign(index_text=frame["code"].map(texts).fillna(frame["title"]))
+
+
 class CodeIndex:
-    """A catalogue embedded by one bi-encoder; `model_key` (a version) enables the on-disk embedding cache."""
+    """A catalogue embedded by one bi-encoder, by its `index_text` column where it has one (else the titles);
+    `model_key` (a version) enables the on-disk embedding cache."""
 
     def __init__(
         self,
@@ -43,19 +50,18 @@ class CodeIndex:
     ):
         self.codes = catalogue["code"].tolist()
         self.titles = catalogue["title"].tolist()
+        self.texts = catalogue["index_text"].tolist() if "index_text" in catalogue else self.titles
         self.model, self.query_prompt, self.batch_size, self.model_key = model, query_prompt or None, batch_size, model_key
-        self.vectors = self._title_vectors(passage_prompt or None, cache_dir, model_key)
+        self.vectors = self._vectors(passage_prompt or None, cache_dir, model_key)
 
-    def _title_vectors(self, prompt, cache_dir, model_key) -> np.ndarray:
+    def _vectors(self, prompt, cache_dir, model_key) -> np.ndarray:
         cache = None
         if cache_dir and model_key:
-            digest = hashlib.sha256("\n".join([model_key, prompt or "", *self.codes, *self.titles]).encode()).hexdigest()[:20]
+            digest = hashlib.sha256("\n".join([model_key, prompt or "", *self.codes, *self.texts]).encode()).hexdigest()[:20]
             cache = Path(cache_dir) / f"{digest}.npy"
             if cache.is_file():
                 return np.load(cache)
-        vectors = self.model.encode(
-            self.titles, prompt=prompt, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
-        )
+        vectors = self.model.encode(self.texts, prompt=prompt, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True)
         if cache is not None:
             cache.parent.mkdir(parents=True, exist_ok=True)
             np.save(cache.with_suffix(".tmp.npy"), vectors)
@@ -63,7 +69,7 @@ class CodeIndex:
         return vectors
 
     def scores(self, queries: list[str]) -> np.ndarray:
-        """Cosine of every query with every code's title: (queries, codes)."""
+        """Cosine of every query with every code's index text: (queries, codes)."""
         vectors = self.model.encode(
             list(queries), prompt=self.query_prompt, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
         )
