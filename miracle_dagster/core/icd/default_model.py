@@ -22,10 +22,10 @@ INDEX_TEXT_FILE = "index_text.parquet"
 KIND = "default"
 
 
-def catalogue(chapters: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The GM codes (all levels: the parents give context) of these chapters (all by default), from
+def catalogue(chapters: tuple[str, ...] = (), gm: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The GM codes (all levels: the parents give context) of these chapters (all by default), from gm or read from
     MIRACLE_ICD_GM_FILE or the shared data folder."""
-    gm = catalog.load("icd10gm")
+    gm = catalog.load("icd10gm") if gm is None else gm
     if chapters:
         gm = gm[gm["chapter"].isin([f"{int(c):02d}" for c in chapters])].reset_index(drop=True)
     if not gm["terminal"].any():
@@ -36,7 +36,7 @@ def catalogue(chapters: tuple[str, ...] = ()) -> pd.DataFrame:
 def trained_catalogue(terms: pd.DataFrame) -> pd.DataFrame:
     """The GM catalogue of the chapters the terms cover: what a model trained on them indexes."""
     gm = catalog.load("icd10gm")
-    return catalogue(tuple(sorted(set(gm.loc[gm["code"].isin(set(terms["code"])), "chapter"]))))
+    return catalogue(tuple(sorted(set(gm.loc[gm["code"].isin(set(terms["code"])), "chapter"]))), gm)
 
 
 def load_sources(config: TermsConfig) -> tuple[pd.DataFrame, public_terms.TermSet, dict]:
