@@ -1,12 +1,15 @@
 #!/usr/bin/env python
-"""The default ICD-10-GM model on held-out terms: base on titles, base on enriched text, fine-tuned on public terms.
+"""The default ICD-10-GM model on held-out terms: base on titles, base on enriched text, fine-tuned on public terms,
+and fine-tuned with its reranker.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/icd_default.py [--max-steps 100] [--terms-file de_terms.jsonl]
+    PYTHONPATH=. .venv/bin/python benchmarks/icd_default.py [--max-steps 100] [--rerank-steps 60] [--terms-file de_terms.jsonl]
 
 The same steps as `miracle icd-train` and icd_default_eval_report, without Dagster: public terms (core/icd/public_terms.py)
 split by a keyed hash of the term, training with the defaults of core/icd/default_model.py, then R@1/5/10, MRR and
-three-character accuracy with 95% bootstrap intervals of R@5 over the queries, and a paired randomization test of the
-fine-tuned against the base model on the same enriched index. Held out: ICD-10-CM inclusion terms (English) and
+three-character accuracy with 95% bootstrap intervals of R@5 over the queries, and paired randomization tests of each
+step against the one before: fine-tuned against base on the same enriched index, character n-grams fused in
+(core/icd/lexical.py), the reranker (core/icd/default_reranker.py) on top. Both fusion weights are chosen on dev
+inclusion terms. Held out: ICD-10-CM inclusion terms (English) and
 CodiEsp dev mentions (Spanish), neither trained on nor indexed; `--terms-file` adds your own phrasings
 (JSONL {"code", "text", "lang"}), e.g. German ones. `--model DIR` evaluates a trained model instead of training.
 """
@@ -22,9 +25,11 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 parser.add_argument("--max-steps", type=int, default=None, help="default: DefaultModelConfig.max_steps")
+parser.add_argument("--rerank-steps", type=int, default=None, help="default: DefaultRerankConfig.max_steps; 0: no reranker")
 parser.add_argument("--max-per-source", type=int, default=600)
 parser.add_argument("--terms-file", default="")
 parser.add_argument("--model", default="", help="a trained default model folder (with index_text.parquet): skip training")
+parser.add_argument("--reranker", default="", help="a trained reranker folder: skip its training (its weight is still chosen)")
 parser.add_argument("--cache", default=str(PROJECT / ".miracle" / "cache" / "icd_embeddings"))
 ARGS = parser.parse_args()
 os.environ.setdefault("MIRACLE_MODELS_DIR", str(PROJECT / ".miracle" / "models"))
@@ -37,8 +42,10 @@ from sentence_transformers import SentenceTransformer  # noqa: E402
 
 from miracle_dagster.core import models  # noqa: E402
 from miracle_dagster.core.evaluation.significance import paired_randomization_test  # noqa: E402
-from miracle_dagster.core.icd import default_model  # noqa: E402
-from miracle_dagster.core.icd.defaults import DefaultModelConfig, TermsConfig  # noqa: E402
+from miracle_dagster.core.icd import default_model, default_reranker, public_terms  # noqa: E402
+from miracle_dagster.core.icd import train as icd_train  # noqa: E402
+from miracle_dagster.core.icd.defaults import DefaultModelConfig, DefaultRerankConfig, TermsConfig  # noqa: E402
+from miracle_dagster.core.icd.lexical import choose_lexical_weight  # noqa: E402
 from miracle_dagster.core.icd.search import CodeIndex, with_index_text  # noqa: E402
 from miracle_dagster.resources import build_embedder  # noqa: E402
 
@@ -46,6 +53,9 @@ started = time.perf_counter()
 config = DefaultModelConfig()
 if ARGS.max_steps:
     config = dataclasses.replace(config, max_steps=ARGS.max_steps)
+rerank_config = DefaultRerankConfig()
+if ARGS.rerank_steps is not None:
+    rerank_config = dataclasses.replace(rerank_config, max_steps=ARGS.rerank_steps)
 embedder = build_embedder()
 spec = embedder.spec()
 gm, terms, _ = default_model.load_sources(TermsConfig())
@@ -72,17 +82,33 @@ indexes = {
     "fine-tuned, enriched": CodeIndex(enriched, model, spec.query_prompt, spec.passage_prompt, Path(ARGS.cache), f"ft:{model_dir}"),
 }
 indexing = time.perf_counter() - indexing
+dev = public_terms.training_pairs(terms.terms, texts, config.per_code, 0, config.max_dev, config.seed).query("split == 'dev'")
+lexical_weight, lexical = choose_lexical_weight(indexes["fine-tuned, enriched"], dev)
+print(f"\ncharacter n-gram weight {lexical_weight} (chosen on {len(dev)} dev terms)\n{lexical.round(3).to_markdown(index=False)}")
+fine_tuned = indexes["fine-tuned + n-grams"] = indexes["fine-tuned, enriched"].with_lexical_weight(lexical_weight)
+comparisons = [("fine-tuned, enriched", "base, enriched"), ("fine-tuned + n-grams", "fine-tuned, enriched")]
+if rerank_config.max_steps:
+    if ARGS.reranker:
+        rerank_dir, note = Path(ARGS.reranker), "given"
+        weight, weights = icd_train.choose_rerank_weight(
+            fine_tuned, icd_train.load_cross_encoder(rerank_dir, rerank_config.max_length), dev
+        )
+    else:
+        rerank, weight, weights, examples = default_reranker.train(
+            fine_tuned, model_dir, terms.terms, config, rerank_config, Path(tempfile.mkdtemp(prefix="icd-default-reranker-"))
+        )
+        rerank_dir, note = rerank.model_dir, f"{rerank.steps} steps on {examples} examples in {rerank.train_seconds:.0f} s"
+    indexes["fine-tuned + n-grams + reranker"] = (fine_tuned, icd_train.load_cross_encoder(rerank_dir, rerank_config.max_length), weight)
+    comparisons.append(("fine-tuned + n-grams + reranker", "fine-tuned + n-grams"))
+    print(f"\nreranker ({note}): fusion weight {weight}\n{weights.round(3).to_markdown(index=False)}")
 report, ranks = default_model.evaluate(indexes, queries)
 hit5 = ranks.assign(hit=(ranks["rank"] > 0) & (ranks["rank"] <= 5))
 pivot = hit5.pivot_table(index=["source", "text", "code"], columns="model", values="hit", aggfunc="first").reset_index()
-p_values = {
-    source: paired_randomization_test(group["fine-tuned, enriched"].astype(float), group["base, enriched"].astype(float))
-    for source, group in pivot.groupby("source")
-}
 table = report[report["language"] == "all"].drop(columns="language").round(3)
 print(f"\n{spec.name}, {config.max_steps} steps of {config.batch_size}: trained in {train_seconds:.0f} s; 3 indexes in {indexing:.0f} s")
 print(table.to_markdown(index=False))
-print("\npaired randomization test of R@5, fine-tuned vs base (both on enriched text):")
-for source, p in p_values.items():
-    print(f"  {source}: p = {p:.4f}")
+for better, than in comparisons:
+    print(f"\npaired randomization test of R@5, {better} vs {than}:")
+    for source, group in pivot.groupby("source"):
+        print(f"  {source}: p = {paired_randomization_test(group[better].astype(float), group[than].astype(float)):.4f}")
 print(f"\ntotal {time.perf_counter() - started:.0f} s")

@@ -6,10 +6,12 @@ import dataclasses
 import pytest
 
 from miracle_dagster.assets.icd import IcdQueriesConfig
+from miracle_dagster.assets.icd_default import IcdDefaultModelConfig, IcdDefaultRerankConfig, IcdTermsConfig
 from miracle_dagster.assets.icd_models import IcdBiencoderConfig, IcdRerankerConfig
 from miracle_dagster.assets.phi_detector import PhiDetectorRunConfig
 from miracle_dagster.assets.qa import QAGenerationConfig
 from miracle_dagster.assets.train import FineTuneConfig
+from miracle_dagster.core.icd.defaults import DefaultModelConfig, DefaultRerankConfig, TermsConfig
 from miracle_dagster.core.icd.queries import QueryConfig
 from miracle_dagster.core.icd.train import RerankConfig
 from miracle_dagster.core.pseudonymize.trained import PhiTrainConfig
@@ -24,7 +26,10 @@ CONFIGS = [  # run config, its core dataclass, the asset-only fields, the defaul
         {"base_model", "split_by", "split_seed", "dev_fraction", "test_fraction", "num_negatives", "max_seq_length"},
         {"batch_size": 32},
     ),
-    (IcdRerankerConfig, RerankConfig, {"base_encoder", "top_n", "negatives_per_query", "rerank_top_n"}, {}),
+    (IcdRerankerConfig, RerankConfig, {"base_encoder", "rerank_top_n"}, {}),
+    (IcdDefaultRerankConfig, DefaultRerankConfig, set(), {}),
+    (IcdDefaultModelConfig, DefaultModelConfig, set(), {}),
+    (IcdTermsConfig, TermsConfig, set(), {}),
     (QAGenerationConfig, QAConfig, set(), {}),
     (IcdQueriesConfig, QueryConfig, {"round_trip_model"}, {}),
     (PhiDetectorRunConfig, PhiTrainConfig, {"cv_folds"}, {}),

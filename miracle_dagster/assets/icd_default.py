@@ -1,7 +1,8 @@
-"""icd_public_terms -> icd_default_biencoder -> icd_default_eval_report: the default ICD-10-GM code search, trained on
-public term -> code data without an LLM (core/icd/public_terms.py, core/icd/default_model.py), and its numbers.
+"""icd_public_terms -> icd_default_biencoder -> icd_default_reranker -> icd_default_eval_report: the default ICD-10-GM
+code search, trained on public term -> code data without an LLM (core/icd/public_terms.py, default_model.py,
+default_reranker.py), and its numbers.
 
-`miracle icd-train` does what the first two do, outside Dagster.
+`miracle icd-train` does what the first three do, outside Dagster.
 """
 
 from pathlib import Path
@@ -10,7 +11,7 @@ import dagster as dg
 import pandas as pd
 
 from miracle_dagster.config import config_from
-from miracle_dagster.core.icd import default_model, defaults, public_terms, registry
+from miracle_dagster.core.icd import default_model, default_reranker, defaults, public_terms, registry
 from miracle_dagster.core.icd.search import with_index_text
 from miracle_dagster.metadata import bar_chart, column_schema, count_table, curve, md_table
 from miracle_dagster.resources.embedder import EmbeddingModels
@@ -19,6 +20,7 @@ from miracle_dagster.resources.storage import DataRoot
 COVERAGE_CHECK, LEAK_CHECK = "every_code_has_a_term", "no_test_term_in_training"
 IcdTermsConfig = config_from(defaults.TermsConfig)
 IcdDefaultModelConfig = config_from(defaults.DefaultModelConfig)
+IcdDefaultRerankConfig = config_from(defaults.DefaultRerankConfig)
 
 
 @dg.asset(
@@ -28,10 +30,14 @@ IcdDefaultModelConfig = config_from(defaults.DefaultModelConfig)
         dg.AssetCheckSpec(COVERAGE_CHECK, asset="icd_public_terms", blocking=True),
         dg.AssetCheckSpec(LEAK_CHECK, asset="icd_public_terms", blocking=True),
     ],
-    description="ICD-10-GM titles, ICD-10-CM titles and inclusion terms, WHO titles and CodiEsp mentions keyed to GM codes.",
+    deps=["icd_synthetic_queries"],  # read when an LLM run has written it: no input, so no LLM is needed
+    description="ICD-10-GM titles, ICD-10-CM titles and inclusion terms, WHO titles, CodiEsp mentions and LLM phrasings keyed to GM codes.",
 )
-def icd_public_terms(config: IcdTermsConfig):
-    gm, terms, read = default_model.load_sources(config.to_core())
+def icd_public_terms(config: IcdTermsConfig, data_root: DataRoot):
+    phrasings, used = default_model.llm_phrasings(
+        data_root.read("icd_synthetic_queries"), data_root.read("icd_code_catalog", columns=["catalogue"])
+    )
+    gm, terms, read = default_model.load_sources(config.to_core(), phrasings)
     frame = terms.terms
     covered = set(frame.loc[frame["source"] == "gm_title", "code"])
     missing = sorted(set(gm.loc[gm["terminal"], "code"]) - covered)
@@ -46,6 +52,7 @@ def icd_public_terms(config: IcdTermsConfig):
             "by_source_and_split": md_table(counts.columns, counts.values),
             "left_out": count_table(terms.left_out, "reason", empty="Nothing left out."),
             **read,
+            "llm_phrasings": used,
             "examples": md_table(["code", "language", "text"], frame.groupby("source").head(2)[["code", "language", "text"]].values),
             "dagster/row_count": len(frame),
             "dagster/column_schema": column_schema(frame),
@@ -71,8 +78,8 @@ def icd_public_terms(config: IcdTermsConfig):
     description="The embedder fine-tuned on icd_public_terms against enriched code texts: the model `miracle icd` uses.",
 )
 def icd_default_biencoder(config: IcdDefaultModelConfig, icd_public_terms: pd.DataFrame, data_root: DataRoot, embedder: EmbeddingModels):
-    entry, result, index_text, pairs = default_model.train_and_publish(
-        embedder, data_root.models_store, data_root.local_models, config.to_core(), icd_public_terms
+    entry, result, index_text, pairs, lexical = default_model.train_and_publish(
+        embedder, data_root.models_store, data_root.local_models, Path(data_root.path), config.to_core(), icd_public_terms
     )
     best = max(result.evals, key=lambda e: e["map@100"], default={})
     train = pairs[pairs["split"] == "train"]
@@ -88,9 +95,47 @@ def icd_default_biencoder(config: IcdDefaultModelConfig, icd_public_terms: pd.Da
             "dev_map@100": best.get("map@100"),
             "base_dev_map@100": result.base_metrics.get("dev_cosine_map@100"),
             "index_text_example": md_table(["code", "index text"], list(index_text.head(3).items())),
+            "index_seconds": entry["index_seconds"],
+            "lexical_weight": entry["lexical_weight"],
+            "dev_r5_by_lexical_weight": md_table(lexical.columns, lexical.round(3).values, empty="No dev terms."),
             "loss_curve": curve(result.losses, "step", "loss"),
         }
     )
+
+
+@dg.asset(
+    group_name="icd_default",
+    kinds={"sentence_transformers", "pytorch"},
+    deps=["icd_default_biencoder"],
+    description="A CrossEncoder trained on icd_public_terms to reorder the default bi-encoder's top codes, fused by a weight chosen on dev terms.",
+)
+def icd_default_reranker(config: IcdDefaultRerankConfig, icd_public_terms: pd.DataFrame, data_root: DataRoot):
+    entry = trained_default(data_root, icd_public_terms)
+    entry, result, weights, examples = default_reranker.train_and_publish(
+        entry, icd_public_terms, data_root.models_store, data_root.local_models, Path(data_root.path), config.to_core()
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "biencoder_version": entry["version"],
+            "path": dg.MetadataValue.path(entry["reranker"]["path"]),
+            "examples": examples,
+            "steps": result.steps,
+            "train_seconds": round(result.train_seconds, 1),
+            "loss_curve": curve(result.losses, "step", "loss"),
+            "rerank_weight": str(entry["reranker"]["rerank_weight"]),
+            "dev_r5_by_weight": md_table(weights.columns, weights.round(3).values, empty="No dev terms."),
+        }
+    )
+
+
+def trained_default(data_root: DataRoot, terms: pd.DataFrame) -> dict:
+    """The default model's latest.json entry, refused unless it was trained on these terms."""
+    entry = registry.read_latest(data_root.models_store).get(default_model.KIND)
+    if not entry:
+        raise dg.Failure(description="no default ICD model: materialize icd_default_biencoder first")
+    if entry.get("terms_version") != default_model.terms_version(terms):
+        raise dg.Failure(description="the default model was trained on other terms: materialize icd_default_biencoder again")
+    return entry
 
 
 class IcdDefaultEvalConfig(dg.Config):
@@ -102,15 +147,11 @@ class IcdDefaultEvalConfig(dg.Config):
 @dg.asset(
     group_name="icd_default",
     kinds={"pandas"},
-    deps=["icd_default_biencoder"],
-    description="R@1/5/10, MRR, 3-char accuracy per source and language: base on titles, base on enriched text, fine-tuned.",
+    deps=["icd_default_reranker"],
+    description="R@1/5/10, MRR, 3-char accuracy per source and language: base on titles and on enriched text, fine-tuned, with n-grams, reranked.",
 )
 def icd_default_eval_report(config: IcdDefaultEvalConfig, icd_public_terms: pd.DataFrame, data_root: DataRoot, embedder: EmbeddingModels):
-    entry = registry.read_latest(data_root.models_store).get(default_model.KIND)
-    if not entry:
-        raise dg.Failure(description="no default ICD model: materialize icd_default_biencoder first")
-    if entry.get("terms_version") != default_model.terms_version(icd_public_terms):
-        raise dg.Failure(description="the default model was trained on other terms: materialize icd_default_biencoder again")
+    entry = trained_default(data_root, icd_public_terms)
     gm = default_model.trained_catalogue(icd_public_terms)
     codes = gm[gm["terminal"]].reset_index(drop=True)
     queries = default_model.held_out(icd_public_terms, config.max_per_source, config.seed)
@@ -125,8 +166,12 @@ def icd_default_eval_report(config: IcdDefaultEvalConfig, icd_public_terms: pd.D
         "base, enriched": embedder.code_index(
             with_index_text(codes, pd.Series(fine_tuned.texts, index=fine_tuned.codes)), home, entry["base_model"]
         ),
-        "fine-tuned, enriched": fine_tuned,
+        "fine-tuned, enriched": fine_tuned.with_lexical_weight(0.0),
+        "fine-tuned + n-grams": fine_tuned,  # the weight chosen on dev terms (0: the same ranking)
     }
+    if entry.get("reranker"):
+        reranker = registry.trained_reranker(entry["reranker"])
+        indexes["fine-tuned + n-grams + reranker"] = (fine_tuned, reranker, entry["reranker"]["rerank_weight"])
     report, _ = default_model.evaluate(indexes, queries)
     overall = report[report["language"] == "all"]
     table = report.round(3)
@@ -136,6 +181,7 @@ def icd_default_eval_report(config: IcdDefaultEvalConfig, icd_public_terms: pd.D
             "recall_at_5": bar_chart({s: g.set_index("model")["R@5"].to_dict() for s, g in overall.groupby("source")}, "R@5"),
             "queries_by_source": count_table(queries["source"].value_counts().to_dict(), "source"),
             "model_version": entry["version"],
+            "lexical_weight": entry.get("lexical_weight", 0.0),
             **{f"R@5 {m} {s}": float(v) for (m, s), v in overall.set_index(["model", "source"])["R@5"].items()},
         }
     )

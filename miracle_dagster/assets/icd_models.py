@@ -147,8 +147,6 @@ class IcdRerankerConfig(config_from(icd_train.RerankConfig)):
     Training settings: core RerankConfig."""
 
     base_encoder: str = ""  # a registered model name; default the fine-tuned icd_biencoder
-    top_n: int = 10
-    negatives_per_query: int = 4
     rerank_top_n: int = RERANK_TOP_N  # the candidates the fusion weight is chosen on (as icd_eval_report and miracle icd rerank)
 
 

@@ -11,7 +11,7 @@ import click
 
 from miracle_dagster.cli.common import quiet_model_loading
 from miracle_dagster.core import settings
-from miracle_dagster.core.icd.defaults import DefaultModelConfig
+from miracle_dagster.core.icd.defaults import DefaultModelConfig, DefaultRerankConfig
 
 DEFAULT_MODELS = ("multilingual-e5-small", "all-MiniLM-L6-v2")
 
@@ -75,10 +75,25 @@ def write_sample_corpus(out: Path | None, patients: int, seed: int, file_format:
     type=click.IntRange(min=0),
     default=DefaultModelConfig.max_steps,
     show_default=True,
-    help="training steps of the default ICD model (0: skip; ~11 s each on 2 cores)",
+    help="training steps of the default ICD model (0: skip; ~9 s each on 2 cores)",
+)
+@click.option(
+    "--icd-rerank-steps",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help=f"training steps of its reranker (~20 s each on 2 cores; icd_default_job runs {DefaultRerankConfig.max_steps})",
 )
 def demo(
-    patients: int, seed: int, fresh: bool, verbose: bool, qa_partitions: int, qa_sections: int, translate_rows: int, icd_steps: int
+    patients: int,
+    seed: int,
+    fresh: bool,
+    verbose: bool,
+    qa_partitions: int,
+    qa_sections: int,
+    translate_rows: int,
+    icd_steps: int,
+    icd_rerank_steps: int,
 ) -> int:
     """Provision models, write the sample corpus, materialize every partition, train the default ICD model."""
     from miracle_dagster import demo as runner
@@ -98,7 +113,7 @@ def demo(
         if not catalog.default_gm_file().is_file():
             click.echo(f"  skipped: no ICD-10-GM code list at {catalog.default_gm_file()} (set MIRACLE_ICD_GM_FILE)")
             return status
-        train_default((), icd_steps)
+        train_default((), icd_steps, icd_rerank_steps)
         click.echo('  try: .venv/bin/miracle icd "Defekt des Sinus coronarius" --top-k 5')
     return status
 

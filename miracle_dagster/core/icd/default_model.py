@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -39,8 +40,20 @@ def trained_catalogue(terms: pd.DataFrame) -> pd.DataFrame:
     return catalogue(tuple(sorted(set(gm.loc[gm["code"].isin(set(terms["code"])), "chapter"]))), gm)
 
 
-def load_sources(config: TermsConfig) -> tuple[pd.DataFrame, public_terms.TermSet, dict]:
-    """(GM catalogue, every public term keyed to it, what was read): CodiEsp only where its folder exists."""
+def llm_phrasings(queries: pd.DataFrame | None, catalogue: pd.DataFrame | None) -> tuple[pd.DataFrame | None, str]:
+    """(icd_job's kept phrasings as terms (code, text, language), what was done with them): used where they were
+    written for ICD-10-GM codes; another catalogue's codes mean something else in GM."""
+    if queries is None or catalogue is None:
+        return None, "none: icd_synthetic_queries not materialized (no LLM run)"
+    names = sorted(set(catalogue["catalogue"]))
+    if names != ["icd10gm"]:
+        return None, f"{len(queries)} left out: written for {', '.join(names)}, not ICD-10-GM"
+    return queries.rename(columns={"phrasing": "text"})[["code", "text", "language"]], f"{len(queries)} joined"
+
+
+def load_sources(config: TermsConfig, phrasings: pd.DataFrame | None = None) -> tuple[pd.DataFrame, public_terms.TermSet, dict]:
+    """(GM catalogue, every public term keyed to it, what was read): CodiEsp only where its folder exists; LLM
+    phrasings (code, text, language) where given."""
     gm = catalogue(config.chapters)
     mentions: dict[str, pd.DataFrame | None] = {"train": None, "dev": None}
     read = {}
@@ -57,6 +70,7 @@ def load_sources(config: TermsConfig) -> tuple[pd.DataFrame, public_terms.TermSe
         config.split_seed,
         config.dev_fraction,
         config.test_fraction,
+        phrasings,
     )
     return gm, terms, read
 
@@ -93,17 +107,20 @@ def train(model, spec, gm: pd.DataFrame, terms: pd.DataFrame, out_dir: Path, con
     return result, index_text, pairs
 
 
-def train_and_publish(embedder, models_store, local_models: Path, config: DefaultModelConfig, terms: pd.DataFrame):
-    """Train from a fresh copy of the embedder's model on the terms (their chapters' catalogue), publish it to the
-    model store and name it the default in latest.json: (entry, TrainResult, index text, pairs). What `miracle
+def train_and_publish(embedder, models_store, local_models: Path, home: Path, config: DefaultModelConfig, terms: pd.DataFrame):
+    """Train from a fresh copy of the embedder's model on the terms (their chapters' catalogue), publish it, embed the
+    catalogue (cached under home for `miracle icd`), choose the character n-gram weight on dev terms and name the model
+    the default in latest.json: (entry, TrainResult, index text, pairs, R@5/MRR by lexical weight). What `miracle
     icd-train` and icd_default_biencoder run."""
     from miracle_dagster.core import models
+    from miracle_dagster.core.icd.lexical import choose_lexical_weight
 
     spec = embedder.spec()
     version_ = version(terms, embedder.version(spec.name), config)
     out_dir = registry.icd_models_root(local_models) / "icd10gm" / version_ / KIND
     model = models.load_sentence_transformer(spec, Path(embedder.models_dir))
-    result, index_text, pairs = train(model, spec, trained_catalogue(terms), terms, out_dir, config)
+    gm = trained_catalogue(terms)
+    result, index_text, pairs = train(model, spec, gm, terms, out_dir, config)
     published = model_store.publish(result.model_dir, registry.icd_models_root(models_store) / "icd10gm" / version_ / KIND / "model")
     entry = {
         "path": published,
@@ -118,8 +135,16 @@ def train_and_publish(embedder, models_store, local_models: Path, config: Defaul
         "steps": result.steps,
         "config": asdict(config),
     }
+    started = time.perf_counter()
+    index = registry.trained_index(entry, gm[gm["terminal"]].reset_index(drop=True), home)
+    entry["index_seconds"] = round(time.perf_counter() - started, 1)
+    dev = pairs[pairs["split"] == "dev"]
+    entry["lexical_weight"], weights = choose_lexical_weight(index, dev) if len(dev) else (0.0, pd.DataFrame())
+    previous = registry.read_latest(models_store).get(KIND, {})
+    if previous.get("version") == version_ and previous.get("reranker"):  # the same model again: its reranker still fits
+        entry["reranker"] = previous["reranker"]
     registry.record(models_store, KIND, entry)
-    return entry, result, index_text, pairs
+    return entry, result, index_text, pairs, weights
 
 
 def held_out(terms: pd.DataFrame, max_per_source: int = 0, seed: int = 0) -> pd.DataFrame:
@@ -132,20 +157,18 @@ def held_out(terms: pd.DataFrame, max_per_source: int = 0, seed: int = 0) -> pd.
 
 
 def evaluate(indexes: dict, queries: pd.DataFrame, top_k: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(report, ranks). Report: one row per model, source and language (and `all`) with R@1/5/10, MRR, three-character
-    accuracy (core/icd/metrics) and the 95% bootstrap interval of R@5 over the queries. Ranks: per model and query."""
+    """(report, ranks) of each model in indexes (name -> CodeIndex, or (CodeIndex, reranker, fusion weight)). Report:
+    one row per model, source and language (and `all`) with R@1/5/10, MRR, three-character accuracy (core/icd/metrics)
+    and the 95% bootstrap interval of R@5 over the queries. Ranks: per model and query."""
     from miracle_dagster.core.evaluation.significance import bootstrap_ci
     from miracle_dagster.core.icd.metrics import ranked, summarize
 
-    ranks = pd.concat(
-        [
-            queries.assign(
-                model=model, **ranked(index, queries["text"], queries["code"], queries["language"], top_k).drop(columns="language")
-            )
-            for model, index in indexes.items()
-        ],
-        ignore_index=True,
-    )
+    def ranks_of(model: str, searched) -> pd.DataFrame:
+        index, reranker, weight = searched if isinstance(searched, tuple) else (searched, None, None)
+        found = ranked(index, queries["text"], queries["code"], queries["language"], top_k, reranker, weight=weight)
+        return queries.assign(model=model, **found.drop(columns="language"))
+
+    ranks = pd.concat([ranks_of(model, searched) for model, searched in indexes.items()], ignore_index=True)
     rows = []
     for (model, source), group in ranks.groupby(["model", "source"], sort=False):
         for row in summarize(group).to_dict("records"):

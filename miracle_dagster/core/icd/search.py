@@ -7,8 +7,10 @@ keyed by the model's version and the exact texts: a CLI call embeds only the que
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +38,8 @@ def with_index_text(frame: pd.DataFrame, texts: pd.Series) -> pd.DataFrame:
 
 class CodeIndex:
     """A catalogue embedded by one bi-encoder, by its `index_text` column where it has one (else the titles);
-    `model_key` (a version) enables the on-disk embedding cache."""
+    `model_key` (a version) enables the on-disk embedding cache. With a lexical_weight, the cosine gets that much of
+    the character n-gram similarity added (core/icd/lexical.py)."""
 
     def __init__(
         self,
@@ -47,12 +50,21 @@ class CodeIndex:
         cache_dir: Path | None = None,
         model_key: str = "",
         batch_size: int = 64,
+        lexical_weight: float = 0.0,
     ):
         self.codes = catalogue["code"].tolist()
         self.titles = catalogue["title"].tolist()
         self.texts = catalogue["index_text"].tolist() if "index_text" in catalogue else self.titles
+        self.text_of = dict(zip(self.codes, self.texts))  # what the reranker reads beside the query, as the bi-encoder did
         self.model, self.query_prompt, self.batch_size, self.model_key = model, query_prompt or None, batch_size, model_key
         self.vectors = self._vectors(passage_prompt or None, cache_dir, model_key)
+        self.lexical_weight = lexical_weight
+
+    @cached_property
+    def lexical(self):
+        from miracle_dagster.core.icd.lexical import CharNgrams
+
+        return CharNgrams(self.texts)
 
     def _vectors(self, prompt, cache_dir, model_key) -> np.ndarray:
         cache = None
@@ -68,12 +80,23 @@ class CodeIndex:
             cache.with_suffix(".tmp.npy").replace(cache)
         return vectors
 
-    def scores(self, queries: list[str]) -> np.ndarray:
+    def dense_scores(self, queries: list[str]) -> np.ndarray:
         """Cosine of every query with every code's index text: (queries, codes)."""
         vectors = self.model.encode(
             list(queries), prompt=self.query_prompt, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
         )
         return vectors @ self.vectors.T
+
+    def scores(self, queries: list[str]) -> np.ndarray:
+        """What the ranking uses: the cosine, plus lexical_weight × the character n-gram similarity."""
+        dense = self.dense_scores(queries)
+        return dense + self.lexical_weight * self.lexical.scores(queries) if self.lexical_weight else dense
+
+    def with_lexical_weight(self, weight: float) -> CodeIndex:
+        """The same index (vectors shared, nothing embedded again) ranking with another lexical weight."""
+        other = copy.copy(self)
+        other.lexical_weight = weight
+        return other
 
     def search(
         self, queries: list[str], top_k: int = 10, reranker=None, rerank_top_n: int = RERANK_TOP_N, rerank_weight: float | None = None
@@ -86,7 +109,9 @@ class CodeIndex:
         results = [[Hit(self.codes[j], self.titles[j], float(s[j]), float(s[j])) for j in row] for s, row in zip(scores, top)]
         if reranker is not None:
             logits = iter(
-                rerank_logits(reranker, [(query, hit.title) for query, hits in zip(queries, results) for hit in hits], self.batch_size)
+                rerank_logits(
+                    reranker, [(query, self.text_of[hit.code]) for query, hits in zip(queries, results) for hit in hits], self.batch_size
+                )
             )
             for hits in results:
                 for hit in hits:

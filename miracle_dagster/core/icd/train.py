@@ -18,6 +18,7 @@ import pandas as pd
 
 from miracle_dagster.core import settings
 from miracle_dagster.core.icd import RERANK_TOP_N
+from miracle_dagster.core.icd.defaults import RerankConfig
 from miracle_dagster.core.training import split_of
 
 PAIR_COLUMNS = ("pair_id", "query", "positive", "negatives", "passage_id", "code", "language", "split")
@@ -78,28 +79,18 @@ def biencoder_pairs(
 
 
 def reranker_examples(pairs: pd.DataFrame, index, top_n: int = 10, negatives_per_query: int = 4) -> pd.DataFrame:
-    """(query, positive, negative_1..n): each phrasing with its own title and the bi-encoder's best wrong codes,
-    the candidates the reranker will have to reorder; a phrasing with fewer than n such codes is left out."""
+    """(query, positive, negative_1..n): each phrasing with its own code's text (`positive`: the title, or the index
+    text the bi-encoder embeds) and the texts of the bi-encoder's best wrong codes, the candidates the reranker will
+    have to reorder; a phrasing with fewer than n such codes is left out."""
     columns = ["query", "positive", *[f"negative_{i + 1}" for i in range(negatives_per_query)]]
     hits = index.search(pairs["query"].tolist(), top_k=top_n) if len(pairs) else []
     rows = []
     for query, code, positive, ranked in zip(pairs["query"], pairs["code"], pairs["positive"], hits):
-        negatives = [hit.title for hit in ranked if hit.code != code and hit.title != positive][:negatives_per_query]
+        wrong = [index.text_of[hit.code] for hit in ranked if hit.code != code]
+        negatives = [text for text in wrong if text != positive][:negatives_per_query]
         if len(negatives) == negatives_per_query:
             rows.append((query, positive, *negatives))
     return pd.DataFrame(rows, columns=columns)
-
-
-@dataclass(frozen=True)
-class RerankConfig:
-    epochs: float = 1.0
-    batch_size: int = 32
-    learning_rate: float = 2e-4  # a fresh one-logit head: 5e-5 left the loss flat for 60 CPU steps
-    warmup_ratio: float = 0.1
-    max_steps: int = -1
-    max_length: int = 96
-    in_batch_negatives: int = 3
-    seed: int = 42
 
 
 @dataclass
