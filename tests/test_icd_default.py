@@ -68,8 +68,17 @@ def test_llm_phrasings_of_gm_codes_join_held_out_by_a_keyed_hash_and_others_are_
             "language": ["de"] * 60 + ["en"] * 61,
         }
     )
-    assert default_model.llm_phrasings(written, pd.DataFrame({"catalogue": ["icd10cm"]}))[0] is None  # CM codes mean other things
-    phrasings, used = default_model.llm_phrasings(written, pd.DataFrame({"catalogue": ["icd10gm"]}))
+
+    def data_root_with(catalogue: str):  # what DataRoot.read returns after icd_job ran on that catalogue
+        frames = {"icd_synthetic_queries": written, "icd_code_catalog": pd.DataFrame({"catalogue": [catalogue]})}
+        return lambda asset, columns=None: frames[asset]
+
+    assert default_model.llm_phrasings(lambda asset, columns=None: None) == (
+        None,
+        "none: icd_synthetic_queries not materialized (no LLM run)",
+    )
+    assert default_model.llm_phrasings(data_root_with("icd10cm"))[0] is None  # CM codes mean other things
+    phrasings, used = default_model.llm_phrasings(data_root_with("icd10gm"))
     assert used == "121 joined"
     terms = public_terms.build_terms(gm, phrasings=phrasings, dev_fraction=0.2, test_fraction=0.2)
     llm = terms.terms[terms.terms["source"] == "llm_phrasing"]

@@ -34,9 +34,7 @@ IcdDefaultRerankConfig = config_from(defaults.DefaultRerankConfig)
     description="ICD-10-GM titles, ICD-10-CM titles and inclusion terms, WHO titles, CodiEsp mentions and LLM phrasings keyed to GM codes.",
 )
 def icd_public_terms(config: IcdTermsConfig, data_root: DataRoot):
-    phrasings, used = default_model.llm_phrasings(
-        data_root.read("icd_synthetic_queries"), data_root.read("icd_code_catalog", columns=["catalogue"])
-    )
+    phrasings, used = default_model.llm_phrasings(data_root.read)
     gm, terms, read = default_model.load_sources(config.to_core(), phrasings)
     frame = terms.terms
     covered = set(frame.loc[frame["source"] == "gm_title", "code"])

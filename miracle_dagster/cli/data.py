@@ -10,8 +10,9 @@ from pathlib import Path
 import click
 
 from miracle_dagster.cli.common import quiet_model_loading
+from miracle_dagster.cli.icd import rerank_steps_option
 from miracle_dagster.core import settings
-from miracle_dagster.core.icd.defaults import DefaultModelConfig, DefaultRerankConfig
+from miracle_dagster.core.icd.defaults import DefaultModelConfig
 
 DEFAULT_MODELS = ("multilingual-e5-small", "all-MiniLM-L6-v2")
 
@@ -77,13 +78,7 @@ def write_sample_corpus(out: Path | None, patients: int, seed: int, file_format:
     show_default=True,
     help="training steps of the default ICD model (0: skip; ~9 s each on 2 cores)",
 )
-@click.option(
-    "--icd-rerank-steps",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help=f"training steps of its reranker (~20 s each on 2 cores; icd_default_job runs {DefaultRerankConfig.max_steps})",
-)
+@rerank_steps_option("--icd-rerank-steps")
 def demo(
     patients: int,
     seed: int,

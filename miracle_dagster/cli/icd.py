@@ -99,7 +99,7 @@ def train_default(chapters: tuple[str, ...], max_steps: int, rerank_steps: int =
 
     quiet_model_loading()
     root = build_data_root()
-    phrasings, used = default_model.llm_phrasings(root.read("icd_synthetic_queries"), root.read("icd_code_catalog", columns=["catalogue"]))
+    phrasings, used = default_model.llm_phrasings(root.read)
     gm, terms, _ = default_model.load_sources(TermsConfig(chapters=chapters), phrasings)
     click.echo(
         f"miracle icd-train: {len(terms.terms)} public terms for {int(gm['terminal'].sum())} ICD-10-GM codes, {max_steps} steps; "
@@ -124,16 +124,21 @@ def train_default(chapters: tuple[str, ...], max_steps: int, rerank_steps: int =
     return entry
 
 
+def rerank_steps_option(flag: str):
+    """The default model's reranker steps, off unless asked: on 2 cores it costs minutes and gained nothing significant."""
+    return click.option(
+        flag,
+        type=click.IntRange(min=0),
+        default=0,
+        show_default=True,
+        help=f"train its reranker too ({DefaultRerankConfig.max_steps} as icd_default_job; ~20 s each on 2 cores; no significant gain measured)",
+    )
+
+
 @click.command("icd-train")
 @click.option("--chapter", multiple=True, help="train on this chapter only (repeatable): a quick run")
 @click.option("--max-steps", type=click.IntRange(min=1), default=DefaultModelConfig.max_steps, show_default=True)
-@click.option(
-    "--rerank-steps",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help=f"train its reranker too ({DefaultRerankConfig.max_steps} as icd_default_job; ~20 s each on 2 cores; no significant gain measured)",
-)
+@rerank_steps_option("--rerank-steps")
 def icd_train(chapter, max_steps, rerank_steps) -> int:
     """Train the default ICD-10-GM model on public term -> code data (GM titles, ICD-10-CM, WHO, CodiEsp), no LLM."""
     train_default(tuple(chapter), max_steps, rerank_steps)

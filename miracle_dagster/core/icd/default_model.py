@@ -40,9 +40,11 @@ def trained_catalogue(terms: pd.DataFrame) -> pd.DataFrame:
     return catalogue(tuple(sorted(set(gm.loc[gm["code"].isin(set(terms["code"])), "chapter"]))), gm)
 
 
-def llm_phrasings(queries: pd.DataFrame | None, catalogue: pd.DataFrame | None) -> tuple[pd.DataFrame | None, str]:
-    """(icd_job's kept phrasings as terms (code, text, language), what was done with them): used where they were
-    written for ICD-10-GM codes; another catalogue's codes mean something else in GM."""
+def llm_phrasings(read) -> tuple[pd.DataFrame | None, str]:
+    """(icd_job's kept phrasings as terms (code, text, language), what was done with them), from `read` (a DataRoot's:
+    asset name, columns -> the frame or None): used where they were written for ICD-10-GM codes; another catalogue's
+    codes mean something else in GM."""
+    queries, catalogue = read("icd_synthetic_queries"), read("icd_code_catalog", columns=["catalogue"])
     if queries is None or catalogue is None:
         return None, "none: icd_synthetic_queries not materialized (no LLM run)"
     names = sorted(set(catalogue["catalogue"]))

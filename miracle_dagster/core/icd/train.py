@@ -157,18 +157,13 @@ def choose_rerank_weight(
 ) -> tuple[float, pd.DataFrame]:
     """The fusion weight (cosine + w × reranker logit) with the best R@5 (then MRR) on pairs (the dev split): a reranker
     trained on a few hundred phrasings is a weak signal on its own but can break the bi-encoder's near ties. 0 keeps
-    the bi-encoder's order; the smallest weight wins ties. Returns it with the table of every weight tried."""
-    from miracle_dagster.core.icd.metrics import rank_of, summarize
+    the bi-encoder's order. Returns it with the table of every weight tried (metrics.best_weight)."""
+    from miracle_dagster.core.icd.metrics import best_weight, rank_of
 
     hits = index.search(pairs["query"].tolist(), top_n, reranker, top_n, rerank_weight=0.0)
-    rows = []
-    for weight in weights:
-        ranks = [
-            rank_of([h.code for h in sorted(hs, key=lambda h: -(h.bi_score + weight * h.rerank_score))], code)
-            for code, hs in zip(pairs["code"], hits)
-        ]
-        table = summarize(pd.DataFrame({"language": pairs["language"].tolist(), "rank": ranks})).set_index("language").loc["all"]
-        rows.append({"weight": weight, "R@5": float(table["R@5"]), "MRR": float(table["MRR"])})
-    table = pd.DataFrame(rows)
-    best = table.sort_values(["R@5", "MRR", "weight"], ascending=[False, False, True]).iloc[0]
-    return float(best["weight"]), table
+
+    def ranks_at(weight: float) -> list[int]:
+        fused = [sorted(hs, key=lambda h: -(h.bi_score + weight * h.rerank_score)) for hs in hits]
+        return [rank_of([h.code for h in hs], code) for code, hs in zip(pairs["code"], fused)]
+
+    return best_weight(weights, ranks_at, pairs["language"])
