@@ -19,6 +19,10 @@ MISTAKES = {  # command line -> what the one line says
     "export-model": (["export-model", "de_pseudonymized", "{tmp}/export"], "miracle export-model: no fine-tuned model"),
     "serve-llm": (["serve-llm", "--model", "{tmp}/none.gguf"], "miracle serve-llm: local LLM"),
     "ir-eval": (["ir-eval", "--model", "bm25"], "miracle ir-eval: give --corpus, --queries and --qrels"),
+    "finetune": (
+        ["finetune", "--pairs", "{tmp}/texts.jsonl", "--out", "{tmp}/model"],
+        "texts.jsonl: no usable training pair among 1 lines (rejected: {'missing_query': 1})",
+    ),
     "icd": (["icd"], "give TEXT or --input FILE"),
     "icd-train": (["icd-train", "--chapter", "99"], "miracle icd-train: chapters are numbers 1-22 (e.g. 03), got '99'"),
     "index": (["index", "rollback", "nothing"], "miracle index: no alias 'nothing'"),

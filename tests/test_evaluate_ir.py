@@ -21,6 +21,7 @@ from miracle_dagster.core.llm import Completion, LLMClient
 from miracle_dagster.core.models import ModelSpec
 from miracle_dagster.core.sample_corpus import generate_corpus, write_sample_source
 from miracle_dagster.core.sample_corpus.questions import stand_in_qa_pairs
+from miracle_dagster.core.text import normalized
 from miracle_dagster.core.training import registry
 from miracle_dagster.partitions import partition_key
 from miracle_dagster.resources import build_llm
@@ -251,7 +252,13 @@ def test_liveqa_loader_counts():
     assert stats["questions_with_2_or_more_relevant"] == sum(len(d) >= 2 for d in data.relevant(2).values()) > stats["questions"] / 2
     assert stats["corpus"] == len(data.corpus) == stats["judged_answers"] + 50 and stats["distractors"] == 50
     assert not any(re.match(r"Question:.*\nURL: ", t) for t in data.corpus.values())  # judged answers look like distractors
+    judged = [t for i, t in data.corpus.items() if not i.startswith("medquad/")]
+    assert sum(t.endswith(")") for t in judged) < len(judged) / 20  # their export's closing ")" is gone too
     assert set(public_data.load_liveqa(DATA, distractors=50).data.corpus) == set(data.corpus)  # a seeded sample
+    # MedQuAD holds the judged answers' own texts: as distractors they would be right answers counted as wrong
+    assert stats["distractors_dropped_as_duplicates"] > 500
+    judged_keys = {normalized(t) for t in judged}
+    assert not any(normalized(t) in judged_keys for i, t in data.corpus.items() if i.startswith("medquad/"))
 
 
 @needs_data

@@ -18,6 +18,7 @@ from miracle_dagster.core.icd.defaults import DefaultModelConfig, DefaultRerankC
 from miracle_dagster.core.icd.lexical import LEXICAL_WEIGHTS, choose_lexical_weight
 from miracle_dagster.core.icd.search import CodeIndex
 from miracle_dagster.core.icd.train import RERANK_WEIGHTS, reranker_examples
+from miracle_dagster.core.text import normalized
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.storage import DataRoot, ParquetIOManager
 
@@ -128,16 +129,16 @@ def test_every_gm_code_appears_and_no_held_out_term_is_trained_on(sources):
         gm.loc[gm["terminal"], "code"]
     )
     assert read["codiesp_train_diagnoses"] > 0 and terms.left_out["cm_title: gm_more_specific"] > 0  # counted, not dropped silently
-    train_keys = set(frame.loc[frame["split"] == "train", "text"].map(public_terms.normalized))
+    train_keys = set(frame.loc[frame["split"] == "train", "text"].map(normalized))
     held = frame[frame["split"] != "train"]
-    assert len(held) > 1000 and not held["text"].map(public_terms.normalized).isin(train_keys).any()
+    assert len(held) > 1000 and not held["text"].map(normalized).isin(train_keys).any()
 
     texts = public_terms.index_texts(gm, frame)
     assert set(texts.index) == set(gm.loc[gm["terminal"], "code"])
     assert texts["A06.4"].startswith("Leberabszess durch Amöben (Amöbiasis)")  # its title, then its category's
-    listed = {public_terms.normalized(term) for text in texts for term in text.partition(" | ")[2].split("; ")}
+    listed = {normalized(term) for text in texts for term in text.partition(" | ")[2].split("; ")}
     assert len(listed) > 5000
-    assert not held["text"].map(public_terms.normalized).isin(listed).any()  # a held-out term is not indexed either
+    assert not held["text"].map(normalized).isin(listed).any()  # a held-out term is not indexed either
 
 
 @needs_data

@@ -157,3 +157,11 @@ def test_max_sections_caps_work_and_says_so():
     result = qa.generate_qa(SECTIONS, llm.LLMClient(backend), qa.QAConfig(max_sections=1, round_trip_top_k=0))
     assert result.sections["over_limit"] == 2 and result.sections["with_pairs"] == 1
     assert len(backend.prompts) == 1
+
+
+def test_mixed_query_types_let_statements_and_keyword_queries_through():
+    """questions_only=False (queries of several kinds, as benchmarks/liveqa.py asks for): the statement of p1 passes
+    the question-mark filter; every other filter still applies."""
+    result = qa.generate_qa(SECTIONS[:1], llm.LLMClient(Scripted()), qa.QAConfig(questions_only=False), _encoder, _encoder)
+    assert P1_PAIRS[5][0] in set(result.kept["question"])
+    assert "not_a_question" not in set(result.rejected["reason"]) and "generic_question" in set(result.rejected["reason"])

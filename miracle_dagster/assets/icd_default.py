@@ -11,8 +11,9 @@ import dagster as dg
 import pandas as pd
 
 from miracle_dagster.config import config_from
-from miracle_dagster.core.icd import default_model, default_reranker, defaults, public_terms, registry
+from miracle_dagster.core.icd import default_model, default_reranker, defaults, registry
 from miracle_dagster.core.icd.search import with_index_text
+from miracle_dagster.core.text import normalized
 from miracle_dagster.metadata import bar_chart, column_schema, count_table, curve, md_table
 from miracle_dagster.resources.embedder import EmbeddingModels
 from miracle_dagster.resources.storage import DataRoot
@@ -39,8 +40,8 @@ def icd_public_terms(config: IcdTermsConfig, data_root: DataRoot):
     frame = terms.terms
     covered = set(frame.loc[frame["source"] == "gm_title", "code"])
     missing = sorted(set(gm.loc[gm["terminal"], "code"]) - covered)
-    train = set(frame.loc[frame["split"] == "train", "text"].map(public_terms.normalized))
-    leaked = frame[(frame["split"] != "train") & frame["text"].map(public_terms.normalized).isin(train)]
+    train = set(frame.loc[frame["split"] == "train", "text"].map(normalized))
+    leaked = frame[(frame["split"] != "train") & frame["text"].map(normalized).isin(train)]
     counts = frame.groupby(["source", "split"]).size().reset_index(name="terms")
     yield dg.Output(
         frame,

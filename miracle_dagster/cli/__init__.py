@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from miracle_dagster.cli import common, data, evaluate, icd, index, models, privacy, qa, search, translate
+from miracle_dagster.cli import common, data, evaluate, finetune, icd, index, models, privacy, qa, search, translate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120})
@@ -31,7 +31,7 @@ def miracle(ctx: click.Context, data_root: Path | None, verbose: bool) -> None:
         os.environ["MIRACLE_HOME"] = str(data_root.expanduser().resolve())
 
 
-for module in (data, search, qa, privacy, translate, models, evaluate, icd, index):
+for module in (data, search, qa, privacy, translate, models, evaluate, finetune, icd, index):
     for command in module.COMMANDS:
         miracle.add_command(command)
 

@@ -2,8 +2,9 @@
 
 Questions are the NLM summaries (`summary`: the consumer's message rewritten as one clear question, as the track's
 organizers did) or, with `question_text="message"`, subject + message as the consumer wrote them. Judged answers
-carry a "Question: ... URL: ... Answer:" header that MedQuAD distractors do not have; the header is removed from
-both, so a model cannot tell judged answers from distractors by their form. Grades are kept as judged (1-4); the
+carry a "Question: ... URL: ... Answer:" header and a closing ")" that MedQuAD distractors do not have; both are
+removed, so a model cannot tell judged answers from distractors by their form, and a distractor that is a judged
+answer's own MedQuAD text (same words) is dropped, never counted as a wrong answer. Grades are kept as judged (1-4); the
 track counts grade >= 2 as relevant; a pair judged twice with different grades keeps the higher one. Read from the data folder, never copied.
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from miracle_dagster.core.evaluation.ir import IRSet
+from miracle_dagster.core.text import normalized
 
 MIN_GRADE = 2
 QUESTION_TEXTS = ("summary", "message")
@@ -37,11 +39,8 @@ def _read(path: Path) -> list[dict]:
 
 
 def answer_text(text: str) -> str:
-    return _HEADER.sub("", text).strip()
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split()).lower()
+    text = _HEADER.sub("", text).strip()
+    return text[:-1].rstrip() if text.endswith(")") and text.count(")") > text.count("(") else text
 
 
 def medquad_answers(data_dir: Path) -> dict[str, str]:
@@ -77,9 +76,9 @@ def load_liveqa(data_dir: Path, distractors: int = 0, question_text: str = "summ
     data = IRSet(corpus=dict(corpus), queries=texts, qrels=qrels)
     relevant = data.relevant(min_grade)
     data.queries = {q: t for q, t in texts.items() if q in relevant}
-    judged = {_norm(t) for t in corpus.values()}
+    judged = {normalized(t) for t in corpus.values()}
     pool = medquad_answers(data_dir) if distractors else {}
-    duplicates = [i for i, t in pool.items() if _norm(t) in judged]
+    duplicates = [i for i, t in pool.items() if normalized(t) in judged]
     candidates = sorted(set(pool) - set(duplicates))
     chosen = candidates if distractors < 0 else random.Random(seed).sample(candidates, min(distractors, len(candidates)))
     data.corpus.update({i: pool[i] for i in sorted(chosen)})

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from miracle_dagster.core.text import normalized
 from miracle_dagster.core.training import split_of
 
 SOURCES = ("gm_title", "cm_title", "cm_inclusion", "who_title", "codiesp", "llm_phrasing")
@@ -34,10 +35,6 @@ LANGUAGE = {"gm_title": "de", "cm_title": "en", "cm_inclusion": "en", "who_title
 TERM_COLUMNS = ("code", "text", "language", "source", "split")
 # CM's seventh characters (A/D/S: initial, subsequent encounter, sequela) repeat one title many times over.
 _ENCOUNTER = re.compile(r",?\s*(initial|subsequent) encounter.*$|,?\s*sequela$", re.IGNORECASE)
-
-
-def normalized(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", str(text).casefold()).split())
 
 
 def _dotted(code: str) -> str:

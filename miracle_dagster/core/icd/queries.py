@@ -19,6 +19,7 @@ import pandas as pd
 from miracle_dagster.core.llm import ChatRequest, Sampling
 from miracle_dagster.core.qa.filters import detect_language
 from miracle_dagster.core.qa.parse import _load_lenient
+from miracle_dagster.core.text import normalized
 
 # language -> (name in the prompt, examples of the style wanted)
 LANGUAGES = {
@@ -62,10 +63,6 @@ def parse_phrasings(text: str) -> tuple[list[str], str]:
     items = [_BULLET.sub("", str(item)).strip().strip("\"'") for item in data if isinstance(item, (str, int, float))]
     items = [" ".join(item.split()) for item in items if item.strip()]
     return (items, "") if items else ([], "no_phrasings")
-
-
-def normalized(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
 
 
 # Small models copy the prompt's style examples verbatim ("Z.n. Myokardinfarkt" for a pulmonary embolism): a copy

@@ -71,6 +71,7 @@ class QAConfig:
     duplicate_cosine: float = 0.95  # question embeddings, when an encoder is given
     min_answer_support: float = 0.5
     round_trip_top_k: int = 3  # 0 disables the round-trip filter
+    questions_only: bool = True  # False: keyword queries (two words and up) and statements pass, for mixed query types
 
 
 @dataclass
@@ -149,9 +150,9 @@ def _apply_filters(candidates, rejected, config, all_sections, encode_queries, e
         question, answer, text = row["question"], row["answer"], row["_text"]
         row["question_language"], _ = filters.detect_language(question)
         row["answer_support"] = round(filters.answer_support(answer, text, lang), 3)
-        if len(filters.words(question)) < 3 or not answer.strip():
-            reason, detail = "malformed_pair", "question under three words or empty answer"
-        elif not question.rstrip().endswith("?"):
+        if len(filters.words(question)) < (3 if config.questions_only else 2) or not answer.strip():
+            reason, detail = "malformed_pair", "query too short or empty answer"
+        elif config.questions_only and not question.rstrip().endswith("?"):
             reason, detail = "not_a_question", "no question mark: a statement copied from the text"
         elif drift := filters.wrong_language(question, answer, lang, config.min_language_probability):
             reason, detail = "wrong_language", drift

@@ -4,7 +4,8 @@ The library only masks the query's own positives. In a clinical archive the pass
 positive are often the same patient's other letters (the same diagnosis restated in the discharge letter,
 the follow-up scan): taking those as negatives teaches the model to push true answers away. So we mine more
 candidates than needed, then drop every candidate text that also occurs in the positive's document, case or
-patient, and every candidate scoring within `margin` of the positive (TopK-PercPos from NV-Retriever).
+patient, every candidate scoring within `margin` of the positive (TopK-PercPos from NV-Retriever), and every
+near-duplicate of the positive's text (the same answer republished elsewhere: word Jaccard >= `near_duplicate`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-GUARDS = ("same_document", "same_case", "same_patient", "margin")
+from miracle_dagster.core.qa.filters import jaccard, words
+
+GUARDS = ("same_document", "same_case", "same_patient", "near_duplicate", "margin")
 
 
 @dataclass
@@ -48,6 +51,7 @@ def mine(
     query_prompt: str | None = None,
     passage_prompt: str | None = None,
     batch_size: int = 32,
+    near_duplicate: float = 0.8,
 ) -> Mined:
     """Up to `num_negatives` guarded negatives per row of `pairs` (columns query, positive and the id columns).
 
@@ -79,6 +83,8 @@ def mine(
         for text, score in zip(texts, scores[1:]):
             result.candidates += 1
             reason = guard_reason(owners[text], row.document_id, row.case_id, row.patient_id)
+            if reason is None and jaccard(set(words(text)), set(words(row.positive))) >= near_duplicate:
+                reason = "near_duplicate"
             if reason is None and score > positive_score - abs(positive_score) * margin:
                 reason = "margin"
             if reason:

@@ -183,8 +183,10 @@ def train(
     callbacks=(),
     model_name: str = "",
     private: bool = False,
+    model_dir: Path | None = None,
 ) -> TrainResult:
-    """Train `model` in place on the train split; checkpoints under out_dir/checkpoints, the model in out_dir/model.
+    """Train `model` in place on the train split; checkpoints under out_dir/checkpoints, the model in `model_dir`
+    (default out_dir/model).
 
     At the model's own token limit (`max_seq_length`, from its registry entry): the limit its passages were cut at,
     its negatives were mined at and it is evaluated at; the saved model and its card keep it.
@@ -250,7 +252,7 @@ def train(
         _drop_examples(model.model_card_data)
     resume = get_last_checkpoint(str(checkpoints)) if checkpoints.is_dir() else None
     finished = _finished_state(resume)
-    model_dir = Path(out_dir) / "model"
+    model_dir = Path(model_dir or Path(out_dir) / "model")
     started = time.perf_counter()
     if finished:  # transformers would train one step past max_steps when resumed from the final checkpoint
         trainer.state = finished
