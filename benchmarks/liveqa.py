@@ -24,11 +24,11 @@ baselines, and the bundled base against itself fine-tuned, over seeds, with 95% 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import random
 import time
+from dataclasses import replace
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -64,10 +64,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import pandas as pd  # noqa: E402
 
+from miracle_dagster.cli.evaluate import load_model  # noqa: E402
 from miracle_dagster.core import models, settings  # noqa: E402
 from miracle_dagster.core.evaluation import bm25, ir, public_data, significance  # noqa: E402
+from miracle_dagster.core.text import normalized  # noqa: E402
 from miracle_dagster.core.training.finetune import FinetuneConfig, finetune  # noqa: E402
-from miracle_dagster.core.training.train import TrainConfig  # noqa: E402
 
 REPORTED = ("map@100", "ndcg@10", "mrr@10", "recall@100")
 STUDY_BASELINES = ("multilingual-e5-large", "bge-m3")
@@ -75,10 +76,8 @@ STUDY_BASELINES = ("multilingual-e5-large", "bge-m3")
 
 def training_rows(corpus: dict[str, str]) -> list[dict]:
     """MedQuAD pairs whose answer is not in the evaluation corpus, shuffled by the first seed."""
-    held = {public_data.normalized(t) for t in corpus.values()}
-    with gzip.open(Path(ARGS.data) / "medquad" / "medquad.jsonl.gz", "rt", encoding="utf-8") as f:
-        rows = [json.loads(line) for line in f]
-    rows = [r for r in rows if (r.get("answer") or "").strip() and public_data.normalized(r["answer"]) not in held]
+    held = {normalized(t) for t in corpus.values()}
+    rows = [r for r in public_data.medquad_pairs(Path(ARGS.data)) if normalized(r["answer"]) not in held]
     random.Random(ARGS.seeds[0]).shuffle(rows)
     return rows
 
@@ -120,24 +119,19 @@ def trained(pairs_file: Path, dev_fraction: float, seed: int) -> Path:
     out = WORK / "models" / f"{pairs_file.stem}-{recipe}-seed{seed}"
     if (out / "config_sentence_transformers.json").is_file():
         return out
-    train = TrainConfig(
+    defaults = FinetuneConfig()
+    train = replace(
+        defaults.train,
         epochs=ARGS.epochs,
         max_steps=ARGS.max_steps,
         batch_size=ARGS.batch_size,
-        mini_batch_size=16,
         learning_rate=ARGS.learning_rate,
         eval_steps=ARGS.eval_steps,
-        logging_steps=5,
         seed=seed,
         loss=ARGS.loss,
     )
-    defaults = FinetuneConfig()
-    config = FinetuneConfig(
-        train=train,
-        mining=type(defaults.mining)(negatives=ARGS.negatives),
-        dev_fraction=dev_fraction,
-        max_seq_length=ARGS.max_seq_length,
-    )
+    mining = replace(defaults.mining, negatives=ARGS.negatives)
+    config = replace(defaults, train=train, mining=mining, dev_fraction=dev_fraction, max_seq_length=ARGS.max_seq_length)
     report = finetune(ARGS.base_model, pairs_file, out, config, settings.models_dir())
     print(
         f"  seed {seed}: {report.steps} steps in {report.train_seconds:.0f}s; dev {report.dev_before} -> {report.dev_after}; "
@@ -157,12 +151,9 @@ def ranked(name: str, model_ref: str, data: ir.IRSet, relevant) -> tuple[pd.Data
     if name == bm25.BM25:
         ranking = bm25.rank_bm25(queries, data.corpus, "en", ir.DEPTH)
     else:
-        spec = models.resolve_model(model_ref)
-        model = models.load_sentence_transformer(spec, settings.models_dir())
+        model, prompts = load_model(model_ref)
         with ir.max_length(model, ARGS.max_seq_length):
-            ranking = ir.rank(
-                model, queries, data.corpus, ir.DEPTH, ir.model_prompts(model, spec if not Path(model_ref).is_dir() else None)
-            )
+            ranking = ir.rank(model, queries, data.corpus, ir.DEPTH, prompts)
     seconds = time.perf_counter() - started
     cached.parent.mkdir(parents=True, exist_ok=True)
     cached.write_text(json.dumps({"ranking": ranking, "seconds": seconds}))
@@ -173,9 +164,7 @@ def timing(data: ir.IRSet) -> None:
     """Seconds of ir.evaluate (the code behind ir_eval_report and `miracle ir-eval`) and of the bare evaluator, base model."""
     from sentence_transformers.evaluation import InformationRetrievalEvaluator
 
-    spec = models.resolve_model(ARGS.base_model)
-    model = models.load_sentence_transformer(spec, settings.models_dir())
-    prompts = ir.model_prompts(model, spec)
+    model, prompts = load_model(ARGS.base_model)
     with ir.max_length(model, ARGS.max_seq_length):
         started = time.perf_counter()
         ir.evaluate(model, data, "ours", prompts, public_data.MIN_GRADE)

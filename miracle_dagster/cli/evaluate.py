@@ -22,7 +22,7 @@ def _data(corpus, queries, qrels, liveqa, distractors: int, question_text: str, 
     return ir_files.read_files(Path(corpus), Path(queries), Path(qrels)), 1 if min_grade is None else min_grade, {}
 
 
-def _load(name: str):
+def load_model(name: str):
     """A registry name (prompts from its entry) or a local folder (prompts from its config_sentence_transformers.json)."""
     from miracle_dagster.core import models, settings
     from miracle_dagster.core.evaluation import ir
@@ -90,7 +90,7 @@ def ir_eval(
     ranked_queries = {q: data.queries[q] for q in relevant}
 
     def rank_dense(name: str) -> dict[str, list[str]]:
-        model, prompts = _load(name)
+        model, prompts = load_model(name)
         with ir.max_length(model, max_seq_length):
             return ir.rank(model, ranked_queries, data.corpus, ir.DEPTH, prompts)
 

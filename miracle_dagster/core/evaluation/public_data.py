@@ -43,13 +43,16 @@ def answer_text(text: str) -> str:
     return text[:-1].rstrip() if text.endswith(")") and text.count(")") > text.count("(") else text
 
 
+def medquad_pairs(data_dir: Path) -> list[dict]:
+    """MedQuAD's question-answer rows (doc_id, source, focus, qtype, question, answer, ...) that have an answer."""
+    return [row for row in _read(Path(data_dir) / "medquad" / "medquad.jsonl.gz") if (row.get("answer") or "").strip()]
+
+
 def medquad_answers(data_dir: Path) -> dict[str, str]:
     """Every non-empty MedQuAD answer by `<source>/<pair_id>` (pair ids repeat across sources), first one kept."""
     answers: dict[str, str] = {}
-    for row in _read(Path(data_dir) / "medquad" / "medquad.jsonl.gz"):
-        text = (row.get("answer") or "").strip()
-        if text:
-            answers.setdefault(f"medquad/{row['source']}/{row['pair_id']}", text)
+    for row in medquad_pairs(data_dir):
+        answers.setdefault(f"medquad/{row['source']}/{row['pair_id']}", row["answer"].strip())
     return answers
 
 

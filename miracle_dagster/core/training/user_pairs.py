@@ -18,6 +18,7 @@ import pandas as pd
 
 from miracle_dagster.core.training.negatives import Mined, mine
 from miracle_dagster.core.training.pairs import split_of
+from miracle_dagster.jsonl_io import numbered_lines
 
 COLUMNS = ("query", "positive", "negatives", "pair_id", "passage_id", "document_id", "case_id", "patient_id", "split")
 
@@ -35,7 +36,7 @@ class MiningConfig:
 class UserPairs:
     pairs: pd.DataFrame  # COLUMNS
     lines: int = 0
-    rejected: list[dict] = field(default_factory=list)  # line, reason, text (cut)
+    rejected: list[dict] = field(default_factory=list)  # line, reason, detail: the quarantine rows of jsonl_io
     mined: Mined | None = None
 
     @property
@@ -64,40 +65,35 @@ def _problem(row) -> str | None:
 def read_pairs(path: Path, dev_fraction: float = 0.1, seed: int = 0) -> UserPairs:
     """Every non-blank line checked; good ones split train/dev by passage with HMAC(seed, passage text)."""
     rows, rejected, lines, seen = [], [], 0, set()
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            lines += 1
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                rejected.append({"line": number, "reason": "not_json", "text": line.strip()[:200]})
-                continue
-            reason = _problem(row)
-            if reason:
-                rejected.append({"line": number, "reason": reason, "text": line.strip()[:200]})
-                continue
-            query, positive = row["query"].strip(), row["positive"].strip()
-            pair_id, passage = _hash(f"{query}\n{positive}"), _hash(positive)
-            if pair_id in seen:
-                rejected.append({"line": number, "reason": "duplicate_pair", "text": query[:200]})
-                continue
-            seen.add(pair_id)
-            rows.append(
-                {
-                    "query": query,
-                    "positive": positive,
-                    "negatives": [n.strip() for n in row.get("negatives", [])],
-                    "pair_id": pair_id,
-                    "passage_id": passage,
-                    # the negative guards' owner ids: a passage is its own document, case and patient
-                    "document_id": passage,
-                    "case_id": passage,
-                    "patient_id": passage,
-                    "split": split_of(positive, seed, dev_fraction, 0.0),
-                }
-            )
+    for number, row, error in numbered_lines(path):
+        lines += 1
+        if error:
+            rejected.append({"line": number, "reason": "not_json", "detail": error})
+            continue
+        reason = _problem(row)
+        if reason:
+            rejected.append({"line": number, "reason": reason, "detail": json.dumps(row, ensure_ascii=False)[:200]})
+            continue
+        query, positive = row["query"].strip(), row["positive"].strip()
+        pair_id, passage = _hash(f"{query}\n{positive}"), _hash(positive)
+        if pair_id in seen:
+            rejected.append({"line": number, "reason": "duplicate_pair", "detail": query[:200]})
+            continue
+        seen.add(pair_id)
+        rows.append(
+            {
+                "query": query,
+                "positive": positive,
+                "negatives": [n.strip() for n in row.get("negatives", [])],
+                "pair_id": pair_id,
+                "passage_id": passage,
+                # the negative guards' owner ids: a passage is its own document, case and patient
+                "document_id": passage,
+                "case_id": passage,
+                "patient_id": passage,
+                "split": split_of(positive, seed, dev_fraction, 0.0),
+            }
+        )
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     if not (frame["split"] == "train").any():
         raise ValueError(f"{path}: no usable training pair among {lines} lines (rejected: {dict(Counter(r['reason'] for r in rejected))})")
