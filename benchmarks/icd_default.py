@@ -7,8 +7,8 @@ and fine-tuned with its reranker.
 The same steps as `miracle icd-train` and icd_default_eval_report, without Dagster: public terms (core/icd/public_terms.py)
 split by a keyed hash of the term, training with the defaults of core/icd/default_model.py, then R@1/5/10, MRR and
 three-character accuracy with 95% bootstrap intervals of R@5 over the queries, and paired randomization tests of each
-step against the one before: fine-tuned against base on the same enriched index, character n-grams fused in
-(core/icd/lexical.py), the reranker (core/icd/default_reranker.py) on top. Both fusion weights are chosen on dev
+step against the one before: fine-tuned against base on the same enriched index, synonym vectors and character
+n-grams fused in (core/icd/fusion.py), the reranker (core/icd/default_reranker.py) on top. The fusion weights are chosen on dev
 inclusion terms. Held out: ICD-10-CM inclusion terms (English) and
 CodiEsp dev mentions (Spanish), neither trained on nor indexed; `--terms-file` adds your own phrasings
 (JSONL {"code", "text", "lang"}), e.g. German ones. `--model DIR` evaluates a trained model instead of training.
@@ -45,7 +45,7 @@ from miracle_dagster.core.evaluation.significance import paired_randomization_te
 from miracle_dagster.core.icd import default_model, default_reranker, public_terms  # noqa: E402
 from miracle_dagster.core.icd import train as icd_train  # noqa: E402
 from miracle_dagster.core.icd.defaults import DefaultModelConfig, DefaultRerankConfig, TermsConfig  # noqa: E402
-from miracle_dagster.core.icd.lexical import choose_lexical_weight  # noqa: E402
+from miracle_dagster.core.icd.fusion import choose_weights  # noqa: E402
 from miracle_dagster.core.icd.search import CodeIndex, with_index_text  # noqa: E402
 from miracle_dagster.resources import build_embedder  # noqa: E402
 
@@ -73,20 +73,31 @@ if ARGS.terms_file:
     queries = pd.concat([queries, own[list(queries.columns)]], ignore_index=True)
 titles = gm[gm["terminal"]].reset_index(drop=True)
 enriched = with_index_text(titles, texts)
+synonyms = public_terms.index_synonyms(terms.terms, texts.index)  # what default_model.train writes beside the model
 base = embedder.sentence_transformer(spec.name)
 version = embedder.version(spec.name)
 indexing = time.perf_counter()
 indexes = {
     "base, titles": CodeIndex(titles, base, spec.query_prompt, spec.passage_prompt, Path(ARGS.cache), f"{spec.name}:{version}"),
     "base, enriched": CodeIndex(enriched, base, spec.query_prompt, spec.passage_prompt, Path(ARGS.cache), f"{spec.name}:{version}"),
-    "fine-tuned, enriched": CodeIndex(enriched, model, spec.query_prompt, spec.passage_prompt, Path(ARGS.cache), f"ft:{model_dir}"),
+    "fine-tuned, enriched": CodeIndex(
+        enriched, model, spec.query_prompt, spec.passage_prompt, Path(ARGS.cache), f"ft:{model_dir}", synonyms=synonyms
+    ),
 }
 indexing = time.perf_counter() - indexing
 dev = public_terms.training_pairs(terms.terms, texts, config.per_code, 0, config.max_dev, config.seed).query("split == 'dev'")
-lexical_weight, lexical = choose_lexical_weight(indexes["fine-tuned, enriched"], dev)
-print(f"\ncharacter n-gram weight {lexical_weight} (chosen on {len(dev)} dev terms)\n{lexical.round(3).to_markdown(index=False)}")
-fine_tuned = indexes["fine-tuned + n-grams"] = indexes["fine-tuned, enriched"].with_lexical_weight(lexical_weight)
-comparisons = [("fine-tuned, enriched", "base, enriched"), ("fine-tuned + n-grams", "fine-tuned, enriched")]
+(synonym_weight, lexical_weight), weights = choose_weights(indexes["fine-tuned, enriched"], dev)
+print(
+    f"\nsynonym weight {synonym_weight}, character n-gram weight {lexical_weight} (chosen on {len(dev)} dev terms)\n"
+    f"{weights.round(3).to_markdown(index=False)}"
+)
+indexes["fine-tuned + synonyms"] = indexes["fine-tuned, enriched"].with_weights(synonym=synonym_weight)
+fine_tuned = indexes["fine-tuned + synonyms + n-grams"] = indexes["fine-tuned + synonyms"].with_weights(lexical=lexical_weight)
+comparisons = [
+    ("fine-tuned, enriched", "base, enriched"),
+    ("fine-tuned + synonyms", "fine-tuned, enriched"),
+    ("fine-tuned + synonyms + n-grams", "fine-tuned + synonyms"),
+]
 if rerank_config.max_steps:
     if ARGS.reranker:
         rerank_dir, note = Path(ARGS.reranker), "given"
@@ -98,8 +109,12 @@ if rerank_config.max_steps:
             fine_tuned, model_dir, terms.terms, config, rerank_config, Path(tempfile.mkdtemp(prefix="icd-default-reranker-"))
         )
         rerank_dir, note = rerank.model_dir, f"{rerank.steps} steps on {examples} examples in {rerank.train_seconds:.0f} s"
-    indexes["fine-tuned + n-grams + reranker"] = (fine_tuned, icd_train.load_cross_encoder(rerank_dir, rerank_config.max_length), weight)
-    comparisons.append(("fine-tuned + n-grams + reranker", "fine-tuned + n-grams"))
+    indexes["fine-tuned + synonyms + n-grams + reranker"] = (
+        fine_tuned,
+        icd_train.load_cross_encoder(rerank_dir, rerank_config.max_length),
+        weight,
+    )
+    comparisons.append(("fine-tuned + synonyms + n-grams + reranker", "fine-tuned + synonyms + n-grams"))
     print(f"\nreranker ({note}): fusion weight {weight}\n{weights.round(3).to_markdown(index=False)}")
 report, ranks = default_model.evaluate(indexes, queries)
 hit5 = ranks.assign(hit=(ranks["rank"] > 0) & (ranks["rank"] <= 5))

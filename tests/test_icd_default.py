@@ -15,7 +15,7 @@ from miracle_dagster.assets.icd_default import icd_default_biencoder, icd_defaul
 from miracle_dagster.core.icd import catalog, codiesp, default_model, default_reranker, metrics, public_terms, registry
 from miracle_dagster.core.icd.default_model import load_sources, trained_catalogue
 from miracle_dagster.core.icd.defaults import DefaultModelConfig, DefaultRerankConfig, TermsConfig
-from miracle_dagster.core.icd.lexical import LEXICAL_WEIGHTS, choose_lexical_weight
+from miracle_dagster.core.icd.fusion import LEXICAL_WEIGHTS, SYNONYM_WEIGHTS, choose_weights
 from miracle_dagster.core.icd.search import CodeIndex
 from miracle_dagster.core.icd.train import RERANK_WEIGHTS, reranker_examples
 from miracle_dagster.core.text import normalized
@@ -103,10 +103,39 @@ def test_character_ngrams_match_german_compounds_and_their_weight_is_chosen_on_d
     index = CodeIndex(pd.DataFrame({"code": ["A06.0", "K75.0", "A06.4"], "title": titles}), SameVector())
     dev = pd.DataFrame({"query": ["Amöbenleberabszess", "Amöbenruhr, akut"], "code": ["A06.4", "A06.0"], "language": ["de", "de"]})
     assert [hits[0].code for hits in index.search(dev["query"].tolist(), 3)] == ["A06.0", "A06.0"]  # ties: catalogue order
-    weight, table = choose_lexical_weight(index, dev)
-    assert weight == min(w for w in LEXICAL_WEIGHTS if w > 0) and table.set_index("weight").loc[0.0, "MRR"] < 1.0
-    fused = index.with_lexical_weight(weight)
+    (synonym, weight), table = choose_weights(index, dev)
+    assert synonym == 0.0 and set(table["synonym weight"]) == {0.0}  # an index without synonyms
+    assert weight == min(w for w in LEXICAL_WEIGHTS if w > 0) and table.set_index("lexical weight").loc[0.0, "MRR"] < 1.0
+    fused = index.with_weights(lexical=weight)
     assert [hits[0].code for hits in fused.search(dev["query"].tolist(), 3)] == ["A06.4", "A06.0"] and index.lexical_weight == 0.0
+
+
+class WordVector:
+    """An encoder that sees only which of a few words a text contains."""
+
+    WORDS = ("knotenrose", "erythema", "nodosum", "lidkrampf")
+
+    def encode(self, texts, **_):
+        vectors = np.array([[float(w in t.lower()) for w in self.WORDS] + [0.1] for t in texts])
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_a_query_worded_like_one_synonym_finds_its_code_through_that_synonyms_own_vector():
+    codes = pd.DataFrame({"code": ["L52", "G24.5", "K75.0"], "title": ["Erythema nodosum", "Blepharospasmus", "Leberabszess"]})
+    codes = codes.assign(
+        index_text=["Erythema nodosum | Knotenrose; Erythema nodosum, acute", "Blepharospasmus | Lidkrampf", "Leberabszess"]
+    )
+    synonyms = pd.DataFrame(
+        {"code": ["L52", "L52", "G24.5", "X99.9"], "text": ["Knotenrose", "Erythema nodosum", "Lidkrampf", "Knotenrose"]}
+    )
+    index = CodeIndex(codes, WordVector(), synonyms=synonyms)  # X99.9: not in this catalogue, ignored
+    vectors = index.query_vectors(["Knotenrose", "Lidkrampf"])
+    assert index.synonym_scores(vectors)[0].round(1).tolist() == [1.0, 0.0, 0.0]  # its best synonym's cosine; K75.0 has none
+    assert (index.synonym_scores(vectors, chunk=1) == index.synonym_scores(vectors)).all()
+    dev = pd.DataFrame({"query": ["Knotenrose", "Lidkrampf"], "code": ["L52", "G24.5"], "language": ["de", "de"]})
+    (synonym, lexical), table = choose_weights(index, dev)
+    assert synonym in SYNONYM_WEIGHTS and len(table) == len(SYNONYM_WEIGHTS) * len(LEXICAL_WEIGHTS)
+    assert index.with_weights(synonym=1.0).scores(["Knotenrose"])[0, 0] > index.scores(["Knotenrose"])[0, 0]
 
 
 def test_three_character_accuracy_counts_the_first_codes_category():
@@ -139,6 +168,9 @@ def test_every_gm_code_appears_and_no_held_out_term_is_trained_on(sources):
     listed = {normalized(term) for text in texts for term in text.partition(" | ")[2].split("; ")}
     assert len(listed) > 5000
     assert not held["text"].map(normalized).isin(listed).any()  # a held-out term is not indexed either
+    synonyms = public_terms.index_synonyms(frame, texts.index)
+    assert set(synonyms["code"]) == set(texts.index) and len(synonyms) > 3 * len(texts)  # every title, and the other terms
+    assert not held["text"].map(normalized).isin(set(synonyms["text"].map(normalized))).any()
 
 
 @needs_data
@@ -188,8 +220,9 @@ def test_one_chapter_of_training_beats_the_base_on_held_out_inclusion_terms(chap
     assert latest["default"]["config"]["max_seq_length"] == 64 and latest["default"]["steps"] == TRAINING["max_steps"]
     assert latest["default"]["lexical_weight"] in LEXICAL_WEIGHTS  # chosen on the dev terms
     trained = metadata_of(result, "icd_default_biencoder")
-    assert trained["steps"] == TRAINING["max_steps"] and "dev_r5_by_lexical_weight" in trained
-    assert "R@5 fine-tuned + n-grams cm_inclusion" in report
+    assert latest["default"]["synonym_weight"] in SYNONYM_WEIGHTS
+    assert trained["steps"] == TRAINING["max_steps"] and "dev_r5_by_weights" in trained
+    assert "R@5 fine-tuned + synonyms + n-grams cm_inclusion" in report
 
 
 @needs_data
@@ -199,7 +232,9 @@ def test_the_reranker_learns_from_the_models_mistakes_and_is_reported_beside_it(
     reranker = entry["reranker"]
     assert reranker["steps"] == RERANKING["max_steps"] and reranker["rerank_weight"] in RERANK_WEIGHTS  # chosen on dev terms
     report = metadata_of(result, "icd_default_eval_report")
-    assert {"R@5 fine-tuned + n-grams + reranker cm_inclusion", "R@5 fine-tuned + n-grams + reranker codiesp"} <= set(report)
+    assert {"R@5 fine-tuned + synonyms + n-grams + reranker cm_inclusion", "R@5 fine-tuned + synonyms + n-grams + reranker codiesp"} <= set(
+        report
+    )
     assert metadata_of(result, "icd_default_reranker")["examples"] > 0
 
     terms = load_sources(TermsConfig(chapters=tuple(TERMS["chapters"]), test_fraction=TERMS["test_fraction"]))[1].terms

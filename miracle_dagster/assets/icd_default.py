@@ -77,7 +77,7 @@ def icd_public_terms(config: IcdTermsConfig, data_root: DataRoot):
     description="The embedder fine-tuned on icd_public_terms against enriched code texts: the model `miracle icd` uses.",
 )
 def icd_default_biencoder(config: IcdDefaultModelConfig, icd_public_terms: pd.DataFrame, data_root: DataRoot, embedder: EmbeddingModels):
-    entry, result, index_text, pairs, lexical = default_model.train_and_publish(
+    entry, result, index_text, pairs, weights = default_model.train_and_publish(
         embedder, data_root.models_store, data_root.local_models, Path(data_root.path), config.to_core(), icd_public_terms
     )
     best = max(result.evals, key=lambda e: e["map@100"], default={})
@@ -95,8 +95,9 @@ def icd_default_biencoder(config: IcdDefaultModelConfig, icd_public_terms: pd.Da
             "base_dev_map@100": result.base_metrics.get("dev_cosine_map@100"),
             "index_text_example": md_table(["code", "index text"], list(index_text.head(3).items())),
             "index_seconds": entry["index_seconds"],
+            "synonym_weight": entry["synonym_weight"],
             "lexical_weight": entry["lexical_weight"],
-            "dev_r5_by_lexical_weight": md_table(lexical.columns, lexical.round(3).values, empty="No dev terms."),
+            "dev_r5_by_weights": md_table(weights.columns, weights.round(3).values, empty="No dev terms."),
             "loss_curve": curve(result.losses, "step", "loss"),
         }
     )
@@ -147,7 +148,7 @@ class IcdDefaultEvalConfig(dg.Config):
     group_name="icd_default",
     kinds={"pandas"},
     deps=["icd_default_reranker"],
-    description="R@1/5/10, MRR, 3-char accuracy per source and language: base on titles and on enriched text, fine-tuned, with n-grams, reranked.",
+    description="R@1/5/10, MRR, 3-char accuracy per source and language: base on titles and on enriched text, fine-tuned, with synonyms, with n-grams, reranked.",
 )
 def icd_default_eval_report(config: IcdDefaultEvalConfig, icd_public_terms: pd.DataFrame, data_root: DataRoot, embedder: EmbeddingModels):
     entry = trained_default(data_root, icd_public_terms)
@@ -165,12 +166,13 @@ def icd_default_eval_report(config: IcdDefaultEvalConfig, icd_public_terms: pd.D
         "base, enriched": embedder.code_index(
             with_index_text(codes, pd.Series(fine_tuned.texts, index=fine_tuned.codes)), home, entry["base_model"]
         ),
-        "fine-tuned, enriched": fine_tuned.with_lexical_weight(0.0),
-        "fine-tuned + n-grams": fine_tuned,  # the weight chosen on dev terms (0: the same ranking)
+        "fine-tuned, enriched": fine_tuned.with_weights(synonym=0.0, lexical=0.0),
+        "fine-tuned + synonyms": fine_tuned.with_weights(lexical=0.0),
+        "fine-tuned + synonyms + n-grams": fine_tuned,  # the weights chosen on dev terms (0: the same ranking)
     }
     if entry.get("reranker"):
         reranker = registry.trained_reranker(entry["reranker"])
-        indexes["fine-tuned + n-grams + reranker"] = (fine_tuned, reranker, entry["reranker"]["rerank_weight"])
+        indexes["fine-tuned + synonyms + n-grams + reranker"] = (fine_tuned, reranker, entry["reranker"]["rerank_weight"])
     report, _ = default_model.evaluate(indexes, queries)
     overall = report[report["language"] == "all"]
     table = report.round(3)
@@ -180,6 +182,7 @@ def icd_default_eval_report(config: IcdDefaultEvalConfig, icd_public_terms: pd.D
             "recall_at_5": bar_chart({s: g.set_index("model")["R@5"].to_dict() for s, g in overall.groupby("source")}, "R@5"),
             "queries_by_source": count_table(queries["source"].value_counts().to_dict(), "source"),
             "model_version": entry["version"],
+            "synonym_weight": entry.get("synonym_weight", 0.0),
             "lexical_weight": entry.get("lexical_weight", 0.0),
             **{f"R@5 {m} {s}": float(v) for (m, s), v in overall.set_index(["model", "source"])["R@5"].items()},
         }

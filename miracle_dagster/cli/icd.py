@@ -110,8 +110,9 @@ def train_default(chapters: tuple[str, ...], max_steps: int, rerank_steps: int =
     entry = default_model.train_and_publish(build_embedder(), root.models_store, root.local_models, home, config, terms.terms)[0]
     click.echo(f"miracle icd-train: trained in {entry['train_seconds']:.0f} s ({entry['steps']} steps), model {entry['version']}")
     click.echo(
-        f"miracle icd-train: {int(gm['terminal'].sum())} codes indexed in {entry['index_seconds']:.0f} s, character n-gram "
-        f"weight {entry['lexical_weight']} (chosen on dev terms); `miracle icd` answers with it"
+        f"miracle icd-train: {int(gm['terminal'].sum())} codes indexed in {entry['index_seconds']:.0f} s, synonym weight "
+        f"{entry['synonym_weight']} and character n-gram weight {entry['lexical_weight']} (chosen on dev terms); "
+        "`miracle icd` answers with it"
     )
     if rerank_steps:
         config = DefaultRerankConfig(max_steps=rerank_steps)

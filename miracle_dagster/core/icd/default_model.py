@@ -1,7 +1,8 @@
 """The default ICD-10-GM code search: the embedder fine-tuned on public term -> code data (core/icd/public_terms),
 no LLM needed, so `miracle icd` answers with a trained model from the start.
 
-The model folder carries `index_text.parquet`, the enriched text every code is indexed by; `latest.json` names the
+The model folder carries `index_text.parquet`, the enriched text every code is indexed by, and `synonyms.parquet`, the
+training terms each embedded beside it (core/icd/fusion.py); `latest.json` names the
 model under `default` (the LLM-phrasing bi-encoder of icd_job is `biencoder`; `miracle icd` takes the newer).
 """
 
@@ -20,6 +21,7 @@ from miracle_dagster.core.icd import catalog, codiesp, public_terms, registry
 from miracle_dagster.core.icd.defaults import DefaultModelConfig, TermsConfig
 
 INDEX_TEXT_FILE = "index_text.parquet"
+SYNONYMS_FILE = "synonyms.parquet"
 KIND = "default"
 
 
@@ -106,16 +108,17 @@ def train(model, spec, gm: pd.DataFrame, terms: pd.DataFrame, out_dir: Path, con
         model, pairs, out_dir, train_config, spec.query_prompt or None, spec.passage_prompt or None, model_name="miracle icd public terms"
     )
     index_text.rename_axis("code").reset_index().to_parquet(result.model_dir / INDEX_TEXT_FILE, index=False)
+    public_terms.index_synonyms(terms, index_text.index).to_parquet(result.model_dir / SYNONYMS_FILE, index=False)
     return result, index_text, pairs
 
 
 def train_and_publish(embedder, models_store, local_models: Path, home: Path, config: DefaultModelConfig, terms: pd.DataFrame):
     """Train from a fresh copy of the embedder's model on the terms (their chapters' catalogue), publish it, embed the
-    catalogue (cached under home for `miracle icd`), choose the character n-gram weight on dev terms and name the model
-    the default in latest.json: (entry, TrainResult, index text, pairs, R@5/MRR by lexical weight). What `miracle
-    icd-train` and icd_default_biencoder run."""
+    catalogue and the synonyms (cached under home for `miracle icd`), choose the synonym and character n-gram weights on
+    dev terms and name the model the default in latest.json: (entry, TrainResult, index text, pairs, R@5/MRR by
+    weights). What `miracle icd-train` and icd_default_biencoder run."""
     from miracle_dagster.core import models
-    from miracle_dagster.core.icd.lexical import choose_lexical_weight
+    from miracle_dagster.core.icd.fusion import choose_weights
 
     spec = embedder.spec()
     version_ = version(terms, embedder.version(spec.name), config)
@@ -132,6 +135,7 @@ def train_and_publish(embedder, models_store, local_models: Path, home: Path, co
         "query_prompt": spec.query_prompt,
         "passage_prompt": spec.passage_prompt,
         "index_text": INDEX_TEXT_FILE,
+        "synonyms": SYNONYMS_FILE,
         "terms_version": terms_version(terms),
         "train_seconds": round(result.train_seconds, 1),
         "steps": result.steps,
@@ -141,7 +145,7 @@ def train_and_publish(embedder, models_store, local_models: Path, home: Path, co
     index = registry.trained_index(entry, gm[gm["terminal"]].reset_index(drop=True), home)
     entry["index_seconds"] = round(time.perf_counter() - started, 1)
     dev = pairs[pairs["split"] == "dev"]
-    entry["lexical_weight"], weights = choose_lexical_weight(index, dev) if len(dev) else (0.0, pd.DataFrame())
+    (entry["synonym_weight"], entry["lexical_weight"]), weights = choose_weights(index, dev) if len(dev) else ((0.0, 0.0), pd.DataFrame())
     previous = registry.read_latest(models_store).get(KIND, {})
     if previous.get("version") == version_ and previous.get("reranker"):  # the same model again: its reranker still fits
         entry["reranker"] = previous["reranker"]

@@ -4,15 +4,12 @@ cosine + weight × similarity with a weight chosen on dev terms.
 A small multilingual encoder misses what German spelling makes plain: compounds and inflections ("Amöbenleberabszess"
 against "Leberabszess durch Amöben") share most of their 3-5 character n-grams. Measured on the default model (see
 README): the fusion raised R@5 significantly for English and German queries (Spanish +0.01, not significant), at the
-cost of a sparse matrix product.
+cost of a sparse matrix product. Its weight is chosen with the synonym weight (core/icd/fusion.py).
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
-
-LEXICAL_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5)
 
 
 class CharNgrams:
@@ -27,18 +24,3 @@ class CharNgrams:
     def scores(self, queries: list[str]) -> np.ndarray:
         """Cosine of each query's n-gram vector with every text's: (queries, texts)."""
         return (self.vectorizer.transform(list(queries)) @ self.matrix.T).toarray()
-
-
-def choose_lexical_weight(index, pairs: pd.DataFrame, weights=LEXICAL_WEIGHTS) -> tuple[float, pd.DataFrame]:
-    """The weight for `index` (a CodeIndex) with the best R@5 on pairs (query, code, language: dev terms), and the
-    table of every weight tried (metrics.best_weight)."""
-    from miracle_dagster.core.icd.metrics import best_weight, rank_of
-
-    dense, lexical = index.dense_scores(pairs["query"].tolist()), index.lexical.scores(pairs["query"].tolist())
-    codes = np.array(index.codes)
-
-    def ranks_at(weight: float) -> list[int]:
-        top = np.argsort(-(dense + weight * lexical), axis=1)[:, :10]
-        return [rank_of(list(codes[row]), code) for row, code in zip(top, pairs["code"])]
-
-    return best_weight(weights, ranks_at, pairs["language"])

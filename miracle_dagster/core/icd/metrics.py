@@ -35,14 +35,14 @@ def summarize(ranks: pd.DataFrame) -> pd.DataFrame:
 
 def best_weight(weights, ranks_at, languages) -> tuple[float, pd.DataFrame]:
     """The fusion weight whose ranking (ranks_at(weight): the gold code's rank per query) has the best R@5, then MRR,
-    the smallest winning ties (so 0, the unfused ranking, unless fusion helps); with the table of every weight tried."""
+        the smallest winning ties (so 0, the unfused ranking, unless fusion helps); weights may be tuples (compared in order);
+    with the table of every weight tried."""
     rows = []
     for weight in weights:
         row = summarize(pd.DataFrame({"language": list(languages), "rank": ranks_at(weight)})).set_index("language").loc["all"]
         rows.append({"weight": weight, "R@5": float(row["R@5"]), "MRR": float(row["MRR"])})
-    table = pd.DataFrame(rows)
-    best = table.sort_values(["R@5", "MRR", "weight"], ascending=[False, False, True]).iloc[0]
-    return float(best["weight"]), table
+    best = min(rows, key=lambda row: (-row["R@5"], -row["MRR"], row["weight"]))
+    return best["weight"], pd.DataFrame(rows)
 
 
 def ranked(index, texts, gold, languages, top_k: int = 10, reranker=None, rerank_top_n: int = RERANK_TOP_N, weight=None) -> pd.DataFrame:

@@ -167,6 +167,13 @@ def index_texts(gm: pd.DataFrame, terms: pd.DataFrame, max_terms: int = 6) -> pd
     return pd.Series(texts, index=codes.values, name="index_text")
 
 
+def index_synonyms(terms: pd.DataFrame, codes) -> pd.DataFrame:
+    """code, text: every training term of these codes (the GM title alone among them), each embedded on its own beside
+    the enriched text (core/icd/fusion.py); held-out terms never."""
+    train = terms[(terms["split"] == "train") & terms["code"].isin(set(codes))]
+    return train[["code", "text"]].drop_duplicates().reset_index(drop=True)
+
+
 def category_negatives(index_text: pd.Series, n: int, seed: int = 0) -> dict[str, list[str]]:
     """Up to n index texts of other codes in the same three-character category (a coder's closest confusions),
     picked by a keyed hash so they vary between codes; none equals the code's own text."""

@@ -53,7 +53,7 @@ def embedding_cache(home: Path) -> Path:
 def trained_index(entry: dict, catalogue, home: Path):
     """A CodeIndex of the catalogue with the bi-encoder `entry` (from latest.json) names, by the index text the model
     was trained for where it brought one and the catalogue is the one it was trained on (codes it does not list keep
-    their title), fused with character n-grams by the entry's lexical_weight."""
+    their title) with its synonyms, fused by the entry's synonym_weight and lexical_weight (core/icd/fusion.py)."""
     import pandas as pd
     from sentence_transformers import SentenceTransformer
 
@@ -61,12 +61,20 @@ def trained_index(entry: dict, catalogue, home: Path):
 
     folder = model_store.local_copy(entry["path"])
     model = SentenceTransformer(str(folder), device=settings.device(), local_files_only=True)
+    synonyms = None
     if entry.get("index_text") and set(catalogue.get("catalogue", [entry.get("catalogue")])) == {entry.get("catalogue")}:
         catalogue = with_index_text(catalogue, pd.read_parquet(Path(folder) / entry["index_text"]).set_index("code")["index_text"])
-    key = f"icd-biencoder:{entry['version']}"
-    lexical_weight = entry.get("lexical_weight", 0.0)
+        synonyms = pd.read_parquet(Path(folder) / entry["synonyms"]) if entry.get("synonyms") else None
     return CodeIndex(
-        catalogue, model, entry["query_prompt"], entry["passage_prompt"], embedding_cache(home), key, lexical_weight=lexical_weight
+        catalogue,
+        model,
+        entry["query_prompt"],
+        entry["passage_prompt"],
+        embedding_cache(home),
+        f"icd-biencoder:{entry['version']}",
+        lexical_weight=entry.get("lexical_weight", 0.0),
+        synonyms=synonyms,
+        synonym_weight=entry.get("synonym_weight", 0.0),
     )
 
 
