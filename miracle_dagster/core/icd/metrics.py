@@ -33,9 +33,9 @@ def summarize(ranks: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def best_weight(weights, ranks_at, languages) -> tuple[float, pd.DataFrame]:
+def best_weight(weights, ranks_at, languages) -> tuple[float | tuple, pd.DataFrame]:
     """The fusion weight whose ranking (ranks_at(weight): the gold code's rank per query) has the best R@5, then MRR,
-        the smallest winning ties (so 0, the unfused ranking, unless fusion helps); weights may be tuples (compared in order);
+    the smallest winning ties (so 0, the unfused ranking, unless fusion helps; tuples of weights compare in order);
     with the table of every weight tried."""
     rows = []
     for weight in weights:

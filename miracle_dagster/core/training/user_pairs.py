@@ -94,10 +94,10 @@ def read_pairs(path: Path, dev_fraction: float = 0.1, seed: int = 0) -> UserPair
                 "split": split_of(positive, seed, dev_fraction, 0.0),
             }
         )
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    if not (frame["split"] == "train").any():
-        raise ValueError(f"{path}: no usable training pair among {lines} lines (rejected: {dict(Counter(r['reason'] for r in rejected))})")
-    return UserPairs(pairs=frame, lines=lines, rejected=rejected)
+    user = UserPairs(pairs=pd.DataFrame(rows, columns=list(COLUMNS)), lines=lines, rejected=rejected)
+    if not (user.pairs["split"] == "train").any():
+        raise ValueError(f"{path}: no usable training pair among {lines} lines (rejected: {dict(user.rejected_by_reason)})")
+    return user
 
 
 def mine_missing(user: UserPairs, model, config: MiningConfig, query_prompt: str | None, passage_prompt: str | None) -> UserPairs:
